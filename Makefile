@@ -1,0 +1,81 @@
+# pake: build, test, install.  See README.md.
+#
+#   make            build every tool into build/bin/
+#   make check      install missing Debian packages, build, run the bats suite
+#   make asan       the same suite under AddressSanitizer + UBSan (build-asan/)
+#   make bench      benchmarks (numbers on stdout)
+#   make run        serve pake (for now: the shell tour of README.md)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+BUILD	?= build
+CC	?= cc
+PKGS	= sqlite3 libcjson yaml-0.1 libsystemd libsodium
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+	   -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation \
+	   -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+LIB_SRC	= $(sort $(wildcard lib/*.c))
+LIB_OBJ	= $(LIB_SRC:lib/%.c=$(BUILD)/obj/lib/%.o)
+BIN_SRC	= $(sort $(wildcard bin/*.c))
+BINS	= $(BIN_SRC:bin/%.c=$(BUILD)/bin/%)
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+UNITS	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/test/%)
+HDRS	= $(wildcard include/pake/*.h)
+
+all: $(BINS) $(UNITS)
+
+$(BUILD)/obj/lib/%.o: lib/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libpake.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/%: bin/%.c $(BUILD)/libpake.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libpake.a $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/test/%: tests/unit/%.c $(BUILD)/libpake.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libpake.a $(LDFLAGS) $(LDLIBS)
+
+deps:
+	@sh scripts/deps.sh
+
+check: deps
+	$(MAKE) all
+	PAKE_BUILD=$(CURDIR)/$(BUILD) bats --timing tests/
+
+asan: deps
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer \
+		-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+		LDFLAGS="-fsanitize=address,undefined" all
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		PAKE_BUILD=$(CURDIR)/build-asan bats tests/
+
+bench: all
+	sh bench/run.sh $(CURDIR)/$(BUILD)
+
+run: all
+	sh scripts/tour.sh $(CURDIR)/$(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	for u in units/*; do [ -f "$$u" ] && \
+		install -m 644 "$$u" $(DESTDIR)$(PREFIX)/lib/systemd/system/; \
+	done; true
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all deps check asan bench run install clean
+.SECONDARY:

@@ -1,0 +1,58 @@
+/*
+ * ctx.h: the context every operation runs in.
+ *
+ * It carries the open database, the acting tenant and user with their
+ * permissions, the request id, the configuration and the log.  Fronts build
+ * one per request (or per process) with pake_ctx_open(); domains read it and
+ * never reach for globals.
+ */
+#ifndef PAKE_CTX_H
+#define PAKE_CTX_H
+
+#include <limits.h>
+#include <stdint.h>
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "log.h"
+
+/* Permissions, one bit each. */
+enum pake_perm {
+	PAKE_P_NOTES_READ	= 1u << 0,
+	PAKE_P_NOTES_WRITE	= 1u << 1,
+	PAKE_P_NOTES_DELETE	= 1u << 2,
+	PAKE_P_SEARCH_READ	= 1u << 3,
+	PAKE_P_GRAPH_READ	= 1u << 4,
+	PAKE_P_GRAPH_WRITE	= 1u << 5,
+	PAKE_P_INGEST_RUN	= 1u << 6,
+	PAKE_P_USERS_MANAGE	= 1u << 7,
+	PAKE_P_TENANTS_MANAGE	= 1u << 8,
+	PAKE_P_AUDIT_READ	= 1u << 9,
+	PAKE_P_ALL		= (1u << 10) - 1,
+};
+
+typedef struct pake_ctx {
+	pake_db *db;
+	const pake_config *cfg;
+	pake_log *log;
+	int64_t tenant_id;
+	char tenant[64];
+	int64_t user_id;		/* 0: the local owner of the database */
+	uint32_t perms;
+	char request_id[40];
+	char vault[PATH_MAX];		/* the acting tenant's vault folder */
+	char lock_path[PATH_MAX];	/* vault write lock file */
+	int lock_fd;			/* -1 until first used */
+} pake_ctx;
+
+/* Open the database and act as the configured tenant with full rights
+ * (local tools, DESIGN §3). */
+int pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log,
+    pake_err *e);
+void pake_ctx_close(pake_ctx *c);
+/* Switch the acting tenant (and its vault). */
+int pake_ctx_set_tenant(pake_ctx *c, const char *name, pake_err *e);
+/* PAKE_OK when the context holds every permission in need. */
+int pake_ctx_allow(const pake_ctx *c, uint32_t need, pake_err *e);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * db_int.h: what the lib/db*.c files share; nothing outside them includes it.
+ */
+#ifndef PAKE_DB_INT_H
+#define PAKE_DB_INT_H
+
+#include <sqlite3.h>
+#include "db.h"
+
+/* Statements prepared once per connection and reused. */
+enum db_stmt {
+	ST_TENANT_ID,
+	ST_NOTE_INSERT, ST_NOTE_UPDATE, ST_NOTE_DELETE, ST_NOTE_GET,
+	ST_NOTE_EXISTS, ST_PATH_TAKEN, ST_NOTE_SET_PATH, ST_NOTE_COUNT,
+	ST_NOTE_LIST, ST_NOTE_LIST_AFTER, ST_NOTE_EACH,
+	ST_TAG_DEL, ST_TAG_ADD, ST_TAGS,
+	ST_PENDING_ADD, ST_PENDING_DONE, ST_PENDING_EACH,
+	ST_TOMB_ADD, ST_TOMB_HAS, ST_TOMB_DEL,
+	ST_SOURCE_GET, ST_SOURCE_SET,
+	ST__N
+};
+
+#define DB_DYN_CACHE 16		/* dynamic (search) statements kept */
+
+struct pake_db {
+	sqlite3 *h;
+	char *path;
+	int busy_ms;
+	sqlite3_stmt *st[ST__N];
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+		unsigned long used;
+	} dyn[DB_DYN_CACHE];
+	unsigned long tick;
+};
+
+/* The cached statement id, reset and ready to bind; NULL + e on failure. */
+sqlite3_stmt *db_stmt(pake_db *db, enum db_stmt id, pake_err *e);
+/* A cached statement for dynamic SQL text. */
+sqlite3_stmt *db_stmt_dyn(pake_db *db, const char *sql, pake_err *e);
+/* Turn an SQLite result code into a pake error (busy -> unavailable). */
+int db_fail(pake_db *db, int rc, pake_err *e, const char *what);
+/* Bind a possibly NULL text. */
+int db_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+#endif

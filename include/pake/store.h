@@ -1,0 +1,71 @@
+/*
+ * store.h: the note store: create, read, change, delete, list and search
+ * notes of the acting tenant, each change mirrored to the vault.
+ *
+ * This is the domain: it knows notes, the database and the vault, nothing
+ * about HTTP, MCP or argv.  Every function checks the context's permission.
+ */
+#ifndef PAKE_STORE_H
+#define PAKE_STORE_H
+
+#include "ctx.h"
+#include "note.h"
+
+/* Which fields a create or update sets. */
+enum pake_field {
+	PAKE_F_TITLE	= 1u << 0,
+	PAKE_F_CONTENT	= 1u << 1,
+	PAKE_F_TYPE	= 1u << 2,
+	PAKE_F_STATUS	= 1u << 3,
+	PAKE_F_CONF	= 1u << 4,
+	PAKE_F_TAGS	= 1u << 5,
+	PAKE_F_SOURCE	= 1u << 6,
+	PAKE_F_SUMMARY	= 1u << 7,
+	PAKE_F_HUMAN	= 1u << 8,
+	PAKE_F_VSTATUS	= 1u << 9,
+};
+
+#define PAKE_LIMIT_DEFAULT	10
+#define PAKE_LIMIT_MAX		100
+
+/* Check a note's fields (sizes, encoding, shapes, the title's safety). */
+int pake_store_validate(const pake_note *n, size_t max_body, pake_err *e);
+
+/* Create n (fields given; defaults fill the rest).  On success n holds the
+ * stored note: pake_id, times and file_path. */
+int pake_store_create(pake_ctx *c, pake_note *n, pake_err *e);
+int pake_store_get(pake_ctx *c, const char *pake_id, pake_note *out,
+    pake_err *e);
+/* Apply the fields of patch named by mask; out (may be NULL) receives the
+ * note as stored. */
+int pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
+    unsigned mask, pake_note *out, pake_err *e);
+int pake_store_delete(pake_ctx *c, const char *pake_id, pake_err *e);
+
+/* A page of notes, most recently modified first.  cursor: NULL or the
+ * next_cursor of the previous page; *next receives a malloc'd cursor or
+ * NULL on the last page. */
+int pake_store_list(pake_ctx *c, int limit, const char *cursor,
+    pake_note_cb cb, void *arg, char **next, pake_err *e);
+
+typedef struct pake_search {
+	const char *query;		/* user syntax, may be NULL */
+	const char *type;
+	const char *status;
+	const char *const *tags_any;
+	size_t ntags_any;
+	const char *const *tags_all;
+	size_t ntags_all;
+	double min_conf;		/* < 0: none */
+	int64_t created_from, created_to, modified_from, modified_to;
+	int limit;			/* 0: default */
+	const char *cursor;
+} pake_search;
+void pake_search_init(pake_search *s);
+int pake_store_search(pake_ctx *c, const pake_search *s, pake_note_cb cb,
+    void *arg, char **next, pake_err *e);
+
+int pake_store_tags(pake_ctx *c, int limit, pake_tag_cb cb, void *arg,
+    pake_err *e);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * util.h: small shared helpers: growable buffers, strings, UTF-8, time, ids.
+ */
+#ifndef PAKE_UTIL_H
+#define PAKE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+
+/* A growable byte buffer, always NUL-terminated when len > 0 or after any
+ * append.  oom is sticky: after a failed allocation every append is a no-op
+ * and the caller checks once at the end. */
+typedef struct pake_buf {
+	char *p;
+	size_t len, cap;
+	int oom;
+} pake_buf;
+
+void pake_buf_put(pake_buf *b, const void *data, size_t n);
+void pake_buf_puts(pake_buf *b, const char *s);
+void pake_buf_putc(pake_buf *b, char c);
+void pake_buf_printf(pake_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *pake_buf_take(pake_buf *b);	/* hand over p (never NULL unless oom) */
+void pake_buf_free(pake_buf *b);
+
+char *pake_strdup(const char *s);	/* NULL in, NULL out */
+char *pake_strndup(const char *s, size_t n);
+size_t pake_strlcpy(char *dst, const char *src, size_t size);
+
+/* 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates), else 0. */
+int pake_utf8_valid(const char *s, size_t n);
+/* Decode one code point at s (n bytes left); returns its length, or 0 when
+ * invalid. */
+size_t pake_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Wall clock in milliseconds since the epoch.  $PAKE_NOW_MS, when set, is
+ * the injectable clock tests use instead of sleeping. */
+int64_t pake_now_ms(void);
+/* ms -> "2026-11-23T21:39:31.123Z" (needs 32 bytes). */
+void pake_iso8601(int64_t ms, char out[32]);
+/* ISO 8601 date or date-time (zone Z, +hh:mm, or none = UTC) -> ms.
+ * Returns 0 on success, -1 when s is not such a time. */
+int pake_parse_time(const char *s, int64_t *ms);
+
+/* A random uuid v4 in text form (needs 37 bytes). */
+int pake_uuid4(char out[37], pake_err *e);
+int pake_uuid_valid(const char *s);
+
+/* Read a whole file of at most max bytes.  Returns PAKE_ENOTFOUND,
+ * PAKE_ETOOBIG or PAKE_EINTERNAL. */
+int pake_read_file(const char *path, size_t max, char **out, size_t *len,
+    pake_err *e);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * vault.h: the markdown mirror of the database (DESIGN §3, §4).
+ *
+ * The database is the source of truth.  A change is committed first, with
+ * a "pending" row naming the note; then the note's file is written from the
+ * latest committed state (temp file, fsync, rename) under a per-note lock,
+ * and the pending row is cleared.  A process killed in between leaves the
+ * pending row, and the next writer or "pake-db check --repair" finishes the
+ * job: the vault can lag the database, never contradict it for long.
+ */
+#ifndef PAKE_VAULT_H
+#define PAKE_VAULT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "ctx.h"
+#include "note.h"
+
+#define PAKE_NAME_MAX 50	/* characters of a file name from a title */
+
+/* Refuse a title that tries to leave the vault (security_violation). */
+int pake_vault_check_title(const char *title, pake_err *e);
+/* The file name stem for a title: letters, digits, space, '-', '_'; spaces
+ * become '-'; at most 50 characters; "" gives note_<8 hex of id>. */
+void pake_vault_stem(const char *title, const char *pake_id, char *out,
+    size_t n);
+/* Folder for a note type: SourceNote 00-Inbox, DailyNote 01-Daily, ... */
+const char *pake_vault_folder(const char *type);
+/* A free relative path "<folder>/<stem>[-N].md", checked against the
+ * database and the file system.  Call inside the write transaction. */
+int pake_vault_choose_path(pake_ctx *c, const pake_note *n, char *out,
+    size_t len, pake_err *e);
+/* Is rel a safe relative path inside the vault (no .., no absolute)? */
+int pake_vault_path_ok(const char *rel);
+
+/* Mirror one note to its file (after its change committed with
+ * pake_db_pending_add), then clear the pending row seq. */
+int pake_vault_sync(pake_ctx *c, const char *pake_id, const char *file_path,
+    int64_t seq, pake_err *e);
+/* Finish every pending sync (any tenant). */
+int pake_vault_flush(pake_ctx *c, pake_err *e);
+
+/* Write data to dir/rel atomically; with no_clobber an existing file is
+ * left alone and PAKE_ECONFLICT returned. */
+int pake_vault_write_file(const char *dir, const char *rel, const char *data,
+    size_t len, int no_clobber, pake_err *e);
+
+/* Import every *.md below dir (recursively). */
+typedef struct pake_import_stats {
+	int64_t seen, created, updated, unchanged, skipped, ids_written;
+	int64_t bytes;
+} pake_import_stats;
+enum { PAKE_IMPORT_WRITE_IDS = 1 };
+/* Reports a skipped file (path and reason) or progress; may be NULL. */
+typedef void (*pake_import_report)(void *arg, const char *path,
+    const char *reason, const pake_import_stats *st);
+int pake_vault_import(pake_ctx *c, const char *dir, int flags,
+    pake_import_report report, void *arg, pake_import_stats *st, pake_err *e);
+/* Write every note of the tenant below dir; returns count in *n. */
+int pake_vault_export(pake_ctx *c, const char *dir, int64_t *n, pake_err *e);
+
+/* Compare vault and database; with repair, rewrite what drifted.
+ * Counts what differs (before repair). */
+typedef struct pake_vault_report {
+	int64_t files, missing, stale, orphans, untracked, pending, repaired;
+} pake_vault_report;
+typedef void (*pake_check_report)(void *arg, const char *what,
+    const char *path);
+int pake_vault_check(pake_ctx *c, int repair, pake_check_report report,
+    void *arg, pake_vault_report *out, pake_err *e);
+
+#endif

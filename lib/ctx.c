@@ -1,0 +1,89 @@
+/*
+ * ctx.c: building the context an operation runs in.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "pake/ctx.h"
+#include "pake/util.h"
+#include "pake/vault.h"
+
+/* The vault of a tenant: the configured vault for "default", otherwise
+ * <tenants_dir>/<name> (DESIGN §3). */
+static int
+tenant_vault(pake_ctx *c, const char *name, pake_err *e)
+{
+	size_t n;
+
+	if (strcmp(name, "default") == 0)
+		n = pake_strlcpy(c->vault, pake_config_str(c->cfg, PAKE_CFG_VAULT),
+		    sizeof c->vault);
+	else
+		n = (size_t)snprintf(c->vault, sizeof c->vault, "%s/%s",
+		    pake_config_str(c->cfg, PAKE_CFG_TENANTS_DIR), name);
+	if (n >= sizeof c->vault)
+		return pake_fail(e, PAKE_EINVAL, NULL, "vault path too long");
+	return 0;
+}
+
+int
+pake_ctx_set_tenant(pake_ctx *c, const char *name, pake_err *e)
+{
+	int64_t id;
+	int rc;
+
+	if ((rc = pake_db_tenant_id(c->db, name, &id, e)) != 0)
+		return rc;
+	if ((rc = tenant_vault(c, name, e)) != 0)
+		return rc;
+	c->tenant_id = id;
+	pake_strlcpy(c->tenant, name, sizeof c->tenant);
+	if (c->log)
+		pake_strlcpy(c->log->tenant, name, sizeof c->log->tenant);
+	return 0;
+}
+
+int
+pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log, pake_err *e)
+{
+	const char *db = pake_config_str(cfg, PAKE_CFG_DB);
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	c->cfg = cfg;
+	c->log = log;
+	c->lock_fd = -1;
+	c->perms = PAKE_P_ALL;
+	if ((size_t)snprintf(c->lock_path, sizeof c->lock_path, "%s-vault.lock",
+	    db) >= sizeof c->lock_path)
+		return pake_fail(e, PAKE_EINVAL, NULL, "database path too long");
+	rc = pake_db_open(&c->db, db,
+	    (int)pake_config_num(cfg, PAKE_CFG_BUSY_TIMEOUT), e);
+	if (rc != 0)
+		return rc;
+	if ((rc = pake_ctx_set_tenant(c, pake_config_str(cfg, PAKE_CFG_TENANT),
+	    e)) != 0) {
+		pake_ctx_close(c);
+		return rc;
+	}
+	return 0;
+}
+
+void
+pake_ctx_close(pake_ctx *c)
+{
+	pake_db_close(c->db);
+	c->db = NULL;
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
+	c->lock_fd = -1;
+}
+
+int
+pake_ctx_allow(const pake_ctx *c, uint32_t need, pake_err *e)
+{
+	if ((c->perms & need) == need)
+		return 0;
+	return pake_fail(e, PAKE_EFORBIDDEN, NULL, "missing permission 0x%x",
+	    (unsigned)(need & ~c->perms));
+}

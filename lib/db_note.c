@@ -1,0 +1,633 @@
+/*
+ * db_note.c: the SQL of notes, tags, search and vault bookkeeping.
+ *
+ * Tags live twice: in note_tags (one row per tag, for filters and counts)
+ * and joined in notes.tags (for the full-text index).  Both are written in
+ * the same transaction by the same function, so they cannot drift.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pake/db_int.h"
+#include "pake/util.h"
+
+/* Column order of NOTE_COLS in db.c. */
+enum { C_PAKE_ID, C_TITLE, C_TYPE, C_STATUS, C_CONF, C_VSTATUS, C_CREATED,
+	C_MODIFIED, C_CREATED_MS, C_MODIFIED_MS, C_SOURCE, C_SUMMARY, C_HUMAN,
+	C_BODY, C_PATH, C_EXTRA_JSON, C_EXTRA_YAML, C_TAGS, C_ID };
+
+/* Tags joined by newlines (a tag holds no control character) for the
+ * index; the tokenizer splits them, and row_tags() splits them back. */
+static char *
+join_tags(const pake_note *n)
+{
+	pake_buf b = {0};
+	size_t i;
+
+	for (i = 0; i < n->ntags; i++) {
+		if (i)
+			pake_buf_putc(&b, '\n');
+		pake_buf_puts(&b, n->tags[i]);
+	}
+	return pake_buf_take(&b);
+}
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	if (t == NULL)
+		return NULL;
+	return pake_strndup((const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* Fill n from the current row; tags come from note_tags (see load_tags). */
+static int
+row_to_note(sqlite3_stmt *st, pake_note *n, pake_err *e)
+{
+	pake_note_init(n);
+	pake_strlcpy(n->pake_id, (const char *)sqlite3_column_text(st, C_PAKE_ID),
+	    sizeof n->pake_id);
+	n->title = col_dup(st, C_TITLE);
+	n->type = col_dup(st, C_TYPE);
+	n->status = col_dup(st, C_STATUS);
+	n->confidence = sqlite3_column_double(st, C_CONF);
+	n->verification_status = col_dup(st, C_VSTATUS);
+	n->created_at = col_dup(st, C_CREATED);
+	n->modified_at = col_dup(st, C_MODIFIED);
+	n->created_ms = sqlite3_column_int64(st, C_CREATED_MS);
+	n->modified_ms = sqlite3_column_int64(st, C_MODIFIED_MS);
+	n->source_uri = col_dup(st, C_SOURCE);
+	n->summary = col_dup(st, C_SUMMARY);
+	n->human_notes = col_dup(st, C_HUMAN);
+	n->body = col_dup(st, C_BODY);
+	n->body_len = (size_t)sqlite3_column_bytes(st, C_BODY);
+	n->file_path = col_dup(st, C_PATH);
+	n->extra_json = col_dup(st, C_EXTRA_JSON);
+	n->extra_yaml = col_dup(st, C_EXTRA_YAML);
+	n->rowid = sqlite3_column_int64(st, C_ID);
+	if (!n->title || !n->type || !n->status || !n->verification_status ||
+	    !n->created_at || !n->modified_at || !n->source_uri || !n->body ||
+	    !n->file_path) {
+		pake_note_free(n);
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, "row");
+	}
+	return 0;
+}
+
+/* The tags of the current row, in the order they were written: notes.tags
+ * keeps that order, note_tags does not. */
+static int
+row_tags(sqlite3_stmt *st, pake_note *n, pake_err *e)
+{
+	const char *t = (const char *)sqlite3_column_text(st, C_TAGS);
+	char *copy, *tok, *save;
+	int rc = 0;
+
+	if (t == NULL || *t == '\0')
+		return 0;
+	if ((copy = strdup(t)) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	for (tok = strtok_r(copy, "\n", &save); tok && rc == 0;
+	    tok = strtok_r(NULL, "\n", &save))
+		rc = pake_note_add_tag(n, tok, e);
+	free(copy);
+	return rc;
+}
+
+/* Bind the note's columns to ?2..?19 in NOTE_COLS order. */
+static void
+bind_note(sqlite3_stmt *st, const pake_note *n, const char *tags)
+{
+	db_bind_text(st, 2, n->pake_id);
+	db_bind_text(st, 3, n->title);
+	db_bind_text(st, 4, n->type);
+	db_bind_text(st, 5, n->status);
+	sqlite3_bind_double(st, 6, n->confidence);
+	db_bind_text(st, 7, n->verification_status);
+	db_bind_text(st, 8, n->created_at);
+	db_bind_text(st, 9, n->modified_at);
+	sqlite3_bind_int64(st, 10, n->created_ms);
+	sqlite3_bind_int64(st, 11, n->modified_ms);
+	db_bind_text(st, 12, n->source_uri);
+	db_bind_text(st, 13, n->summary);
+	db_bind_text(st, 14, n->human_notes);
+	sqlite3_bind_text(st, 15, n->body ? n->body : "",
+	    n->body ? (int)n->body_len : 0, SQLITE_STATIC);
+	db_bind_text(st, 16, n->file_path);
+	db_bind_text(st, 17, n->extra_json);
+	db_bind_text(st, 18, n->extra_yaml);
+	db_bind_text(st, 19, tags);
+}
+
+/* Replace the note's rows in note_tags. */
+static int
+write_tags(pake_db *db, int64_t tenant, const pake_note *n, pake_err *e)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if ((st = db_stmt(db, ST_TAG_DEL, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, n->pake_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, e, "tags");
+	for (i = 0; i < n->ntags; i++) {
+		if ((st = db_stmt(db, ST_TAG_ADD, e)) == NULL)
+			return e->code;
+		sqlite3_bind_int64(st, 1, tenant);
+		db_bind_text(st, 2, n->pake_id);
+		db_bind_text(st, 3, n->tags[i]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(db, rc, e, "tags");
+	}
+	return 0;
+}
+
+/* Insert or update: the same columns, then the tags. */
+static int
+note_write(pake_db *db, int64_t tenant, const pake_note *n, enum db_stmt id,
+    pake_err *e)
+{
+	sqlite3_stmt *st;
+	char *tags;
+	int rc;
+
+	if ((tags = join_tags(n)) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if ((st = db_stmt(db, id, e)) == NULL) {
+		free(tags);
+		return e->code;
+	}
+	sqlite3_bind_int64(st, 1, tenant);
+	/* UPDATE numbers its columns like INSERT: ?1 tenant, ?2 pake_id. */
+	bind_note(st, n, tags);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	free(tags);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, e, id == ST_NOTE_INSERT ? "insert note" :
+		    "update note");
+	if (id == ST_NOTE_UPDATE && sqlite3_changes(db->h) == 0)
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
+		    "update %s", n->pake_id);
+	if (id == ST_NOTE_INSERT) {	/* an imported note may come back */
+		if ((st = db_stmt(db, ST_TOMB_DEL, e)) == NULL)
+			return e->code;
+		sqlite3_bind_int64(st, 1, tenant);
+		db_bind_text(st, 2, n->pake_id);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(db, rc, e, "tombstone");
+	}
+	return write_tags(db, tenant, n, e);
+}
+
+int
+pake_db_note_insert(pake_db *db, int64_t tenant, const pake_note *n,
+    pake_err *e)
+{
+	return note_write(db, tenant, n, ST_NOTE_INSERT, e);
+}
+
+int
+pake_db_note_update(pake_db *db, int64_t tenant, const pake_note *n,
+    pake_err *e)
+{
+	return note_write(db, tenant, n, ST_NOTE_UPDATE, e);
+}
+
+int
+pake_db_note_delete(pake_db *db, int64_t tenant, const char *pake_id,
+    pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, ST_NOTE_DELETE, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, pake_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, e, "delete note");
+	if (sqlite3_changes(db->h) == 0)
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
+		    "delete %s", pake_id);
+	return 0;
+}
+
+int
+pake_db_note_get(pake_db *db, int64_t tenant, const char *pake_id,
+    pake_note *n, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, ST_NOTE_GET, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, pake_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
+		    "note %s", pake_id);
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return db_fail(db, rc, e, "get note");
+	}
+	rc = row_to_note(st, n, e);
+	if (rc == 0 && (rc = row_tags(st, n, e)) != 0)
+		pake_note_free(n);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* 1 when the single-row query id with (tenant, text) finds a row. */
+static int
+exists(pake_db *db, enum db_stmt id, int64_t tenant, const char *s)
+{
+	sqlite3_stmt *st;
+	pake_err e;
+	int rc;
+
+	if ((st = db_stmt(db, id, &e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, s);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+pake_db_note_exists(pake_db *db, int64_t tenant, const char *pake_id)
+{
+	return exists(db, ST_NOTE_EXISTS, tenant, pake_id);
+}
+
+int
+pake_db_path_taken(pake_db *db, int64_t tenant, const char *file_path)
+{
+	return exists(db, ST_PATH_TAKEN, tenant, file_path);
+}
+
+int
+pake_db_tombstone_has(pake_db *db, int64_t tenant, const char *pake_id)
+{
+	return exists(db, ST_TOMB_HAS, tenant, pake_id);
+}
+
+int
+pake_db_note_set_path(pake_db *db, int64_t tenant, const char *pake_id,
+    const char *file_path, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, ST_NOTE_SET_PATH, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, pake_id);
+	db_bind_text(st, 3, file_path);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "set path");
+}
+
+int64_t
+pake_db_note_count(pake_db *db, int64_t tenant)
+{
+	sqlite3_stmt *st;
+	pake_err e;
+	int64_t n = -1;
+
+	if ((st = db_stmt(db, ST_NOTE_COUNT, &e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, tenant);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Step st, handing each row to cb as a note. */
+static int
+walk(pake_db *db, sqlite3_stmt *st, pake_note_cb cb, void *arg, pake_err *e)
+{
+	pake_note n;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = row_to_note(st, &n, e)) != 0 ||
+		    (rc = row_tags(st, &n, e)) != 0) {
+			pake_note_free(&n);
+			sqlite3_reset(st);
+			return rc;
+		}
+		rc = cb(arg, &n);
+		pake_note_free(&n);
+		if (rc != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "read notes");
+}
+
+int
+pake_db_note_list(pake_db *db, int64_t tenant, int limit, int64_t after_ms,
+    int64_t after_id, pake_note_cb cb, void *arg, pake_err *e)
+{
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, after_id > 0 ? ST_NOTE_LIST_AFTER : ST_NOTE_LIST, e);
+	if (st == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	sqlite3_bind_int(st, 2, limit);
+	if (after_id > 0) {
+		sqlite3_bind_int64(st, 3, after_ms);
+		sqlite3_bind_int64(st, 4, after_id);
+	}
+	return walk(db, st, cb, arg, e);
+}
+
+int
+pake_db_note_each(pake_db *db, int64_t tenant, pake_note_cb cb, void *arg,
+    pake_err *e)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, ST_NOTE_EACH, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	return walk(db, st, cb, arg, e);
+}
+
+/*
+ * Search builds its SQL from which filters are present (the text of the
+ * SQL depends only on their presence and counts, never on user text, which
+ * is always bound), so the statement cache serves repeated shapes.
+ */
+int
+pake_db_search_notes(pake_db *db, int64_t tenant, const pake_db_search *q,
+    pake_note_cb cb, void *arg, pake_err *e)
+{
+	pake_buf sql = {0};
+	sqlite3_stmt *st;
+	size_t i;
+	int k = 1, rc;
+
+	pake_buf_puts(&sql, "SELECT n.pake_id, n.title, n.type, n.status, "
+	    "n.confidence, n.verification_status, n.created_at, n.modified_at, "
+	    "n.created_ms, n.modified_ms, n.source_uri, n.summary, "
+	    "n.human_notes, n.body, n.file_path, n.extra_json, n.extra_yaml, "
+	    "n.tags, n.id FROM ");
+	if (q->match)
+		pake_buf_puts(&sql, "notes_fts JOIN notes n ON n.id = "
+		    "notes_fts.rowid WHERE notes_fts MATCH ?1 AND ");
+	else
+		pake_buf_puts(&sql, "notes n WHERE ?1 IS NULL AND ");
+	pake_buf_puts(&sql, "n.tenant_id = ?2");
+	if (q->exclude)
+		pake_buf_puts(&sql, " AND n.id NOT IN (SELECT rowid FROM "
+		    "notes_fts WHERE notes_fts MATCH ?3)");
+	k = 4;
+	if (q->ntypes) {
+		pake_buf_puts(&sql, " AND n.type IN (");
+		for (i = 0; i < q->ntypes; i++)
+			pake_buf_printf(&sql, "%s?%d", i ? "," : "", k++);
+		pake_buf_putc(&sql, ')');
+	}
+	if (q->status)
+		pake_buf_printf(&sql, " AND n.status = ?%d", k++);
+	for (i = 0; i < q->ntags_all; i++)
+		pake_buf_printf(&sql, " AND EXISTS (SELECT 1 FROM note_tags t "
+		    "WHERE t.note_id = n.id AND t.tag = ?%d)", k++);
+	if (q->ntags_any) {
+		pake_buf_puts(&sql, " AND EXISTS (SELECT 1 FROM note_tags t "
+		    "WHERE t.note_id = n.id AND t.tag IN (");
+		for (i = 0; i < q->ntags_any; i++)
+			pake_buf_printf(&sql, "%s?%d", i ? "," : "", k++);
+		pake_buf_puts(&sql, "))");
+	}
+	if (q->min_conf >= 0)
+		pake_buf_printf(&sql, " AND n.confidence >= ?%d", k++);
+	if (q->created_from)
+		pake_buf_printf(&sql, " AND n.created_ms >= ?%d", k++);
+	if (q->created_to)
+		pake_buf_printf(&sql, " AND n.created_ms <= ?%d", k++);
+	if (q->modified_from)
+		pake_buf_printf(&sql, " AND n.modified_ms >= ?%d", k++);
+	if (q->modified_to)
+		pake_buf_printf(&sql, " AND n.modified_ms <= ?%d", k++);
+	/* Title weighs most, then tags, summary, body (BM25: lower first). */
+	if (q->match)
+		pake_buf_puts(&sql, " ORDER BY bm25(notes_fts, 10.0, 1.0, 3.0, "
+		    "5.0), n.id DESC");
+	else
+		pake_buf_puts(&sql, " ORDER BY n.modified_ms DESC, n.id DESC");
+	pake_buf_printf(&sql, " LIMIT ?%d OFFSET ?%d", k, k + 1);
+	if (sql.oom)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	st = db_stmt_dyn(db, sql.p, e);
+	pake_buf_free(&sql);
+	if (st == NULL)
+		return e->code;
+	db_bind_text(st, 1, q->match);
+	sqlite3_bind_int64(st, 2, tenant);
+	if (q->exclude)
+		db_bind_text(st, 3, q->exclude);
+	k = 4;
+	for (i = 0; i < q->ntypes; i++)
+		db_bind_text(st, k++, q->types[i]);
+	if (q->status)
+		db_bind_text(st, k++, q->status);
+	for (i = 0; i < q->ntags_all; i++)
+		db_bind_text(st, k++, q->tags_all[i]);
+	for (i = 0; i < q->ntags_any; i++)
+		db_bind_text(st, k++, q->tags_any[i]);
+	if (q->min_conf >= 0)
+		sqlite3_bind_double(st, k++, q->min_conf);
+	if (q->created_from)
+		sqlite3_bind_int64(st, k++, q->created_from);
+	if (q->created_to)
+		sqlite3_bind_int64(st, k++, q->created_to);
+	if (q->modified_from)
+		sqlite3_bind_int64(st, k++, q->modified_from);
+	if (q->modified_to)
+		sqlite3_bind_int64(st, k++, q->modified_to);
+	sqlite3_bind_int(st, k, q->limit);
+	sqlite3_bind_int(st, k + 1, q->offset);
+	rc = walk(db, st, cb, arg, e);
+	return rc;
+}
+
+int
+pake_db_tags(pake_db *db, int64_t tenant, int limit, pake_tag_cb cb,
+    void *arg, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, ST_TAGS, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	sqlite3_bind_int(st, 2, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = cb(arg, (const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int64(st, 1));
+		if (rc != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "tags");
+}
+
+int
+pake_db_pending_add(pake_db *db, int64_t tenant, const char *pake_id,
+    const char *file_path, int64_t *seq, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, ST_PENDING_ADD, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, pake_id);
+	db_bind_text(st, 3, file_path);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, e, "pending");
+	*seq = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int
+pake_db_pending_done(pake_db *db, int64_t seq, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, ST_PENDING_DONE, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "pending done");
+}
+
+int
+pake_db_pending_each(pake_db *db, pake_pending_cb cb, void *arg, pake_err *e)
+{
+	sqlite3_stmt *st;
+	struct row { int64_t seq, tenant; char id[40]; char *path; } *rows = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc;
+
+	/* Collect first: the callback writes to the same table. */
+	if ((st = db_stmt(db, ST_PENDING_EACH, e)) == NULL)
+		return e->code;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			struct row *r;
+			cap = cap ? cap * 2 : 16;
+			if ((r = realloc(rows, cap * sizeof *r)) == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			rows = r;
+		}
+		rows[n].seq = sqlite3_column_int64(st, 0);
+		rows[n].tenant = sqlite3_column_int64(st, 1);
+		pake_strlcpy(rows[n].id, (const char *)sqlite3_column_text(st, 2),
+		    sizeof rows[n].id);
+		rows[n].path = col_dup(st, 3);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		rc = db_fail(db, rc, e, "pending");
+	else
+		rc = 0;
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && rows[i].path)
+			rc = cb(arg, rows[i].tenant, rows[i].id, rows[i].path,
+			    rows[i].seq);
+		free(rows[i].path);
+	}
+	free(rows);
+	return rc;
+}
+
+int
+pake_db_tombstone_add(pake_db *db, int64_t tenant, const char *pake_id,
+    const char *file_path, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, ST_TOMB_ADD, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, pake_id);
+	db_bind_text(st, 3, file_path);
+	sqlite3_bind_int64(st, 4, pake_now_ms());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "tombstone");
+}
+
+int
+pake_db_source_get(pake_db *db, int64_t tenant, const char *source,
+    char id[PAKE_ID_LEN + 1])
+{
+	sqlite3_stmt *st;
+	pake_err e;
+	int rc;
+
+	id[0] = '\0';
+	if ((st = db_stmt(db, ST_SOURCE_GET, &e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, source);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		pake_strlcpy(id, (const char *)sqlite3_column_text(st, 0),
+		    PAKE_ID_LEN + 1);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+pake_db_source_set(pake_db *db, int64_t tenant, const char *source,
+    const char *pake_id, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, ST_SOURCE_SET, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, source);
+	db_bind_text(st, 3, pake_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "source");
+}

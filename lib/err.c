@@ -1,0 +1,88 @@
+/*
+ * err.c: the table behind the one error envelope (DESIGN §5).
+ *
+ * One row per code: its wire name, the default sentence, the HTTP status and
+ * the sysexits.h status the shell tools exit with.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include "pake/err.h"
+
+static const struct {
+	const char *name;
+	const char *message;
+	int http;
+	int exit;
+} codes[PAKE__NCODES] = {
+	[PAKE_OK]	  = {"ok", "OK", 200, EX_OK},
+	[PAKE_EINVAL]	  = {"invalid_params", PAKE_MSG_INVALID, 400, EX_DATAERR},
+	[PAKE_ENOTFOUND]  = {"not_found", "Not found", 404, EX_NOINPUT},
+	[PAKE_EUNAUTH]	  = {"unauthorized", "Authentication required", 401, EX_NOPERM},
+	[PAKE_EFORBIDDEN] = {"forbidden", "Permission denied", 403, EX_NOPERM},
+	[PAKE_ECONFLICT]  = {"conflict", "Conflicting change", 409, EX_TEMPFAIL},
+	[PAKE_ERATE]	  = {"rate_limited", "Rate limit exceeded", 429, EX_TEMPFAIL},
+	[PAKE_EQUOTA]	  = {"quota_exceeded", "Quota exceeded", 429, EX_UNAVAILABLE},
+	[PAKE_ETOOBIG]	  = {"payload_too_large", "Payload too large", 413, EX_DATAERR},
+	[PAKE_ESECURITY]  = {"security_violation", PAKE_MSG_SECURITY, 400, EX_DATAERR},
+	[PAKE_EUNAVAIL]	  = {"unavailable", "Service unavailable", 503, EX_UNAVAILABLE},
+	[PAKE_EINTERNAL]  = {"internal", "Internal error", 500, EX_SOFTWARE},
+};
+
+static int
+valid(int code)
+{
+	return code >= 0 && code < PAKE__NCODES;
+}
+
+/* Record a failure; returns code so callers can "return pake_fail(...)". */
+int
+pake_fail(pake_err *e, int code, const char *msg, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!valid(code) || code == PAKE_OK)
+		code = PAKE_EINTERNAL;
+	if (e == NULL)
+		return code;
+	e->code = code;
+	e->msg = msg ? msg : codes[code].message;
+	e->detail[0] = '\0';
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(e->detail, sizeof e->detail, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+void
+pake_err_clear(pake_err *e)
+{
+	memset(e, 0, sizeof *e);
+}
+
+const char *
+pake_code_name(int code)
+{
+	return codes[valid(code) ? code : PAKE_EINTERNAL].name;
+}
+
+const char *
+pake_code_message(int code)
+{
+	return codes[valid(code) ? code : PAKE_EINTERNAL].message;
+}
+
+int
+pake_code_http(int code)
+{
+	return codes[valid(code) ? code : PAKE_EINTERNAL].http;
+}
+
+int
+pake_code_exit(int code)
+{
+	return codes[valid(code) ? code : PAKE_EINTERNAL].exit;
+}

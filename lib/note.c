@@ -1,0 +1,133 @@
+/*
+ * note.c: the note value: defaults, tags, and its JSON form.
+ *
+ * The JSON form is the one every front shows (DESIGN §4): the Python MCP
+ * server's get_note_by_id shape, with every frontmatter field, known and
+ * unknown, under "metadata".
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "pake/note.h"
+#include "pake/util.h"
+
+void
+pake_note_init(pake_note *n)
+{
+	memset(n, 0, sizeof *n);
+	n->confidence = 0.7;
+}
+
+void
+pake_note_free(pake_note *n)
+{
+	size_t i;
+
+	free(n->title);
+	free(n->type);
+	free(n->status);
+	free(n->verification_status);
+	free(n->created_at);
+	free(n->modified_at);
+	for (i = 0; i < n->ntags; i++)
+		free(n->tags[i]);
+	free(n->tags);
+	free(n->source_uri);
+	free(n->summary);
+	free(n->human_notes);
+	free(n->body);
+	free(n->file_path);
+	free(n->extra_json);
+	free(n->extra_yaml);
+	pake_note_init(n);
+}
+
+/* Add a tag unless already present.  A leading '#' (Obsidian's inline tag
+ * form) is dropped; empty tags are ignored. */
+int
+pake_note_add_tag(pake_note *n, const char *tag, pake_err *e)
+{
+	size_t i, len;
+	char **t;
+
+	if (tag[0] == '#')
+		tag++;
+	len = strlen(tag);
+	if (len == 0)
+		return 0;
+	if (len > PAKE_TAG_MAX || !pake_utf8_valid(tag, len))
+		return pake_fail(e, PAKE_EINVAL, NULL, "bad tag");
+	for (i = 0; i < len; i++)
+		if ((unsigned char)tag[i] < 0x20 || tag[i] == 0x7f)
+			return pake_fail(e, PAKE_EINVAL, NULL,
+			    "control character in tag");
+	for (i = 0; i < n->ntags; i++)
+		if (strcmp(n->tags[i], tag) == 0)
+			return 0;
+	if (n->ntags >= PAKE_TAGS_MAX)
+		return pake_fail(e, PAKE_EINVAL, NULL, "more than %d tags",
+		    PAKE_TAGS_MAX);
+	t = realloc(n->tags, (n->ntags + 1) * sizeof *t);
+	if (t == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	n->tags = t;
+	if ((t[n->ntags] = strdup(tag)) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	n->ntags++;
+	return 0;
+}
+
+static void
+add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+/* The note as the shared JSON object; NULL only when out of memory. */
+cJSON *
+pake_note_to_json(const pake_note *n)
+{
+	cJSON *o, *m, *tags, *extra, *it;
+	size_t i;
+
+	o = cJSON_CreateObject();
+	if (o == NULL)
+		return NULL;
+	cJSON_AddStringToObject(o, "pake_id", n->pake_id);
+	add_str(o, "title", n->title);
+	cJSON_AddStringToObject(o, "content", n->body ? n->body : "");
+	add_str(o, "file_path", n->file_path);
+	m = cJSON_AddObjectToObject(o, "metadata");
+	if (m == NULL)
+		goto oom;
+	cJSON_AddStringToObject(m, "pake_id", n->pake_id);
+	add_str(m, "title", n->title);
+	add_str(m, "type", n->type);
+	add_str(m, "status", n->status);
+	cJSON_AddNumberToObject(m, "confidence_score", n->confidence);
+	add_str(m, "verification_status", n->verification_status);
+	add_str(m, "created_at", n->created_at);
+	add_str(m, "modified_at", n->modified_at);
+	tags = cJSON_AddArrayToObject(m, "tags");
+	for (i = 0; tags && i < n->ntags; i++)
+		cJSON_AddItemToArray(tags, cJSON_CreateString(n->tags[i]));
+	add_str(m, "source_uri", n->source_uri);
+	add_str(m, "summary", n->summary);
+	add_str(m, "human_notes", n->human_notes);
+	if (n->extra_json && (extra = cJSON_Parse(n->extra_json)) != NULL) {
+		while ((it = extra->child) != NULL) {
+			cJSON_DetachItemViaPointer(extra, it);
+			if (cJSON_GetObjectItemCaseSensitive(m, it->string))
+				cJSON_Delete(it);	/* known keys win */
+			else
+				cJSON_AddItemToObject(m, it->string, it);
+		}
+		cJSON_Delete(extra);
+	}
+	return o;
+oom:
+	cJSON_Delete(o);
+	return NULL;
+}

@@ -1,0 +1,527 @@
+/*
+ * store.c: the note store (see store.h).
+ *
+ * A change is one short BEGIN IMMEDIATE transaction that writes the row,
+ * its tags (and through triggers the full-text index) and a vault_pending
+ * row; after COMMIT the vault file is written from the committed state.
+ * Nothing slow (file I/O, fsync) happens while the write lock is held.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pake/query.h"
+#include "pake/store.h"
+#include "pake/util.h"
+#include "pake/vault.h"
+
+/* A short field: non-empty, at most max bytes, UTF-8, no control chars. */
+static int
+check_field(const char *s, size_t max, int allow_empty)
+{
+	size_t i, n;
+
+	if (s == NULL)
+		return allow_empty ? 0 : -1;
+	n = strlen(s);
+	if ((!allow_empty && n == 0) || n > max || !pake_utf8_valid(s, n))
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return -1;
+	return 0;
+}
+
+/* A long text: UTF-8, no NUL (implied by strlen), bounded. */
+static int
+check_text(const char *s, size_t max)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	n = strlen(s);
+	return n <= max && pake_utf8_valid(s, n) ? 0 : -1;
+}
+
+int
+pake_store_validate(const pake_note *n, size_t max_body, pake_err *e)
+{
+	size_t i;
+	int rc;
+
+	if (n->title == NULL || check_field(n->title, PAKE_TITLE_MAX, 0) != 0)
+		return pake_fail(e, PAKE_EINVAL, NULL, "bad title");
+	if ((rc = pake_vault_check_title(n->title, e)) != 0)
+		return rc;
+	if (check_field(n->type, 64, 0) != 0)
+		return pake_fail(e, PAKE_EINVAL, NULL, "bad type");
+	for (i = 0; n->type[i]; i++)
+		if (!isalnum((unsigned char)n->type[i]) && n->type[i] != '_' &&
+		    n->type[i] != '-')
+			return pake_fail(e, PAKE_EINVAL, NULL,
+			    "type must be one word");
+	if (check_field(n->status, 64, 0) != 0 ||
+	    check_field(n->verification_status, 64, 0) != 0)
+		return pake_fail(e, PAKE_EINVAL, NULL, "bad status");
+	if (!(n->confidence >= 0.0 && n->confidence <= 1.0))
+		return pake_fail(e, PAKE_EINVAL, NULL, "confidence not in 0..1");
+	if (check_field(n->source_uri, PAKE_FIELD_MAX, 0) != 0)
+		return pake_fail(e, PAKE_EINVAL, NULL, "bad source_uri");
+	if (check_text(n->summary, PAKE_TEXT_MAX) != 0 ||
+	    check_text(n->human_notes, PAKE_TEXT_MAX) != 0)
+		return pake_fail(e, PAKE_EINVAL, NULL, "bad summary/human_notes");
+	if (n->body && (n->body_len > max_body ||
+	    memchr(n->body, '\0', n->body_len) != NULL))
+		return pake_fail(e, n->body_len > max_body ? PAKE_ETOOBIG :
+		    PAKE_EINVAL, NULL, "body too large or holds NUL");
+	if (n->body && !pake_utf8_valid(n->body, n->body_len))
+		return pake_fail(e, PAKE_EINVAL, NULL, "body is not UTF-8");
+	for (i = 0; i < n->ntags; i++)
+		if (check_field(n->tags[i], PAKE_TAG_MAX, 0) != 0)
+			return pake_fail(e, PAKE_EINVAL, NULL, "bad tag");
+	return 0;
+}
+
+/* Set *dst to a copy of src (NULL allowed); 0 or -1 when out of memory. */
+static int
+set_str(char **dst, const char *src)
+{
+	char *p = NULL;
+
+	if (src && (p = strdup(src)) == NULL)
+		return -1;
+	free(*dst);
+	*dst = p;
+	return 0;
+}
+
+/* Fill the fields a new note lacks with DESIGN §4's defaults. */
+static int
+fill_defaults(pake_note *n, int64_t now)
+{
+	char ts[32];
+
+	pake_iso8601(now, ts);
+	if ((!n->type && set_str(&n->type, "SourceNote")) ||
+	    (!n->status && set_str(&n->status, "Raw")) ||
+	    (!n->verification_status &&
+	    set_str(&n->verification_status, "pending")) ||
+	    (!n->source_uri && set_str(&n->source_uri, "local://pake")) ||
+	    (!n->created_at && set_str(&n->created_at, ts)) ||
+	    (!n->modified_at && set_str(&n->modified_at, ts)) ||
+	    (!n->body && set_str(&n->body, "")))
+		return -1;
+	if (n->created_ms == 0 && pake_parse_time(n->created_at,
+	    &n->created_ms) != 0)
+		n->created_ms = now;
+	if (n->modified_ms == 0 && pake_parse_time(n->modified_at,
+	    &n->modified_ms) != 0)
+		n->modified_ms = now;
+	if (n->body_len == 0)
+		n->body_len = strlen(n->body);
+	return 0;
+}
+
+/* Mirror after commit.  The change is durable in the database already; a
+ * vault failure is logged and left pending for "pake-db check --repair"
+ * rather than reported as a failed change (which a client would retry). */
+static void
+mirror(pake_ctx *c, const char *pake_id, const char *path, int64_t seq)
+{
+	pake_err e = {0};
+
+	if (pake_vault_sync(c, pake_id, path, seq, &e) != 0)
+		pake_log_msg(c->log, PAKE_LOG_WARN, "vault sync of %s left "
+		    "pending: %s", pake_id, e.detail);
+}
+
+int
+pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
+{
+	char path[PATH_MAX];
+	int64_t seq;
+	int rc;
+
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
+		return rc;
+	if (n->pake_id[0] == '\0' && (rc = pake_uuid4(n->pake_id, e)) != 0)
+		return rc;
+	if (!pake_uuid_valid(n->pake_id))
+		return pake_fail(e, PAKE_EINVAL, NULL, "bad pake_id");
+	if (fill_defaults(n, pake_now_ms()) != 0)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if ((rc = pake_store_validate(n, (size_t)pake_config_num(c->cfg,
+	    PAKE_CFG_MAX_NOTE), e)) != 0)
+		return rc;
+	if ((rc = pake_db_begin(c->db, e)) != 0)
+		return rc;
+	if (n->file_path == NULL) {
+		if ((rc = pake_vault_choose_path(c, n, path, sizeof path, e)) ||
+		    set_str(&n->file_path, path)) {
+			rc = rc ? rc : pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM,
+			    NULL);
+			goto fail;
+		}
+	}
+	if ((rc = pake_db_note_insert(c->db, c->tenant_id, n, e)) != 0 ||
+	    (rc = pake_db_pending_add(c->db, c->tenant_id, n->pake_id,
+	    n->file_path, &seq, e)) != 0)
+		goto fail;
+	if ((rc = pake_db_commit(c->db, e)) != 0)
+		return rc;
+	mirror(c, n->pake_id, n->file_path, seq);
+	return 0;
+fail:
+	pake_db_rollback(c->db);
+	if (rc == PAKE_ECONFLICT)
+		rc = pake_fail(e, PAKE_ECONFLICT, "A note with this id exists",
+		    "%s", e->detail);
+	return rc;
+}
+
+int
+pake_store_get(pake_ctx *c, const char *pake_id, pake_note *out, pake_err *e)
+{
+	int rc;
+
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_READ, e)) != 0)
+		return rc;
+	if (!pake_uuid_valid(pake_id))
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
+		    "malformed id");
+	return pake_db_note_get(c->db, c->tenant_id, pake_id, out, e);
+}
+
+/* Copy the fields of patch named by mask into n. */
+static int
+apply_patch(pake_note *n, const pake_note *p, unsigned mask, pake_err *e)
+{
+	size_t i;
+
+	if (((mask & PAKE_F_TITLE) && set_str(&n->title, p->title)) ||
+	    ((mask & PAKE_F_TYPE) && set_str(&n->type, p->type)) ||
+	    ((mask & PAKE_F_STATUS) && set_str(&n->status, p->status)) ||
+	    ((mask & PAKE_F_VSTATUS) && set_str(&n->verification_status,
+	    p->verification_status)) ||
+	    ((mask & PAKE_F_SOURCE) && set_str(&n->source_uri, p->source_uri)) ||
+	    ((mask & PAKE_F_SUMMARY) && set_str(&n->summary, p->summary)) ||
+	    ((mask & PAKE_F_HUMAN) && set_str(&n->human_notes, p->human_notes)))
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if (mask & PAKE_F_CONF)
+		n->confidence = p->confidence;
+	if (mask & PAKE_F_CONTENT) {
+		free(n->body);
+		n->body = pake_strndup(p->body ? p->body : "", p->body_len);
+		n->body_len = p->body ? p->body_len : 0;
+		if (n->body == NULL)
+			return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	}
+	if (mask & PAKE_F_TAGS) {
+		for (i = 0; i < n->ntags; i++)
+			free(n->tags[i]);
+		n->ntags = 0;
+		for (i = 0; i < p->ntags; i++)
+			if (pake_note_add_tag(n, p->tags[i], e) != 0)
+				return e->code;
+	}
+	return 0;
+}
+
+int
+pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
+    unsigned mask, pake_note *out, pake_err *e)
+{
+	pake_note n;
+	char ts[32];
+	int64_t now, seq;
+	int rc;
+
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
+		return rc;
+	if (!pake_uuid_valid(pake_id))
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
+		    "malformed id");
+	if ((rc = pake_db_begin(c->db, e)) != 0)
+		return rc;
+	if ((rc = pake_db_note_get(c->db, c->tenant_id, pake_id, &n, e)) != 0) {
+		pake_db_rollback(c->db);
+		return rc;
+	}
+	now = pake_now_ms();
+	if (now <= n.modified_ms)	/* keep modified_ms strictly rising */
+		now = n.modified_ms + 1;
+	pake_iso8601(now, ts);
+	if ((rc = apply_patch(&n, patch, mask, e)) != 0 ||
+	    (rc = set_str(&n.modified_at, ts) ? pake_fail(e, PAKE_EINTERNAL,
+	    PAKE_MSG_NOMEM, NULL) : 0) != 0)
+		goto fail;
+	n.modified_ms = now;
+	if ((rc = pake_store_validate(&n, (size_t)pake_config_num(c->cfg,
+	    PAKE_CFG_MAX_NOTE), e)) != 0 ||
+	    (rc = pake_db_note_update(c->db, c->tenant_id, &n, e)) != 0 ||
+	    (rc = pake_db_pending_add(c->db, c->tenant_id, n.pake_id,
+	    n.file_path, &seq, e)) != 0)
+		goto fail;
+	if ((rc = pake_db_commit(c->db, e)) != 0) {
+		pake_note_free(&n);
+		return rc;
+	}
+	mirror(c, n.pake_id, n.file_path, seq);
+	if (out)
+		*out = n;
+	else
+		pake_note_free(&n);
+	return 0;
+fail:
+	pake_db_rollback(c->db);
+	pake_note_free(&n);
+	return rc;
+}
+
+int
+pake_store_delete(pake_ctx *c, const char *pake_id, pake_err *e)
+{
+	pake_note n;
+	int64_t seq;
+	int rc;
+
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_DELETE, e)) != 0)
+		return rc;
+	if (!pake_uuid_valid(pake_id))
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
+		    "malformed id");
+	if ((rc = pake_db_begin(c->db, e)) != 0)
+		return rc;
+	if ((rc = pake_db_note_get(c->db, c->tenant_id, pake_id, &n, e)) != 0) {
+		pake_db_rollback(c->db);
+		return rc;
+	}
+	if ((rc = pake_db_note_delete(c->db, c->tenant_id, pake_id, e)) != 0 ||
+	    (rc = pake_db_tombstone_add(c->db, c->tenant_id, pake_id,
+	    n.file_path, e)) != 0 ||
+	    (rc = pake_db_pending_add(c->db, c->tenant_id, pake_id,
+	    n.file_path, &seq, e)) != 0 ||
+	    (rc = pake_db_commit(c->db, e)) != 0) {
+		pake_db_rollback(c->db);
+		pake_note_free(&n);
+		return rc;
+	}
+	mirror(c, pake_id, n.file_path, seq);
+	pake_note_free(&n);
+	return 0;
+}
+
+/*
+ * Cursors are opaque to clients: hex of "l:<modified_ms>:<rowid>" for
+ * lists, "s:<offset>:<hash of the search>" for searches (a cursor of
+ * another search is refused rather than silently misapplied).
+ */
+static char *
+cursor_make(const char *plain)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, n = strlen(plain);
+	char *out = malloc(n * 2 + 1);
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[(unsigned char)plain[i] >> 4];
+		out[2 * i + 1] = hex[(unsigned char)plain[i] & 15];
+	}
+	out[2 * n] = '\0';
+	return out;
+}
+
+static int
+cursor_read(const char *cur, char *plain, size_t n)
+{
+	size_t i, len = strlen(cur);
+	unsigned v;
+
+	if (len % 2 || len / 2 >= n)
+		return -1;
+	for (i = 0; i < len / 2; i++) {
+		if (sscanf(cur + 2 * i, "%2x", &v) != 1 ||
+		    !isxdigit((unsigned char)cur[2 * i]) ||
+		    !isxdigit((unsigned char)cur[2 * i + 1]))
+			return -1;
+		plain[i] = (char)v;
+	}
+	plain[len / 2] = '\0';
+	return 0;
+}
+
+/* Counts rows and remembers the last for the next cursor. */
+struct page {
+	pake_note_cb cb;
+	void *arg;
+	int limit, seen;
+	int64_t last_ms, last_id;
+};
+
+static int
+page_row(void *arg, pake_note *n)
+{
+	struct page *p = arg;
+
+	if (++p->seen > p->limit)	/* the extra row: there is more */
+		return 0;
+	p->last_ms = n->modified_ms;
+	p->last_id = n->rowid;
+	return p->cb(p->arg, n);
+}
+
+static int
+clamp_limit(int limit, pake_err *e)
+{
+	if (limit == 0)
+		return PAKE_LIMIT_DEFAULT;
+	if (limit < 0 || limit > PAKE_LIMIT_MAX) {
+		pake_fail(e, PAKE_EINVAL, NULL, "limit must be 1..%d",
+		    PAKE_LIMIT_MAX);
+		return -1;
+	}
+	return limit;
+}
+
+int
+pake_store_list(pake_ctx *c, int limit, const char *cursor, pake_note_cb cb,
+    void *arg, char **next, pake_err *e)
+{
+	struct page p = {cb, arg, 0, 0, 0, 0};
+	long long ms = 0, id = 0;
+	char plain[128], tail;
+	int rc;
+
+	*next = NULL;
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_READ, e)) != 0)
+		return rc;
+	if ((p.limit = clamp_limit(limit, e)) < 0)
+		return e->code;
+	if (cursor && *cursor && (cursor_read(cursor, plain, sizeof plain) ||
+	    sscanf(plain, "l:%lld:%lld%c", &ms, &id, &tail) != 2 || id <= 0))
+		return pake_fail(e, PAKE_EINVAL, "Invalid cursor", "list cursor");
+	rc = pake_db_note_list(c->db, c->tenant_id, p.limit + 1, ms, id,
+	    page_row, &p, e);
+	if (rc == 0 && p.seen > p.limit) {
+		snprintf(plain, sizeof plain, "l:%lld:%lld",
+		    (long long)p.last_ms, (long long)p.last_id);
+		if ((*next = cursor_make(plain)) == NULL)
+			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	}
+	return rc;
+}
+
+void
+pake_search_init(pake_search *s)
+{
+	memset(s, 0, sizeof *s);
+	s->min_conf = -1;
+}
+
+/* A short fingerprint of what a search asks, bound into its cursor. */
+static uint32_t
+search_hash(const pake_search *s)
+{
+	uint32_t h = 2166136261u;
+	const char *parts[4] = {s->query, s->type, s->status, NULL};
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		for (p = parts[i] ? parts[i] : ""; ; p++) {
+			h = (h ^ (unsigned char)*p) * 16777619u;
+			if (*p == '\0')
+				break;
+		}
+	for (i = 0; i < s->ntags_any; i++)
+		for (p = s->tags_any[i]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 16777619u;
+	for (i = 0; i < s->ntags_all; i++)
+		for (p = s->tags_all[i]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+int
+pake_store_search(pake_ctx *c, const pake_search *s, pake_note_cb cb,
+    void *arg, char **next, pake_err *e)
+{
+	const char *types[1 + PAKE_QUERY_MAX_TERMS];
+	const char *tags_all[PAKE_TAGS_MAX + PAKE_QUERY_MAX_TERMS];
+	struct page p = {cb, arg, 0, 0, 0, 0};
+	pake_db_search q;
+	pake_query pq;
+	char plain[128], tail;
+	long long off = 0;
+	unsigned h;
+	size_t i;
+	int rc;
+
+	*next = NULL;
+	if ((rc = pake_ctx_allow(c, PAKE_P_SEARCH_READ | PAKE_P_NOTES_READ,
+	    e)) != 0)
+		return rc;
+	if ((p.limit = clamp_limit(s->limit, e)) < 0)
+		return e->code;
+	if (s->ntags_all > PAKE_TAGS_MAX || s->ntags_any > PAKE_TAGS_MAX)
+		return pake_fail(e, PAKE_EINVAL, NULL, "too many tags");
+	if (s->cursor && *s->cursor) {
+		if (cursor_read(s->cursor, plain, sizeof plain) ||
+		    sscanf(plain, "s:%lld:%x%c", &off, &h, &tail) != 2 ||
+		    off < 0 || off > 100000 || h != search_hash(s))
+			return pake_fail(e, PAKE_EINVAL, "Invalid cursor",
+			    "search cursor");
+	}
+	if ((rc = pake_query_parse(s->query ? s->query : "", &pq, e)) != 0)
+		return rc;
+	memset(&q, 0, sizeof q);
+	q.match = pq.match;
+	q.exclude = pq.exclude;
+	q.ntypes = 0;
+	if (s->type)
+		types[q.ntypes++] = s->type;
+	for (i = 0; i < pq.ntypes && !s->type; i++)
+		types[q.ntypes++] = pq.types[i];
+	q.types = types;
+	q.status = s->status;
+	for (i = 0; i < s->ntags_all; i++)
+		tags_all[q.ntags_all++] = s->tags_all[i];
+	for (i = 0; i < pq.ntags; i++)
+		tags_all[q.ntags_all++] = pq.tags[i];
+	q.tags_all = tags_all;
+	q.tags_any = s->tags_any;
+	q.ntags_any = s->ntags_any;
+	q.min_conf = s->min_conf;
+	q.created_from = s->created_from;
+	q.created_to = s->created_to;
+	q.modified_from = s->modified_from;
+	q.modified_to = s->modified_to;
+	q.limit = p.limit + 1;
+	q.offset = (int)off;
+	rc = pake_db_search_notes(c->db, c->tenant_id, &q, page_row, &p, e);
+	pake_query_free(&pq);
+	if (rc == 0 && p.seen > p.limit) {
+		snprintf(plain, sizeof plain, "s:%lld:%x", off + p.limit,
+		    search_hash(s));
+		if ((*next = cursor_make(plain)) == NULL)
+			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	}
+	return rc;
+}
+
+int
+pake_store_tags(pake_ctx *c, int limit, pake_tag_cb cb, void *arg,
+    pake_err *e)
+{
+	int rc;
+
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_READ, e)) != 0)
+		return rc;
+	if (limit <= 0 || limit > 10000)
+		limit = 10000;
+	return pake_db_tags(c->db, c->tenant_id, limit, cb, arg, e);
+}
