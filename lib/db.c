@@ -31,7 +31,7 @@ static const char *const migrations[] = {
 	"  plan TEXT NOT NULL DEFAULT 'basic',"
 	"  created_ms INTEGER NOT NULL);"
 	"INSERT INTO tenants(id, name, display_name, created_ms)"
-	"  VALUES(1, 'default', 'Default', CAST(unixepoch('subsec') * 1000 AS INTEGER));"
+	"  VALUES(1, 'default', 'Default', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));"
 	"CREATE TABLE notes("
 	"  id INTEGER PRIMARY KEY,"
 	"  tenant_id INTEGER NOT NULL REFERENCES tenants(id),"

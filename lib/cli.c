@@ -1,0 +1,244 @@
+/*
+ * cli.c: the common part of every shell tool (see cli.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+#include "pake/cli.h"
+#include "pake/op.h"
+#include "pake/util.h"
+
+/* Common flags that take a value, and the configuration key each sets. */
+static const struct {
+	const char *flag;
+	const char *key;
+} value_flags[] = {
+	{"--db", "db"},
+	{"--vault", "vault"},
+	{"--tenant", "tenant"},
+	{"--log-level", "log_level"},
+	{"--log-format", "log_format"},
+	{"--tenants-dir", "tenants_dir"},
+};
+
+static void __attribute__((noreturn))
+config_die(const char *tool, const pake_err *e)
+{
+	fprintf(stderr, "%s: %s\n", tool, e->detail[0] ? e->detail : e->msg);
+	exit(EX_CONFIG);
+}
+
+/* Remove argv[i] .. argv[i+n-1]. */
+static void
+drop(int *argc, char **argv, int i, int n)
+{
+	memmove(argv + i, argv + i + n, (size_t)(*argc - i - n + 1) *
+	    sizeof *argv);
+	*argc -= n;
+}
+
+void
+pake_cli_init(pake_cli *cli, const char *tool, const char *usage, int *argc,
+    char **argv)
+{
+	struct { const char *key; const char *val; } sets[32];
+	pake_err e = {0};
+	size_t nsets = 0, k;
+	const char *eq;
+	int i, matched;
+
+	memset(cli, 0, sizeof *cli);
+	cli->tool = tool;
+	cli->usage = usage;
+	/* First pass: --config must be known before the file is read; the
+	 * rest are applied after the file and the environment. */
+	for (i = 1; i < *argc; ) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage, stdout);
+			exit(EX_OK);
+		}
+		if (strcmp(a, "--json") == 0) {
+			cli->json = 1;
+			drop(argc, argv, i, 1);
+			continue;
+		}
+		matched = 0;
+		if (strcmp(a, "--config") == 0 || strcmp(a, "--set") == 0)
+			matched = 1;
+		for (k = 0; k < sizeof value_flags / sizeof value_flags[0]; k++)
+			if (strcmp(a, value_flags[k].flag) == 0)
+				matched = 1;
+		if (!matched) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= *argc)
+			pake_cli_usage(cli, "%s needs a value", a);
+		if (strcmp(a, "--config") == 0) {
+			setenv("PAKE_CONFIG", argv[i + 1], 1);
+		} else if (nsets < sizeof sets / sizeof sets[0]) {
+			if (strcmp(a, "--set") == 0) {
+				if ((eq = strchr(argv[i + 1], '=')) == NULL)
+					pake_cli_usage(cli, "--set takes KEY=VALUE");
+				*(char *)eq = '\0';
+				sets[nsets].key = argv[i + 1];
+				sets[nsets++].val = eq + 1;
+			} else {
+				for (k = 0; strcmp(a, value_flags[k].flag); k++)
+					;
+				sets[nsets].key = value_flags[k].key;
+				sets[nsets++].val = argv[i + 1];
+			}
+		}
+		drop(argc, argv, i, 2);
+	}
+	if (pake_config_load(&cli->cfg, &e) != 0)
+		config_die(tool, &e);
+	for (k = 0; k < nsets; k++)
+		if (pake_config_set(&cli->cfg, sets[k].key, sets[k].val, "flag",
+		    &e) != 0)
+			config_die(tool, &e);
+	pake_log_init(&cli->log, tool, &cli->cfg);
+	if (pake_uuid4(cli->log.request_id, &e) == 0)
+		cli->log.request_id[8] = '\0';	/* short id is enough here */
+}
+
+void
+pake_cli_open(pake_cli *cli)
+{
+	pake_err e = {0};
+
+	if (pake_ctx_open(&cli->ctx, &cli->cfg, &cli->log, &e) != 0)
+		pake_cli_die(cli, &e);
+	pake_strlcpy(cli->ctx.request_id, cli->log.request_id,
+	    sizeof cli->ctx.request_id);
+	cli->opened = 1;
+}
+
+static void
+cleanup(pake_cli *cli)
+{
+	if (cli->opened)
+		pake_ctx_close(&cli->ctx);
+	cli->opened = 0;
+	pake_config_free(&cli->cfg);
+}
+
+void
+pake_cli_die(pake_cli *cli, const pake_err *e)
+{
+	int code = e->code ? e->code : PAKE_EINTERNAL;
+	const char *msg = e->msg ? e->msg : pake_code_message(code);
+
+	pake_log_msg(&cli->log, code == PAKE_EINTERNAL ||
+	    code == PAKE_EUNAVAIL ? PAKE_LOG_ERROR : PAKE_LOG_DEBUG,
+	    "%s: %s", pake_code_name(code), e->detail[0] ? e->detail : msg);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject(), *err;
+		err = cJSON_AddObjectToObject(o, "error");
+		cJSON_AddStringToObject(err, "code", pake_code_name(code));
+		cJSON_AddStringToObject(err, "message", msg);
+		if (code == PAKE_EINVAL && e->detail[0] && strchr(e->detail, ':'))
+			cJSON_AddStringToObject(err, "detail", e->detail);
+		if (e->retry_after)
+			cJSON_AddNumberToObject(err, "retry_after",
+			    e->retry_after);
+		pake_cli_print_json(o);
+		cJSON_Delete(o);
+	}
+	/* Schema failures name the field; that is the user's own input. */
+	if (code == PAKE_EINVAL && e->detail[0] && strchr(e->detail, ':') &&
+	    strchr(e->detail, '/') == NULL)
+		fprintf(stderr, "%s: %s (%s)\n", cli->tool, msg, e->detail);
+	else
+		fprintf(stderr, "%s: %s\n", cli->tool, msg);
+	cleanup(cli);
+	exit(pake_code_exit(code));
+}
+
+void
+pake_cli_usage(pake_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli->tool);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", cli->tool);
+	exit(EX_USAGE);
+}
+
+cJSON *
+pake_cli_call(pake_cli *cli, const char *op, cJSON *in)
+{
+	pake_err e = {0};
+	cJSON *out;
+
+	if (pake_op_call(&cli->ctx, op, in, &out, &e) != 0) {
+		cJSON_Delete(in);
+		pake_cli_die(cli, &e);
+	}
+	cJSON_Delete(in);
+	return out;
+}
+
+void
+pake_cli_print_json(const cJSON *v)
+{
+	char *s = cJSON_Print(v);
+
+	if (s) {
+		puts(s);
+		free(s);
+	}
+}
+
+int
+pake_cli_done(pake_cli *cli)
+{
+	cleanup(cli);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: cannot write output: %s\n", cli->tool,
+		    strerror(errno));
+		return EX_IOERR;
+	}
+	return EX_OK;
+}
+
+double
+pake_cli_double(pake_cli *cli, const char *flag, const char *s, double min,
+    double max)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= min && v <= max))
+		pake_cli_usage(cli, "%s takes a number from %g to %g", flag, min,
+		    max);
+	return v;
+}
+
+long
+pake_cli_long(pake_cli *cli, const char *flag, const char *s, long min,
+    long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		pake_cli_usage(cli, "%s takes a whole number from %ld to %ld",
+		    flag, min, max);
+	return v;
+}

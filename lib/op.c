@@ -1,0 +1,76 @@
+/*
+ * op.c: the registry table and the one way to call an operation.
+ */
+#include <string.h>
+#include "pake/op.h"
+#include "pake/ops.h"
+
+static const pake_op *const ops[] = {
+	&pake_op_create_note,
+	&pake_op_get_note,
+	&pake_op_update_note,
+	&pake_op_delete_note,
+	&pake_op_list_notes,
+	&pake_op_search_notes,
+	&pake_op_list_tags,
+};
+#define NOPS (sizeof ops / sizeof ops[0])
+
+size_t
+pake_op_count(void)
+{
+	return NOPS;
+}
+
+const pake_op *
+pake_op_at(size_t i)
+{
+	return i < NOPS ? ops[i] : NULL;
+}
+
+const pake_op *
+pake_op_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < NOPS; i++)
+		if (strcmp(ops[i]->name, name) == 0)
+			return ops[i];
+	return NULL;
+}
+
+int
+pake_op_call(pake_ctx *c, const char *name, const cJSON *in, cJSON **out,
+    pake_err *e)
+{
+	const pake_op *op = pake_op_find(name);
+	cJSON *schema, *empty = NULL;
+	int rc;
+
+	*out = NULL;
+	if (op == NULL)
+		return pake_fail(e, PAKE_ENOTFOUND, "Unknown operation",
+		    "operation %.64s", name ? name : "(null)");
+	if ((rc = pake_ctx_allow(c, op->perm, e)) != 0)
+		return rc;
+	if (in == NULL)
+		in = empty = cJSON_CreateObject();
+	schema = cJSON_Parse(op->input_schema);
+	if (schema == NULL || in == NULL) {
+		cJSON_Delete(schema);
+		cJSON_Delete(empty);
+		return pake_fail(e, PAKE_EINTERNAL, NULL, "schema of %s", name);
+	}
+	rc = pake_schema_check(schema, in, e);
+	cJSON_Delete(schema);
+	if (rc == 0)
+		rc = op->run(c, in, out, e);
+	cJSON_Delete(empty);
+	if (rc == 0 && *out == NULL)
+		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, "%s", name);
+	if (rc != 0) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return rc;
+}

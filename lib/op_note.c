@@ -1,0 +1,495 @@
+/*
+ * op_note.c: the note operations of the registry: JSON in, store call,
+ * JSON out.  Field names and shapes follow DESIGN §4 and the Python MCP
+ * server (search_notes, get_note_by_id), so every front speaks them.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pake/op.h"
+#include "pake/ops.h"
+#include "pake/store.h"
+#include "pake/util.h"
+
+/* Schema fragments shared by several operations. */
+#define S_ID	"{\"type\":\"string\",\"minLength\":36,\"maxLength\":36," \
+		"\"description\":\"The note's pake_id (uuid)\"}"
+#define S_TAGS	"{\"anyOf\":[{\"type\":\"string\",\"maxLength\":6500}," \
+		"{\"type\":\"array\",\"maxItems\":64,\"items\":{\"type\":" \
+		"\"string\",\"maxLength\":100}}]}"
+#define S_FIELDS \
+	"\"title\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":1000}," \
+	"\"content\":{\"type\":\"string\",\"description\":\"Markdown body\"}," \
+	"\"type\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":64," \
+	"\"description\":\"SourceNote, InsightNote, ProjectNote, DailyNote " \
+	"or another word\"}," \
+	"\"status\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":64}," \
+	"\"verification_status\":{\"type\":\"string\",\"minLength\":1," \
+	"\"maxLength\":64}," \
+	"\"confidence_score\":{\"type\":\"number\",\"minimum\":0," \
+	"\"maximum\":1}," \
+	"\"tags\":" S_TAGS "," \
+	"\"source_uri\":{\"type\":\"string\",\"minLength\":1," \
+	"\"maxLength\":4096}," \
+	"\"summary\":{\"type\":[\"string\",\"null\"],\"maxLength\":65536}," \
+	"\"human_notes\":{\"type\":[\"string\",\"null\"],\"maxLength\":65536}"
+#define S_NOTE "{\"type\":\"object\",\"required\":[\"pake_id\",\"title\"," \
+	"\"content\",\"file_path\",\"metadata\"],\"properties\":{" \
+	"\"pake_id\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"}," \
+	"\"content\":{\"type\":\"string\"},\"file_path\":{\"type\":\"string\"}," \
+	"\"metadata\":{\"type\":\"object\"}}}"
+#define S_HIT "{\"type\":\"object\",\"properties\":{" \
+	"\"pake_id\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"}," \
+	"\"file_path\":{\"type\":\"string\"}," \
+	"\"summary\":{\"type\":[\"string\",\"null\"]}," \
+	"\"metadata\":{\"type\":\"object\"}}}"
+#define S_LIMIT "{\"type\":\"integer\",\"minimum\":1,\"maximum\":100," \
+	"\"default\":10}"
+#define S_CURSOR "{\"type\":\"string\",\"maxLength\":256," \
+	"\"description\":\"next_cursor of the previous page\"}"
+
+/* Split a tags string ("a, b c") into tags, as Obsidian reads them. */
+static int
+tags_from_string(pake_note *n, const char *s, pake_err *e)
+{
+	char buf[PAKE_TAG_MAX + 1];
+	size_t len;
+	int rc;
+
+	while (*s) {
+		s += strspn(s, ", \t\r\n");
+		len = strcspn(s, ", \t\r\n");
+		if (len == 0)
+			break;
+		if (len > PAKE_TAG_MAX)
+			return pake_fail(e, PAKE_EINVAL, NULL, "tag too long");
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		if ((rc = pake_note_add_tag(n, buf, e)) != 0)
+			return rc;
+		s += len;
+	}
+	return 0;
+}
+
+static int
+tags_from_json(pake_note *n, const cJSON *t, pake_err *e)
+{
+	const cJSON *it;
+	int rc;
+
+	if (cJSON_IsString(t))
+		return tags_from_string(n, t->valuestring, e);
+	cJSON_ArrayForEach(it, t)
+		if ((rc = pake_note_add_tag(n, it->valuestring, e)) != 0)
+			return rc;
+	return 0;
+}
+
+/* Copy the flat note fields present in in (schema-checked) into n; *mask
+ * gets a bit for each field given. */
+static int
+note_from_json(const cJSON *in, pake_note *n, unsigned *mask, pake_err *e)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+		unsigned bit;
+	} strs[] = {
+		{"title", offsetof(pake_note, title), PAKE_F_TITLE},
+		{"type", offsetof(pake_note, type), PAKE_F_TYPE},
+		{"status", offsetof(pake_note, status), PAKE_F_STATUS},
+		{"verification_status", offsetof(pake_note, verification_status),
+		    PAKE_F_VSTATUS},
+		{"source_uri", offsetof(pake_note, source_uri), PAKE_F_SOURCE},
+		{"summary", offsetof(pake_note, summary), PAKE_F_SUMMARY},
+		{"human_notes", offsetof(pake_note, human_notes), PAKE_F_HUMAN},
+	};
+	const cJSON *v;
+	size_t i;
+	char **dst;
+
+	*mask = 0;
+	for (i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+		if ((v = cJSON_GetObjectItemCaseSensitive(in, strs[i].key)) == NULL)
+			continue;
+		dst = (char **)((char *)n + strs[i].off);
+		free(*dst);
+		*dst = NULL;
+		if (cJSON_IsString(v) && (*dst = strdup(v->valuestring)) == NULL)
+			return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		*mask |= strs[i].bit;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(in, "content")) != NULL) {
+		free(n->body);
+		if ((n->body = strdup(v->valuestring)) == NULL)
+			return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		n->body_len = strlen(n->body);
+		*mask |= PAKE_F_CONTENT;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(in, "confidence_score"))) {
+		n->confidence = v->valuedouble;
+		*mask |= PAKE_F_CONF;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(in, "tags")) != NULL) {
+		*mask |= PAKE_F_TAGS;
+		return tags_from_json(n, v, e);
+	}
+	return 0;
+}
+
+static const char *
+str_arg(const cJSON *in, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int
+int_arg(const cJSON *in, const char *key, int def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, key);
+
+	return cJSON_IsNumber(v) ? (int)v->valuedouble : def;
+}
+
+/* The note as JSON, or a failure when out of memory. */
+static int
+note_out(const pake_note *n, cJSON **out, pake_err *e)
+{
+	if ((*out = pake_note_to_json(n)) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	return 0;
+}
+
+static int
+run_create(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	pake_note n;
+	unsigned mask;
+	int rc;
+
+	pake_note_init(&n);
+	if ((rc = note_from_json(in, &n, &mask, e)) == 0 &&
+	    (rc = pake_store_create(c, &n, e)) == 0)
+		rc = note_out(&n, out, e);
+	pake_note_free(&n);
+	return rc;
+}
+
+const pake_op pake_op_create_note = {
+	"create_note", "Create a note",
+	"Create a markdown note with frontmatter; it is indexed for search "
+	"and written to the vault.",
+	"{\"type\":\"object\",\"required\":[\"title\"],"
+	"\"additionalProperties\":false,\"properties\":{" S_FIELDS "}}",
+	S_NOTE, PAKE_P_NOTES_WRITE, 0, run_create,
+};
+
+static int
+run_get(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	pake_note n;
+	int rc;
+
+	if ((rc = pake_store_get(c, str_arg(in, "pake_id"), &n, e)) != 0)
+		return rc;
+	rc = note_out(&n, out, e);
+	pake_note_free(&n);
+	return rc;
+}
+
+const pake_op pake_op_get_note = {
+	"get_note", "Get a note",
+	"Read one note by its pake_id: title, content, file path and every "
+	"frontmatter field.",
+	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
+	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID "}}",
+	S_NOTE, PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
+	run_get,
+};
+
+static int
+run_update(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	pake_note patch, n;
+	unsigned mask;
+	int rc;
+
+	pake_note_init(&patch);
+	if ((rc = note_from_json(in, &patch, &mask, e)) == 0 &&
+	    (rc = pake_store_update(c, str_arg(in, "pake_id"), &patch, mask, &n,
+	    e)) == 0) {
+		rc = note_out(&n, out, e);
+		pake_note_free(&n);
+	}
+	pake_note_free(&patch);
+	return rc;
+}
+
+const pake_op pake_op_update_note = {
+	"update_note", "Update a note",
+	"Change fields of a note; fields not given keep their values, "
+	"content replaces the body.",
+	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
+	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID ","
+	S_FIELDS "}}",
+	S_NOTE, PAKE_P_NOTES_WRITE, PAKE_OP_IDEMPOTENT, run_update,
+};
+
+static int
+run_delete(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const char *id = str_arg(in, "pake_id");
+	int rc;
+
+	if ((rc = pake_store_delete(c, id, e)) != 0)
+		return rc;
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "pake_id", id);
+	cJSON_AddBoolToObject(*out, "deleted", 1);
+	return 0;
+}
+
+const pake_op pake_op_delete_note = {
+	"delete_note", "Delete a note",
+	"Delete a note and its vault file.",
+	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
+	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID "}}",
+	"{\"type\":\"object\",\"properties\":{\"pake_id\":{\"type\":\"string\"},"
+	"\"deleted\":{\"type\":\"boolean\"}}}",
+	PAKE_P_NOTES_DELETE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT,
+	run_delete,
+};
+
+/* A search or list hit: the Python server's result item. */
+static int
+add_hit(void *arg, pake_note *n)
+{
+	cJSON *arr = arg, *full, *hit;
+
+	if ((full = pake_note_to_json(n)) == NULL ||
+	    (hit = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(full);
+		return PAKE_EINTERNAL;
+	}
+	cJSON_AddStringToObject(hit, "pake_id", n->pake_id);
+	cJSON_AddStringToObject(hit, "title", n->title);
+	cJSON_AddStringToObject(hit, "file_path", n->file_path);
+	if (n->summary)
+		cJSON_AddStringToObject(hit, "summary", n->summary);
+	else
+		cJSON_AddNullToObject(hit, "summary");
+	cJSON_AddItemToObject(hit, "metadata",
+	    cJSON_DetachItemFromObject(full, "metadata"));
+	cJSON_Delete(full);
+	cJSON_AddItemToArray(arr, hit);
+	return 0;
+}
+
+/* Wrap results: {key:[...], count, next_cursor}. */
+static int
+page_out(cJSON *arr, const char *key, char *next, cJSON **out, pake_err *e)
+{
+	if ((*out = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(arr);
+		free(next);
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	}
+	cJSON_AddItemToObject(*out, key, arr);
+	cJSON_AddNumberToObject(*out, "count", cJSON_GetArraySize(arr));
+	if (next)
+		cJSON_AddStringToObject(*out, "next_cursor", next);
+	else
+		cJSON_AddNullToObject(*out, "next_cursor");
+	free(next);
+	return 0;
+}
+
+static int
+run_list(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	cJSON *arr = cJSON_CreateArray();
+	char *next = NULL;
+	int rc;
+
+	if (arr == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	rc = pake_store_list(c, int_arg(in, "limit", 0), str_arg(in, "cursor"),
+	    add_hit, arr, &next, e);
+	if (rc != 0) {
+		cJSON_Delete(arr);
+		return rc == PAKE_EINTERNAL && !e->code ? pake_fail(e, rc,
+		    PAKE_MSG_NOMEM, NULL) : rc;
+	}
+	return page_out(arr, "notes", next, out, e);
+}
+
+const pake_op pake_op_list_notes = {
+	"list_notes", "List notes",
+	"List notes, most recently modified first, a page at a time.",
+	"{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{"
+	"\"limit\":" S_LIMIT ",\"cursor\":" S_CURSOR "}}",
+	"{\"type\":\"object\",\"properties\":{\"notes\":{\"type\":\"array\","
+	"\"items\":" S_HIT "},\"count\":{\"type\":\"integer\"},"
+	"\"next_cursor\":{\"type\":[\"string\",\"null\"]}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_list,
+};
+
+/* Collect a string-or-list filter into a NULL-free array of pointers
+ * into the JSON (valid while in lives). */
+static size_t
+str_list(const cJSON *v, const char **out, size_t max)
+{
+	const cJSON *it;
+	size_t n = 0;
+
+	if (cJSON_IsString(v)) {
+		out[n++] = v->valuestring;
+		return n;
+	}
+	cJSON_ArrayForEach(it, v)
+		if (cJSON_IsString(it) && n < max)
+			out[n++] = it->valuestring;
+	return n;
+}
+
+/* A time filter: ISO 8601 text to ms; PAKE_EINVAL when malformed. */
+static int
+time_arg(const cJSON *f, const char *key, int64_t *ms, pake_err *e)
+{
+	const char *s = str_arg(f, key);
+
+	if (s == NULL)
+		return 0;
+	if (pake_parse_time(s, ms) != 0 || *ms == 0)
+		return pake_fail(e, PAKE_EINVAL, NULL, "filters.%s: not an ISO "
+		    "8601 time", key);
+	return 0;
+}
+
+static int
+run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(in, "filters"), *v;
+	const char *any[PAKE_TAGS_MAX], *all[PAKE_TAGS_MAX];
+	cJSON *arr, *applied;
+	pake_search s;
+	char *next = NULL;
+	int rc;
+
+	pake_search_init(&s);
+	s.query = str_arg(in, "query");
+	s.limit = int_arg(in, "limit", 0);
+	s.cursor = str_arg(in, "cursor");
+	s.type = str_arg(f, "pake_type");
+	if (s.type == NULL)
+		s.type = str_arg(f, "type");
+	s.status = str_arg(f, "status");
+	s.ntags_any = str_list(cJSON_GetObjectItemCaseSensitive(f, "tags"), any,
+	    PAKE_TAGS_MAX);
+	s.tags_any = any;
+	s.ntags_all = str_list(cJSON_GetObjectItemCaseSensitive(f, "tags_all"),
+	    all, PAKE_TAGS_MAX);
+	s.tags_all = all;
+	if ((v = cJSON_GetObjectItemCaseSensitive(f, "min_confidence")))
+		s.min_conf = v->valuedouble;
+	if ((rc = time_arg(f, "created_after", &s.created_from, e)) ||
+	    (rc = time_arg(f, "created_before", &s.created_to, e)) ||
+	    (rc = time_arg(f, "modified_after", &s.modified_from, e)) ||
+	    (rc = time_arg(f, "modified_before", &s.modified_to, e)))
+		return rc;
+	if ((arr = cJSON_CreateArray()) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if ((rc = pake_store_search(c, &s, add_hit, arr, &next, e)) != 0) {
+		cJSON_Delete(arr);
+		return rc;
+	}
+	if ((rc = page_out(arr, "results", next, out, e)) != 0)
+		return rc;
+	applied = f ? cJSON_Duplicate(f, 1) : cJSON_CreateObject();
+	cJSON_AddItemToObject(*out, "filters_applied", applied);
+	if (s.query)
+		cJSON_AddStringToObject(*out, "query", s.query);
+	if (cJSON_GetArraySize(arr) == 0)
+		cJSON_AddStringToObject(*out, "message",
+		    "No notes match the search");
+	return 0;
+}
+
+const pake_op pake_op_search_notes = {
+	"search_notes", "Search notes",
+	"Full-text search (words, \\\"phrases\\\", -exclusions, OR, tag:x, "
+	"type:X) with filters on type, status, tags, confidence and dates.",
+	"{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{"
+	"\"query\":{\"type\":\"string\",\"maxLength\":65536},"
+	"\"filters\":{\"type\":\"object\",\"additionalProperties\":false,"
+	"\"properties\":{"
+	"\"pake_type\":{\"type\":\"string\",\"maxLength\":64},"
+	"\"type\":{\"type\":\"string\",\"maxLength\":64},"
+	"\"status\":{\"type\":\"string\",\"maxLength\":64},"
+	"\"tags\":" S_TAGS ",\"tags_all\":" S_TAGS ","
+	"\"min_confidence\":{\"type\":\"number\",\"minimum\":0,\"maximum\":1},"
+	"\"created_after\":{\"type\":\"string\",\"maxLength\":40},"
+	"\"created_before\":{\"type\":\"string\",\"maxLength\":40},"
+	"\"modified_after\":{\"type\":\"string\",\"maxLength\":40},"
+	"\"modified_before\":{\"type\":\"string\",\"maxLength\":40}}},"
+	"\"limit\":" S_LIMIT ",\"cursor\":" S_CURSOR "}}",
+	"{\"type\":\"object\",\"required\":[\"results\",\"count\"],"
+	"\"properties\":{\"results\":{\"type\":\"array\",\"items\":" S_HIT "},"
+	"\"count\":{\"type\":\"integer\"},\"filters_applied\":{\"type\":"
+	"\"object\"},\"next_cursor\":{\"type\":[\"string\",\"null\"]},"
+	"\"message\":{\"type\":\"string\"}}}",
+	PAKE_P_SEARCH_READ | PAKE_P_NOTES_READ,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_search,
+};
+
+struct tags_acc {
+	cJSON *arr;
+};
+
+static int
+add_tag(void *arg, const char *tag, int64_t count)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		return PAKE_EINTERNAL;
+	cJSON_AddStringToObject(o, "tag", tag);
+	cJSON_AddNumberToObject(o, "count", (double)count);
+	cJSON_AddItemToArray(((struct tags_acc *)arg)->arr, o);
+	return 0;
+}
+
+static int
+run_tags(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	struct tags_acc a = {cJSON_CreateArray()};
+	int rc;
+
+	if (a.arr == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if ((rc = pake_store_tags(c, int_arg(in, "limit", 1000), add_tag, &a,
+	    e)) != 0) {
+		cJSON_Delete(a.arr);
+		return rc;
+	}
+	*out = cJSON_CreateObject();
+	cJSON_AddItemToObject(*out, "tags", a.arr);
+	cJSON_AddNumberToObject(*out, "count", cJSON_GetArraySize(a.arr));
+	return 0;
+}
+
+const pake_op pake_op_list_tags = {
+	"list_tags", "List tags",
+	"Every tag in use with the number of notes carrying it, most used "
+	"first.",
+	"{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{"
+	"\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10000}}}",
+	"{\"type\":\"object\",\"properties\":{\"tags\":{\"type\":\"array\","
+	"\"items\":{\"type\":\"object\",\"properties\":{\"tag\":{\"type\":"
+	"\"string\"},\"count\":{\"type\":\"integer\"}}}},"
+	"\"count\":{\"type\":\"integer\"}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_tags,
+};
