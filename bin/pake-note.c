@@ -119,7 +119,8 @@ note_flags(pake_cli *cli, int argc, char **argv, cJSON *in, int adding)
 			file = optarg;
 			break;
 		default:
-			pake_cli_usage(cli, "unknown option");
+			pake_cli_usage(cli, "unknown option '%s'",
+			    argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
@@ -233,7 +234,8 @@ cmd_list(pake_cli *cli, int argc, char **argv)
 		else if (c == O_CURSOR)
 			cJSON_AddStringToObject(in, "cursor", optarg);
 		else
-			pake_cli_usage(cli, "unknown option");
+			pake_cli_usage(cli, "unknown option '%s'",
+			    argv[optind - 1]);
 	}
 	if (optind != argc)
 		pake_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
@@ -307,6 +309,7 @@ main(int argc, char **argv)
 	size_t i;
 
 	pake_cli_init(&cli, "pake-note", usage, &argc, argv);
+	opterr = 0;
 	if (argc < 2)
 		pake_cli_usage(&cli, "missing command");
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)

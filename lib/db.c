@@ -57,10 +57,12 @@ static const char *const migrations[] = {
 	"  UNIQUE(tenant_id, file_path));"
 	"CREATE INDEX notes_recent ON notes(tenant_id, modified_ms DESC, id DESC);"
 	"CREATE INDEX notes_type ON notes(tenant_id, type, modified_ms DESC);"
+	/* Key columns first: SQLite 3.40's integrity_check misreads a
+	 * WITHOUT ROWID table whose key columns are not leading. */
 	"CREATE TABLE note_tags("
 	"  note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,"
-	"  tenant_id INTEGER NOT NULL,"
 	"  tag TEXT NOT NULL,"
+	"  tenant_id INTEGER NOT NULL,"
 	"  PRIMARY KEY(note_id, tag)) WITHOUT ROWID;"
 	"CREATE INDEX note_tags_tag ON note_tags(tenant_id, tag);"
 	"CREATE VIRTUAL TABLE notes_fts USING fts5("

@@ -23,7 +23,11 @@
  * repeated key in a nested mapping): "last wins" would silently drop text
  * the user wrote.  A known key whose value is null (~, null or nothing)
  * leaves the field as it was, except summary and human_notes, which become
- * NULL.  Nothing in n changes unless the whole parse succeeds.
+ * NULL.  A present tags key replaces the note's tags.  extra_json and
+ * extra_yaml always describe the file just read (NULL when it has no
+ * unknown keys).  Nothing in n changes unless the whole parse succeeds.
+ * Values are bounded by note.h (PAKE_TITLE_MAX, PAKE_FIELD_MAX, ...): a
+ * longer one is PAKE_EINVAL, as is a pake_id longer than PAKE_ID_LEN.
  *
  * Rendering is a small hand-written emitter: fixed key order, strings plain
  * only when that is unambiguous and double-quoted otherwise, tags as a
@@ -89,6 +93,8 @@ struct fm {
 	const char	*src;		/* the YAML text */
 	size_t		 len;
 	size_t		 line0;		/* file line of src's first line */
+	size_t		 base;		/* file byte offset of src */
+	int		 flowtop;	/* the top mapping is {...}: no cutting */
 	pake_err	*e;
 	yaml_parser_t	 p;
 	int		 pinit;
@@ -110,12 +116,14 @@ static int walk(struct fm *);
 
 /* Set up f to walk len bytes of YAML at src. */
 static void
-fm_init(struct fm *f, const char *src, size_t len, size_t line0, pake_err *e)
+fm_init(struct fm *f, const char *src, size_t len, size_t line0, size_t base,
+    pake_err *e)
 {
 	memset(f, 0, sizeof *f);
 	f->src = src;
 	f->len = len;
 	f->line0 = line0;
+	f->base = base;
 	f->e = e;
 	pake_note_init(&f->tags);
 }
@@ -136,6 +144,7 @@ fm_free(struct fm *f)
 	f->pinit = 0;
 }
 
+/* Fail with PAKE_EINTERNAL, out of memory. */
 static int
 nomem(struct fm *f)
 {
@@ -168,7 +177,7 @@ next_event(struct fm *f, yaml_event_t *ev)
 		return nomem(f);
 	if (p->error == YAML_READER_ERROR)
 		return pake_fail(f->e, PAKE_EINVAL, NULL,
-		    "frontmatter byte %zu: %s", p->problem_offset,
+		    "frontmatter byte %zu: %s", f->base + p->problem_offset,
 		    p->problem ? p->problem : "unreadable");
 	return fail_at(f, &p->problem_mark, "%s%s%s",
 	    p->context ? p->context : "", p->context ? ", " : "",
@@ -209,6 +218,7 @@ static const char *const null_words[] = { "~", "null", "Null", "NULL", 0 };
 static const char *const true_words[] = { "true", "True", "TRUE", 0 };
 static const char *const false_words[] = { "false", "False", "FALSE", 0 };
 
+/* An ASCII digit, whatever the locale. */
 static int
 is_digit(char c)
 {
@@ -224,12 +234,11 @@ is_decimal(const char *s, size_t n)
 
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		i++;
-	while (i < n && is_digit(s[i]))
-		i++, d++;
+	for (; i < n && is_digit(s[i]); i++)
+		d++;
 	if (i < n && s[i] == '.') {
-		i++;
-		while (i < n && is_digit(s[i]))
-			i++, d++;
+		for (i++; i < n && is_digit(s[i]); i++)
+			d++;
 	}
 	if (d == 0)
 		return 0;
@@ -355,6 +364,7 @@ mark_end(struct fm *f, const yaml_event_t *ev)
 		f->vkeep = 1;
 }
 
+/* qsort order for key strings. */
 static int
 cmp_key(const void *a, const void *b)
 {
@@ -396,7 +406,8 @@ check_dup(struct fm *f, const cJSON *o, const yaml_mark_t *m)
 	if (find_dup(o, &dup) != 0)
 		return nomem(f);
 	if (dup)
-		return fail_at(f, m, "duplicate key \"%.64s\"", dup);
+		return fail_at(f, m, "duplicate key \"%.64s\" in the mapping "
+		    "starting here", dup);
 	return 0;
 }
 
@@ -599,6 +610,10 @@ unknown_entry(struct fm *f, yaml_event_t *key)
 		cJSON_Delete(v);
 		return nomem(f);
 	}
+	/* Keys of a {...} on one line cannot be cut into lines, and trying
+	 * would cost a scan to the end of the line per key. */
+	if (f->flowtop)
+		return 0;
 	b0 = byte_at(f, key->start_mark.index);
 	b1 = byte_at(f, f->vend);
 	cut_lines(f, b0, b1 > b0 ? b1 : b0);
@@ -797,6 +812,7 @@ walk(struct fm *f)
 	if (f->len >= 3 && memcmp(f->src, "\xEF\xBB\xBF", 3) == 0) {
 		f->src += 3;
 		f->len -= 3;
+		f->base += 3;
 	}
 	if (!yaml_parser_initialize(&f->p))
 		return nomem(f);
@@ -816,8 +832,11 @@ walk(struct fm *f)
 	yaml_event_delete(&ev);				/* document start */
 	if ((rc = next_event(f, &ev)) != 0)
 		return rc;
-	if (ev.type == YAML_MAPPING_START_EVENT)
+	if (ev.type == YAML_MAPPING_START_EVENT) {
+		f->flowtop = ev.data.mapping_start.style ==
+		    YAML_FLOW_MAPPING_STYLE;
 		rc = walk_map(f, &ev.start_mark);
+	}
 	else if (ev.type == YAML_SCALAR_EVENT && scalar_null(&ev))
 		rc = 0;
 	else
@@ -1026,8 +1045,8 @@ settle_extra(struct fm *f, char **json)
 		return 0;
 	if ((j1 = cJSON_PrintUnformatted(f->extra)) == NULL)
 		return nomem(f);
-	fm_init(&g, f->yaml.p, f->yaml.len, 1, NULL);
-	if (walk(&g) == 0 && g.extra &&
+	fm_init(&g, f->yaml.p, f->yaml.len, 1, 0, NULL);
+	if (f->yaml.len > 0 && walk(&g) == 0 && g.extra &&
 	    (j2 = cJSON_PrintUnformatted(g.extra)) != NULL &&
 	    strcmp(j1, j2) == 0) {
 		same = 1;
@@ -1136,6 +1155,8 @@ delim_line(const char *text, size_t len, size_t i, int dots, size_t *next)
 	return 1;
 }
 
+/* Split text into frontmatter and body, walk the frontmatter, and only
+ * when all of it is good move the results into n. */
 int
 pake_fm_parse(const char *text, size_t len, pake_note *n, pake_err *e)
 {
@@ -1179,7 +1200,7 @@ pake_fm_parse(const char *text, size_t len, pake_note *n, pake_err *e)
 		return pake_fail(e, PAKE_ETOOBIG, NULL,
 		    "frontmatter of %zu bytes, more than %d", ye - ys,
 		    FM_YAML_MAX);
-	fm_init(&f, text + ys, ye - ys, 2, e);
+	fm_init(&f, text + ys, ye - ys, 2, ys, e);
 	if ((rc = walk(&f)) != 0 || (rc = settle_extra(&f, &json)) != 0) {
 		fm_free(&f);
 		return rc;
@@ -1219,6 +1240,8 @@ put_field(pake_buf *b, const char *key, const char *v)
 	pake_buf_putc(b, '\n');
 }
 
+/* n as a markdown file: known keys in the fields[] order, the unknown
+ * keys' text, the body. */
 char *
 pake_fm_render(const pake_note *n, size_t *len)
 {

@@ -76,6 +76,38 @@ pake_note_add_tag(pake_note *n, const char *tag, pake_err *e)
 	return 0;
 }
 
+static int
+same_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+int
+pake_note_same(const pake_note *a, const pake_note *b)
+{
+	size_t i;
+
+	if (strcmp(a->pake_id, b->pake_id) != 0 || !same_str(a->title, b->title) ||
+	    !same_str(a->type, b->type) || !same_str(a->status, b->status) ||
+	    a->confidence != b->confidence ||
+	    !same_str(a->verification_status, b->verification_status) ||
+	    !same_str(a->created_at, b->created_at) ||
+	    !same_str(a->modified_at, b->modified_at) ||
+	    !same_str(a->source_uri, b->source_uri) ||
+	    !same_str(a->summary, b->summary) ||
+	    !same_str(a->human_notes, b->human_notes) ||
+	    !same_str(a->extra_yaml, b->extra_yaml) || a->ntags != b->ntags)
+		return 0;
+	for (i = 0; i < a->ntags; i++)
+		if (strcmp(a->tags[i], b->tags[i]) != 0)
+			return 0;
+	if ((a->body ? a->body_len : 0) != (b->body ? b->body_len : 0))
+		return 0;
+	return a->body_len == 0 || memcmp(a->body, b->body, a->body_len) == 0;
+}
+
 static void
 add_str(cJSON *o, const char *k, const char *v)
 {

@@ -48,6 +48,9 @@ typedef struct pake_note {
 void pake_note_init(pake_note *n);	/* zero, with the defaults */
 void pake_note_free(pake_note *n);	/* frees members, re-inits */
 int pake_note_add_tag(pake_note *n, const char *tag, pake_err *e);
+/* 1 when a and b hold the same content: every frontmatter field, tags in
+ * order, body bytes and unknown keys (file_path and rowid are not content). */
+int pake_note_same(const pake_note *a, const pake_note *b);
 
 /* The JSON form shared by every front:
  * {pake_id, title, content, file_path, metadata:{every frontmatter field}} */

@@ -1,0 +1,211 @@
+/*
+ * vcheck.c: does the vault agree with the database?
+ *
+ * The database is the truth.  For every note, its file must exist and parse
+ * back to the same note (missing, stale).  For every *.md file in the vault
+ * that no note claims: if it holds the id of a deleted note it is an orphan
+ * (a delete whose unlink did not happen); otherwise it is untracked, a
+ * file someone put there, reported but never touched.  Pending syncs are
+ * changes committed whose file was not written yet.  Repair finishes the
+ * pending syncs, rewrites missing and stale files from the database and
+ * removes orphans.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "pake/frontmatter.h"
+#include "pake/util.h"
+#include "pake/vault.h"
+
+struct checker {
+	pake_ctx *c;
+	int repair;
+	pake_check_report report;
+	void *arg;
+	pake_vault_report *out;
+	pake_err *e;
+	char (*fix)[PAKE_ID_LEN + 1];	/* notes to rewrite */
+	size_t nfix, capfix;
+};
+
+static void
+say(struct checker *k, const char *what, const char *path)
+{
+	if (k->report)
+		k->report(k->arg, what, path);
+}
+
+static int
+want_fix(struct checker *k, const char *id)
+{
+	if (!k->repair)
+		return 0;
+	if (k->nfix == k->capfix) {
+		size_t cap = k->capfix ? k->capfix * 2 : 64;
+		void *p = realloc(k->fix, cap * sizeof *k->fix);
+		if (p == NULL)
+			return pake_fail(k->e, PAKE_EINTERNAL, PAKE_MSG_NOMEM,
+			    NULL);
+		k->fix = p;
+		k->capfix = cap;
+	}
+	pake_strlcpy(k->fix[k->nfix++], id, PAKE_ID_LEN + 1);
+	return 0;
+}
+
+/* One note of the database against its file. */
+static int
+check_note(void *arg, pake_note *n)
+{
+	struct checker *k = arg;
+	char path[PATH_MAX];
+	pake_note f;
+	pake_err fe = {0};
+	size_t len;
+	char *text;
+	int same;
+
+	snprintf(path, sizeof path, "%s/%s", k->c->vault, n->file_path);
+	if (pake_read_file(path, (size_t)pake_config_num(k->c->cfg,
+	    PAKE_CFG_MAX_NOTE) + 65536, &text, &len, &fe) != 0) {
+		k->out->missing++;
+		say(k, "missing", n->file_path);
+		return want_fix(k, n->pake_id);
+	}
+	k->out->files++;
+	pake_note_init(&f);
+	same = pake_fm_parse(text, len, &f, &fe) == 0;
+	free(text);
+	if (same) {
+		/* Fields the file cannot say differently. */
+		f.created_ms = n->created_ms;
+		f.modified_ms = n->modified_ms;
+		same = pake_note_same(n, &f);
+	}
+	pake_note_free(&f);
+	if (!same) {
+		k->out->stale++;
+		say(k, "stale", n->file_path);
+		return want_fix(k, n->pake_id);
+	}
+	return 0;
+}
+
+/* The pake_id a vault file claims, from its frontmatter. */
+static int
+file_id(const char *path, char id[PAKE_ID_LEN + 1])
+{
+	pake_note f;
+	pake_err fe = {0};
+	char *text;
+	size_t len;
+	int ok;
+
+	id[0] = '\0';
+	if (pake_read_file(path, 1 << 30, &text, &len, &fe) != 0)
+		return -1;
+	pake_note_init(&f);
+	ok = pake_fm_parse(text, len, &f, &fe) == 0 && pake_uuid_valid(f.pake_id);
+	if (ok)
+		pake_strlcpy(id, f.pake_id, PAKE_ID_LEN + 1);
+	pake_note_free(&f);
+	free(text);
+	return ok ? 0 : -1;
+}
+
+/* Walk the vault for files no note claims. */
+static int
+scan(struct checker *k, const char *dir, const char *rel, int depth)
+{
+	char path[PATH_MAX], sub[PATH_MAX], id[PAKE_ID_LEN + 1];
+	struct dirent *de;
+	struct stat sb;
+	size_t n;
+	DIR *d;
+	int rc = 0;
+
+	if (depth > 64 || (d = opendir(dir)) == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "",
+		    de->d_name);
+		if (lstat(path, &sb) != 0)
+			continue;
+		if (S_ISDIR(sb.st_mode)) {
+			rc = scan(k, path, sub, depth + 1);
+			continue;
+		}
+		n = strlen(de->d_name);
+		if (!S_ISREG(sb.st_mode) || n < 4 ||
+		    strcmp(de->d_name + n - 3, ".md") != 0)
+			continue;
+		if (pake_db_path_taken(k->c->db, k->c->tenant_id, sub) == 1)
+			continue;
+		if (file_id(path, id) == 0 &&
+		    pake_db_tombstone_has(k->c->db, k->c->tenant_id, id) == 1 &&
+		    pake_db_note_exists(k->c->db, k->c->tenant_id, id) == 0) {
+			k->out->orphans++;
+			say(k, "orphan", sub);
+			if (k->repair && unlink(path) == 0)
+				k->out->repaired++;
+		} else {
+			k->out->untracked++;
+			say(k, "untracked", sub);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int
+count_pending(void *arg, int64_t tenant, const char *pake_id,
+    const char *file_path, int64_t seq)
+{
+	struct checker *k = arg;
+
+	if (tenant == k->c->tenant_id) {
+		k->out->pending++;
+		say(k, "pending", file_path);
+	}
+	return 0;
+}
+
+int
+pake_vault_check(pake_ctx *c, int repair, pake_check_report report,
+    void *arg, pake_vault_report *out, pake_err *e)
+{
+	struct checker k = {c, repair, report, arg, out, e, NULL, 0, 0};
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_READ, e)) != 0)
+		return rc;
+	if ((rc = pake_db_pending_each(c->db, count_pending, &k, e)) != 0)
+		return rc;
+	if (repair && out->pending) {
+		if ((rc = pake_vault_flush(c, e)) != 0)
+			return rc;
+		out->repaired += out->pending;
+	}
+	if ((rc = pake_db_note_each(c->db, c->tenant_id, check_note, &k, e)) ||
+	    (rc = scan(&k, c->vault, "", 0)) != 0) {
+		free(k.fix);
+		return rc;
+	}
+	for (i = 0; i < k.nfix && rc == 0; i++) {
+		rc = pake_vault_sync(c, k.fix[i], NULL, 0, e);
+		if (rc == 0)
+			out->repaired++;
+	}
+	free(k.fix);
+	return rc;
+}
