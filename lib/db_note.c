@@ -121,28 +121,30 @@ bind_note(sqlite3_stmt *st, const pake_note *n, const char *tags)
 	db_bind_text(st, 19, tags);
 }
 
-/* Replace the note's rows in note_tags. */
+/* Replace the rows in note_tags of the note stored as row id. */
 static int
-write_tags(pake_db *db, int64_t tenant, const pake_note *n, pake_err *e)
+write_tags(pake_db *db, int64_t tenant, int64_t id, const pake_note *n,
+    int fresh, pake_err *e)
 {
 	sqlite3_stmt *st;
 	size_t i;
 	int rc;
 
-	if ((st = db_stmt(db, ST_TAG_DEL, e)) == NULL)
-		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, n->pake_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, e, "tags");
+	if (!fresh) {
+		if ((st = db_stmt(db, ST_TAG_DEL, e)) == NULL)
+			return e->code;
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(db, rc, e, "tags");
+	}
 	for (i = 0; i < n->ntags; i++) {
 		if ((st = db_stmt(db, ST_TAG_ADD, e)) == NULL)
 			return e->code;
-		sqlite3_bind_int64(st, 1, tenant);
-		db_bind_text(st, 2, n->pake_id);
-		db_bind_text(st, 3, n->tags[i]);
+		sqlite3_bind_int64(st, 1, id);
+		db_bind_text(st, 2, n->tags[i]);
+		sqlite3_bind_int64(st, 3, tenant);
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
@@ -151,17 +153,79 @@ write_tags(pake_db *db, int64_t tenant, const pake_note *n, pake_err *e)
 	return 0;
 }
 
-/* Insert or update: the same columns, then the tags. */
+/* The row id of a note, 0 when there is none. */
+static int64_t
+note_rowid(pake_db *db, int64_t tenant, const char *pake_id)
+{
+	sqlite3_stmt *st;
+	pake_err e;
+	int64_t id = 0;
+
+	if ((st = db_stmt(db, ST_NOTE_EXISTS, &e)) == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, pake_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return id;
+}
+
+/* Take the note's current row out of the full-text index (before the row
+ * changes or goes). */
+static int
+fts_del(pake_db *db, int64_t tenant, const char *pake_id, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, ST_FTS_DEL, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, pake_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "fts delete");
+}
+
+/* Index the note stored as row id. */
+static int
+fts_add(pake_db *db, int64_t id, const pake_note *n, const char *tags,
+    pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, ST_FTS_ADD, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, n->title);
+	sqlite3_bind_text(st, 3, n->body ? n->body : "",
+	    n->body ? (int)n->body_len : 0, SQLITE_STATIC);
+	db_bind_text(st, 4, n->summary);
+	db_bind_text(st, 5, tags);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "fts add");
+}
+
+/* Insert or update: the same columns, then the index and the tags. */
 static int
 note_write(pake_db *db, int64_t tenant, const pake_note *n, enum db_stmt id,
     pake_err *e)
 {
 	sqlite3_stmt *st;
+	int64_t rowid;
 	char *tags;
 	int rc;
 
 	if ((tags = join_tags(n)) == NULL)
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if (id == ST_NOTE_UPDATE && (rc = fts_del(db, tenant, n->pake_id,
+	    e)) != 0) {
+		free(tags);
+		return rc;
+	}
 	if ((st = db_stmt(db, id, e)) == NULL) {
 		free(tags);
 		return e->code;
@@ -171,13 +235,22 @@ note_write(pake_db *db, int64_t tenant, const pake_note *n, enum db_stmt id,
 	bind_note(st, n, tags);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	free(tags);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		free(tags);
 		return db_fail(db, rc, e, id == ST_NOTE_INSERT ? "insert note" :
 		    "update note");
-	if (id == ST_NOTE_UPDATE && sqlite3_changes(db->h) == 0)
+	}
+	if (id == ST_NOTE_UPDATE && sqlite3_changes(db->h) == 0) {
+		free(tags);
 		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
 		    "update %s", n->pake_id);
+	}
+	rowid = id == ST_NOTE_INSERT ? sqlite3_last_insert_rowid(db->h) :
+	    note_rowid(db, tenant, n->pake_id);
+	rc = fts_add(db, rowid, n, tags, e);
+	free(tags);
+	if (rc != 0)
+		return rc;
 	if (id == ST_NOTE_INSERT) {	/* an imported note may come back */
 		if ((st = db_stmt(db, ST_TOMB_DEL, e)) == NULL)
 			return e->code;
@@ -188,7 +261,7 @@ note_write(pake_db *db, int64_t tenant, const pake_note *n, enum db_stmt id,
 		if (rc != SQLITE_DONE)
 			return db_fail(db, rc, e, "tombstone");
 	}
-	return write_tags(db, tenant, n, e);
+	return write_tags(db, tenant, rowid, n, id == ST_NOTE_INSERT, e);
 }
 
 int
@@ -212,6 +285,8 @@ pake_db_note_delete(pake_db *db, int64_t tenant, const char *pake_id,
 	sqlite3_stmt *st;
 	int rc;
 
+	if ((rc = fts_del(db, tenant, pake_id, e)) != 0)
+		return rc;
 	if ((st = db_stmt(db, ST_NOTE_DELETE, e)) == NULL)
 		return e->code;
 	sqlite3_bind_int64(st, 1, tenant);

@@ -75,12 +75,6 @@ idset_add(idset *s, const char *id)
 	return 1;
 }
 
-struct pend {
-	char id[PAKE_ID_LEN + 1];
-	char *path;
-	int64_t seq;
-};
-
 typedef struct importer {
 	pake_ctx *c;
 	int flags;
@@ -92,7 +86,7 @@ typedef struct importer {
 	pake_import_stats *st;
 	idset ids;
 	int in_tx, batch;
-	struct pend pend[IMPORT_BATCH];
+	pake_sync_item pend[IMPORT_BATCH];
 	int npend;
 } importer;
 
@@ -115,14 +109,17 @@ flush_batch(importer *im, pake_err *e)
 		if ((rc = pake_db_commit(im->c->db, e)) != 0)
 			return rc;
 	}
-	for (i = 0; i < im->npend; i++) {
+	if (im->npend) {
 		pake_err se = {0};
-		if (pake_vault_sync(im->c, im->pend[i].id, im->pend[i].path,
-		    im->pend[i].seq, &se) != 0)
-			pake_log_msg(im->c->log, PAKE_LOG_WARN, "vault sync of "
-			    "%s left pending: %s", im->pend[i].id, se.detail);
-		free(im->pend[i].path);
+		/* The notes are committed; a vault failure stays pending for
+		 * "pake-db check --repair" and does not undo the import. */
+		if (pake_vault_sync_many(im->c, im->pend, (size_t)im->npend,
+		    &se) != 0)
+			pake_log_msg(im->c->log, PAKE_LOG_WARN, "vault sync left "
+			    "pending: %s", se.detail);
 	}
+	for (i = 0; i < im->npend; i++)
+		free(im->pend[i].file_path);
 	im->npend = 0;
 	im->batch = 0;
 	if (im->report)
@@ -172,7 +169,7 @@ static int
 import_file(importer *im, const char *path, const char *rel,
     const struct stat *sb, pake_err *e)
 {
-	char real[PATH_MAX], stem[PATH_MAX], why[600], tsbuf[32], vpath[PATH_MAX];
+	char real[PATH_MAX], stem[PATH_MAX], why[600], vpath[PATH_MAX];
 	pake_note n, old;
 	pake_err fe = {0};
 	const char *base;
@@ -216,26 +213,12 @@ import_file(importer *im, const char *path, const char *rel,
 			stem[strlen(stem) - 3] = '\0';	/* ".md" */
 		n.title = strdup(stem);
 	}
-	pake_iso8601((int64_t)sb->st_mtim.tv_sec * 1000 +
-	    sb->st_mtim.tv_nsec / 1000000, tsbuf);
-	if (n.created_at == NULL)
-		n.created_at = strdup(tsbuf);
-	if (n.modified_at == NULL)
-		n.modified_at = strdup(tsbuf);
-	if (!n.type)
-		n.type = strdup("SourceNote");
-	if (!n.status)
-		n.status = strdup("Raw");
-	if (!n.verification_status)
-		n.verification_status = strdup("pending");
-	if (!n.source_uri)
-		n.source_uri = strdup("local://pake");
-	if (!n.body)
-		n.body = strdup("");
-	if (pake_parse_time(n.created_at, &n.created_ms) != 0)
-		n.created_ms = (int64_t)sb->st_mtim.tv_sec * 1000;
-	if (pake_parse_time(n.modified_at, &n.modified_ms) != 0)
-		n.modified_ms = (int64_t)sb->st_mtim.tv_sec * 1000;
+	if (pake_note_defaults(&n, (int64_t)sb->st_mtim.tv_sec * 1000 +
+	    sb->st_mtim.tv_nsec / 1000000) != 0 || n.title == NULL) {
+		pake_note_free(&n);
+		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		goto done;
+	}
 	if (realpath(path, real) == NULL)
 		pake_strlcpy(real, path, sizeof real);
 	had_id = pake_uuid_valid(n.pake_id);
@@ -300,9 +283,9 @@ import_file(importer *im, const char *path, const char *rel,
 		rc = pake_db_pending_add(im->c->db, im->c->tenant_id, n.pake_id,
 		    n.file_path, &seq, e);
 		if (rc == 0) {
-			struct pend *p = &im->pend[im->npend++];
-			pake_strlcpy(p->id, n.pake_id, sizeof p->id);
-			p->path = strdup(n.file_path);
+			pake_sync_item *p = &im->pend[im->npend++];
+			pake_strlcpy(p->pake_id, n.pake_id, sizeof p->pake_id);
+			p->file_path = strdup(n.file_path);
 			p->seq = seq;
 		}
 	}
@@ -448,7 +431,7 @@ pake_vault_import(pake_ctx *c, const char *dir, int flags,
 	if (rc != 0 && im->in_tx)
 		pake_db_rollback(c->db);
 	for (int i = 0; i < im->npend; i++)
-		free(im->pend[i].path);
+		free(im->pend[i].file_path);
 	free(im->ids.slot);
 	free(im);
 	return rc;
@@ -470,7 +453,8 @@ export_one(void *arg, pake_note *n)
 
 	if ((text = pake_fm_render(n, &len)) == NULL)
 		return pake_fail(x->e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-	rc = pake_vault_write_file(x->dir, n->file_path, text, len, 0, x->e);
+	rc = pake_vault_write_file(x->dir, n->file_path, text, len,
+	    PAKE_WF_NOSYNC, x->e);
 	free(text);
 	if (rc == 0)
 		x->n++;

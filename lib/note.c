@@ -76,6 +76,37 @@ pake_note_add_tag(pake_note *n, const char *tag, pake_err *e)
 	return 0;
 }
 
+/* Set *dst to a copy of src unless it is set already; -1 on no memory. */
+static int
+dflt(char **dst, const char *src)
+{
+	if (*dst == NULL && (*dst = strdup(src)) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+pake_note_defaults(pake_note *n, int64_t when)
+{
+	char ts[32];
+
+	pake_iso8601(when, ts);
+	if (dflt(&n->type, "SourceNote") || dflt(&n->status, "Raw") ||
+	    dflt(&n->verification_status, "pending") ||
+	    dflt(&n->source_uri, "local://pake") || dflt(&n->created_at, ts) ||
+	    dflt(&n->modified_at, ts) || dflt(&n->body, ""))
+		return -1;
+	if (n->created_ms == 0 && pake_parse_time(n->created_at,
+	    &n->created_ms) != 0)
+		n->created_ms = when;
+	if (n->modified_ms == 0 && pake_parse_time(n->modified_at,
+	    &n->modified_ms) != 0)
+		n->modified_ms = when;
+	if (n->body_len == 0)
+		n->body_len = strlen(n->body);
+	return 0;
+}
+
 static int
 same_str(const char *a, const char *b)
 {

@@ -97,33 +97,6 @@ set_str(char **dst, const char *src)
 	return 0;
 }
 
-/* Fill the fields a new note lacks with DESIGN §4's defaults. */
-static int
-fill_defaults(pake_note *n, int64_t now)
-{
-	char ts[32];
-
-	pake_iso8601(now, ts);
-	if ((!n->type && set_str(&n->type, "SourceNote")) ||
-	    (!n->status && set_str(&n->status, "Raw")) ||
-	    (!n->verification_status &&
-	    set_str(&n->verification_status, "pending")) ||
-	    (!n->source_uri && set_str(&n->source_uri, "local://pake")) ||
-	    (!n->created_at && set_str(&n->created_at, ts)) ||
-	    (!n->modified_at && set_str(&n->modified_at, ts)) ||
-	    (!n->body && set_str(&n->body, "")))
-		return -1;
-	if (n->created_ms == 0 && pake_parse_time(n->created_at,
-	    &n->created_ms) != 0)
-		n->created_ms = now;
-	if (n->modified_ms == 0 && pake_parse_time(n->modified_at,
-	    &n->modified_ms) != 0)
-		n->modified_ms = now;
-	if (n->body_len == 0)
-		n->body_len = strlen(n->body);
-	return 0;
-}
-
 /* Mirror after commit.  The change is durable in the database already; a
  * vault failure is logged and left pending for "pake-db check --repair"
  * rather than reported as a failed change (which a client would retry). */
@@ -150,7 +123,7 @@ pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
 		return rc;
 	if (!pake_uuid_valid(n->pake_id))
 		return pake_fail(e, PAKE_EINVAL, NULL, "bad pake_id");
-	if (fill_defaults(n, pake_now_ms()) != 0)
+	if (pake_note_defaults(n, pake_now_ms()) != 0)
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 	if ((rc = pake_store_validate(n, (size_t)pake_config_num(c->cfg,
 	    PAKE_CFG_MAX_NOTE), e)) != 0)

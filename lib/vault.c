@@ -269,7 +269,7 @@ sync_parent(const char *path)
 
 int
 pake_vault_write_file(const char *dir, const char *rel, const char *data,
-    size_t len, int no_clobber, pake_err *e)
+    size_t len, int flags, pake_err *e)
 {
 	char path[PATH_MAX], tmp[PATH_MAX], id[37];
 	const char *base;
@@ -290,7 +290,8 @@ pake_vault_write_file(const char *dir, const char *rel, const char *data,
 	if (fd < 0)
 		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "create %s: %s",
 		    tmp, strerror(errno));
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (write_all(fd, data, len) != 0 ||
+	    (!(flags & PAKE_WF_NOSYNC) && fsync(fd) != 0)) {
 		err = errno;
 		close(fd);
 		unlink(tmp);
@@ -298,7 +299,7 @@ pake_vault_write_file(const char *dir, const char *rel, const char *data,
 		    tmp, strerror(err));
 	}
 	close(fd);
-	if (no_clobber) {
+	if (flags & PAKE_WF_NOCLOBBER) {
 		rc = link(tmp, path);
 		err = errno;
 		unlink(tmp);
@@ -312,7 +313,8 @@ pake_vault_write_file(const char *dir, const char *rel, const char *data,
 		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "rename %s: %s",
 		    path, strerror(err));
 	}
-	sync_parent(path);
+	if (!(flags & PAKE_WF_NOSYNC))
+		sync_parent(path);
 	return 0;
 }
 
@@ -369,7 +371,7 @@ file_owner(const char *path, const char *pake_id)
 /* Mirror the latest committed state of one note to its file; runs with the
  * note's slot locked. */
 static int
-sync_locked(pake_ctx *c, const char *pake_id, const char *old_path,
+sync_locked(pake_ctx *c, const char *pake_id, const char *old_path, int wf,
     pake_err *e)
 {
 	char path[PATH_MAX], newrel[PATH_MAX];
@@ -388,7 +390,8 @@ sync_locked(pake_ctx *c, const char *pake_id, const char *old_path,
 		    errno != ENOENT)
 			return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS,
 			    "unlink %s: %s", path, strerror(errno));
-		sync_parent(path);
+		if (!(wf & PAKE_WF_NOSYNC))
+			sync_parent(path);
 		return 0;
 	}
 	if (rc != 0)
@@ -420,13 +423,13 @@ sync_locked(pake_ctx *c, const char *pake_id, const char *old_path,
 		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 		goto out;
 	}
-	rc = pake_vault_write_file(c->vault, n.file_path, text, len, owner == 0,
-	    e);
+	rc = pake_vault_write_file(c->vault, n.file_path, text, len,
+	    wf | (owner == 0 ? PAKE_WF_NOCLOBBER : 0), e);
 	free(text);
 	if (rc == PAKE_ECONFLICT) {	/* a file appeared meanwhile: retry */
 		pake_err_clear(e);
 		pake_note_free(&n);
-		return sync_locked(c, pake_id, old_path, e);
+		return sync_locked(c, pake_id, old_path, wf, e);
 	}
 	/* The note moved (an update changed its folder): drop the old file. */
 	if (rc == 0 && old_path && strcmp(old_path, n.file_path) != 0 &&
@@ -448,11 +451,48 @@ pake_vault_sync(pake_ctx *c, const char *pake_id, const char *file_path,
 
 	if ((rc = slot_lock(c, pake_id, F_WRLCK, e)) != 0)
 		return rc;
-	rc = sync_locked(c, pake_id, file_path, e);
+	rc = sync_locked(c, pake_id, file_path, 0, e);
 	slot_lock(c, pake_id, F_UNLCK, NULL);
 	if (rc == 0 && seq > 0)
 		rc = pake_db_pending_done(c->db, seq, e);
 	return rc;
+}
+
+int
+pake_vault_sync_many(pake_ctx *c, const pake_sync_item *items, size_t n,
+    pake_err *e)
+{
+	size_t i;
+	int rc = 0, fd;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = slot_lock(c, items[i].pake_id, F_WRLCK, e)) != 0)
+			break;
+		rc = sync_locked(c, items[i].pake_id, items[i].file_path,
+		    PAKE_WF_NOSYNC, e);
+		slot_lock(c, items[i].pake_id, F_UNLCK, NULL);
+	}
+	if (rc != 0 || n == 0)
+		return rc;
+	/* One syncfs for the batch instead of two fsyncs per file. */
+	if ((fd = open(c->vault, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "open %s: %s",
+		    c->vault, strerror(errno));
+	rc = syncfs(fd);
+	close(fd);
+	if (rc != 0)
+		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "syncfs: %s",
+		    strerror(errno));
+	if ((rc = pake_db_begin(c->db, e)) != 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++)
+		if (items[i].seq > 0)
+			rc = pake_db_pending_done(c->db, items[i].seq, e);
+	if (rc != 0) {
+		pake_db_rollback(c->db);
+		return rc;
+	}
+	return pake_db_commit(c->db, e);
 }
 
 struct flush {

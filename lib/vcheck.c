@@ -66,6 +66,7 @@ check_note(void *arg, pake_note *n)
 	char path[PATH_MAX];
 	pake_note f;
 	pake_err fe = {0};
+	struct stat sb;
 	size_t len;
 	char *text;
 	int same;
@@ -81,6 +82,16 @@ check_note(void *arg, pake_note *n)
 	pake_note_init(&f);
 	same = pake_fm_parse(text, len, &f, &fe) == 0;
 	free(text);
+	/* A file may leave fields out; compare as import would read it. */
+	if (same && stat(path, &sb) == 0)
+		same = pake_note_defaults(&f, (int64_t)sb.st_mtim.tv_sec * 1000 +
+		    sb.st_mtim.tv_nsec / 1000000) == 0;
+	if (same && f.title == NULL) {
+		const char *base = strrchr(n->file_path, '/');
+		base = base ? base + 1 : n->file_path;
+		f.title = pake_strndup(base, strlen(base) > 3 ?
+		    strlen(base) - 3 : strlen(base));
+	}
 	if (same) {
 		/* Fields the file cannot say differently. */
 		f.created_ms = n->created_ms;

@@ -37,13 +37,25 @@ int pake_vault_path_ok(const char *rel);
  * pake_db_pending_add), then clear the pending row seq. */
 int pake_vault_sync(pake_ctx *c, const char *pake_id, const char *file_path,
     int64_t seq, pake_err *e);
+/* The same for many notes at once (an import batch): files are written
+ * without a sync each, then the file system is synced once and the pending
+ * rows are cleared in one transaction. */
+typedef struct pake_sync_item {
+	char pake_id[PAKE_ID_LEN + 1];
+	char *file_path;
+	int64_t seq;
+} pake_sync_item;
+int pake_vault_sync_many(pake_ctx *c, const pake_sync_item *items, size_t n,
+    pake_err *e);
 /* Finish every pending sync (any tenant). */
 int pake_vault_flush(pake_ctx *c, pake_err *e);
 
-/* Write data to dir/rel atomically; with no_clobber an existing file is
- * left alone and PAKE_ECONFLICT returned. */
+/* Write data to dir/rel atomically.  PAKE_WF_NOCLOBBER: an existing file
+ * is left alone and PAKE_ECONFLICT returned.  PAKE_WF_NOSYNC: skip the
+ * fsyncs; the caller syncs the file system itself before relying on it. */
+enum { PAKE_WF_NOCLOBBER = 1, PAKE_WF_NOSYNC = 2 };
 int pake_vault_write_file(const char *dir, const char *rel, const char *data,
-    size_t len, int no_clobber, pake_err *e);
+    size_t len, int flags, pake_err *e);
 
 /* Import every *.md below dir (recursively). */
 typedef struct pake_import_stats {
