@@ -7,9 +7,10 @@
  * same notes instead of creating duplicates.  A bad file is reported with
  * its path and skipped; it never stops the rest.
  *
- * Files are committed in batches (one transaction per IMPORT_BATCH files):
- * the write lock is held for a few milliseconds at a time, so other writers
- * keep working during a long import.  After each batch the notes' vault
+ * Files are committed in batches: a transaction ends after IMPORT_BATCH
+ * files or IMPORT_HOLD_MS milliseconds, whichever comes first, so other
+ * writers wait at most about that long during a long import, and the
+ * full-text index is not merged after every few notes.  After each batch the notes' vault
  * files are written (unless DIR is the vault itself, where the files are
  * already the notes).
  */
@@ -21,13 +22,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "pake/frontmatter.h"
 #include "pake/store.h"
 #include "pake/util.h"
 #include "pake/vault.h"
 
-#define IMPORT_BATCH	256
+#define IMPORT_BATCH	2048	/* files per transaction at most */
+#define IMPORT_HOLD_MS	100	/* and no longer than this holding the lock */
 #define IMPORT_DEPTH	64
 #define IDSET_MAX	(1u << 22)	/* files in one import */
 
@@ -86,9 +89,19 @@ typedef struct importer {
 	pake_import_stats *st;
 	idset ids;
 	int in_tx, batch;
+	int64_t tx_start;	/* monotonic ms when the batch began */
 	pake_sync_item pend[IMPORT_BATCH];
 	int npend;
 } importer;
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void
 skip(importer *im, const char *path, const char *why)
@@ -250,6 +263,7 @@ import_file(importer *im, const char *path, const char *rel,
 			goto done;
 		}
 		im->in_tx = 1;
+		im->tx_start = mono_ms();
 	}
 	exists = pake_db_note_get(im->c->db, im->c->tenant_id, n.pake_id, &old,
 	    &fe) == 0;
@@ -296,7 +310,9 @@ import_file(importer *im, const char *path, const char *rel,
 			skip(im, rel, "could not write its pake_id back");
 	}
 	pake_note_free(&n);
-	if (rc == 0 && (++im->batch >= IMPORT_BATCH || im->npend >= IMPORT_BATCH))
+	if (rc == 0 && (++im->batch >= IMPORT_BATCH ||
+	    im->npend >= IMPORT_BATCH ||
+	    mono_ms() - im->tx_start >= IMPORT_HOLD_MS))
 		rc = flush_batch(im, e);
 done:
 	free(text);
