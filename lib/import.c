@@ -186,7 +186,7 @@ import_file(importer *im, const char *path, const char *rel,
 	pake_note n, old;
 	pake_err fe = {0};
 	const char *base;
-	int rc, had_id, exists, added, changed = 1;
+	int rc, had_id, had_times, exists, added, changed = 1;
 	char *text;
 	size_t len;
 	int64_t seq = 0;
@@ -226,6 +226,7 @@ import_file(importer *im, const char *path, const char *rel,
 			stem[strlen(stem) - 3] = '\0';	/* ".md" */
 		n.title = strdup(stem);
 	}
+	had_times = (n.created_at != NULL) | (n.modified_at != NULL) << 1;
 	if (pake_note_defaults(&n, (int64_t)sb->st_mtim.tv_sec * 1000 +
 	    sb->st_mtim.tv_nsec / 1000000) != 0 || n.title == NULL) {
 		pake_note_free(&n);
@@ -269,6 +270,18 @@ import_file(importer *im, const char *path, const char *rel,
 	    &fe) == 0;
 	if (exists) {
 		n.file_path = strdup(old.file_path);
+		/* Times the file does not state stay as first imported, not
+		 * the file's mtime, which --write-ids itself changes. */
+		if (!(had_times & 1)) {
+			free(n.created_at);
+			n.created_at = strdup(old.created_at);
+			n.created_ms = old.created_ms;
+		}
+		if (!(had_times & 2)) {
+			free(n.modified_at);
+			n.modified_at = strdup(old.modified_at);
+			n.modified_ms = old.modified_ms;
+		}
 		if (pake_note_same(&n, &old)) {
 			im->st->unchanged++;
 			changed = 0;
@@ -392,9 +405,11 @@ walk(importer *im, const char *dir, const char *rel, int depth, pake_err *e)
 		}
 		if (S_ISLNK(sb.st_mode)) {
 			if (realpath(path, real) == NULL || !inside(im->root, real)) {
-				if (ends_md(names[i]))
+				if (ends_md(names[i])) {
+					im->st->seen++;
 					skip(im, sub, "symlink leads outside "
 					    "the folder");
+				}
 				continue;
 			}
 			if (stat(path, &sb) != 0 || S_ISDIR(sb.st_mode))

@@ -1,0 +1,138 @@
+#!/usr/bin/env bats
+# crash.bats: must-show 6.  A writer killed with SIGKILL in the middle of a
+# batch leaves a sound database (integrity_check ok), no half-written note,
+# and a vault that agrees with the database after pake-db check --repair.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+	pake_setup
+	require_tool pake-vault pake-db
+}
+
+# gen_files DIR N: N markdown files g00001.md ... with known titles and bodies.
+gen_files() {
+	mkdir -p "$1"
+	awk -v dir="$1" -v n="$2" 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			f = sprintf("%s/g%05d.md", dir, i)
+			printf "---\ntitle: Gen %05d\ntags: [gen, t%d]\n---\n", i, i % 7 > f
+			for (j = 0; j < 20; j++)
+				printf "Body of note %05d line %d with some words.\n", i, j > f
+			close(f)
+		}
+	}'
+}
+
+# verify_db N: every note in the database is one of the N generated notes,
+# complete: its title, tags and body exactly as generated.  Prints the count.
+verify_db() {
+	local n=$1 out="$T/verify"
+	rm -rf "$out"
+	pake-vault export "$out" >/dev/null || fail "export failed"
+	perl -e '
+		use strict; my ($dir, $n) = @ARGV; my ($count, %seen) = (0);
+		open(my $fh, "-|", "find", $dir, "-name", "*.md", "-type", "f") or die;
+		while (my $f = <$fh>) {
+			chomp $f; local $/; open(my $in, "<", $f) or die "$f: $!";
+			my $text = <$in>; close $in;
+			$text =~ /\A---\n(.*?\n)---\n(.*)\z/s or die "$f: no frontmatter\n";
+			my ($fm, $body) = ($1, $2);
+			$fm =~ /^title: ["\x27]?Gen (\d{5})["\x27]?$/m or die "$f: bad title\n";
+			my $i = $1 + 0;
+			$i >= 1 && $i <= $n or die "$f: title out of range\n";
+			die "$f: note $i twice\n" if $seen{$i}++;
+			my $want = join("", map { sprintf("Body of note %05d line %d with some words.\n", $i, $_) } 0..19);
+			$body eq $want or die "$f: body of note $i is not what was written\n";
+			$fm =~ /^tags:.*gen/m or $fm =~ /^\s*-\s*gen\s*$/m or die "$f: tags of note $i lost\n";
+			$count++;
+		}
+		print "$count\n";
+	' "$out" "$n"
+}
+
+@test "must-show 6: pake-vault import killed with SIGKILL mid-batch" {
+	local n=10000
+	gen_files "$T/src" "$n"
+	pake-db init >/dev/null
+	pake-vault import "$T/src" >"$T/import.out" 2>"$T/import.err" &
+	pid=$!
+	# Kill it once its first batch is committed (its files appear in the
+	# vault), or after 0.3 s at the latest.
+	for _ in $(seq 30); do
+		[ -n "$(find "$PAKE_VAULT" -name '*.md' -print -quit 2>/dev/null)" ] && break
+		sleep 0.01
+	done
+	sleep 0.05
+	kill -9 "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 137 ] || fail "import was not killed mid-run (exit $rc; make n larger)"
+
+	run sqlite3 "$PAKE_DB" 'PRAGMA integrity_check'
+	assert_success
+	assert_output ok
+
+	count=$(note_count)
+	[ "$count" -lt "$n" ] || fail "all $n notes were in before the kill"
+	run verify_db "$n"
+	assert_success
+	assert_output "$count"
+
+	run --separate-stderr pake-db check --repair
+	assert_success
+	run --separate-stderr pake-db check
+	assert_success
+	assert_line "vault: ok"
+	assert_equal "$(md_count)" "$count"
+
+	# Importing again finishes the job without duplicates.
+	run --separate-stderr pake-vault import --json "$T/src"
+	assert_success
+	assert_equal "$(note_count)" "$n"
+	assert_equal "$(jq -r '.created + .unchanged + .updated' <<<"$output")" "$n"
+	run verify_db "$n"
+	assert_success
+	assert_output "$n"
+	run --separate-stderr pake-db check
+	assert_success
+}
+
+@test "must-show 6: pake-note add writers killed with SIGKILL mid-write" {
+	local i k=0
+	# A body big enough that the kill lands inside the write now and then.
+	yes 'crash body line with words' | head -c 2000000 >"$T/body"
+	seed=$(pake-note add --title "Seed" --file "$T/body")
+	for i in $(seq 40); do
+		pake-note add --title "Victim $i" --tag victim --file "$T/body" >/dev/null 2>&1 &
+		pid=$!
+		sleep "0.0$((RANDOM % 10))"
+		kill -9 "$pid" 2>/dev/null && k=$((k + 1))
+		wait "$pid" 2>/dev/null || true
+	done
+	[ "$k" -gt 0 ] || fail "no writer was killed"
+
+	run sqlite3 "$PAKE_DB" 'PRAGMA integrity_check'
+	assert_success
+	assert_output ok
+
+	# Every note that exists is whole: title set, body exactly the body.
+	mapfile -t ids < <(pake-note list --json --limit 100 | jq -r '.notes[].pake_id')
+	assert_equal "${#ids[@]}" "$(note_count)"
+	for id in "${ids[@]}"; do
+		[ -n "$(note_field "$id" .title)" ] || fail "$id has no title"
+		note_content "$id" | cmp "$T/body" - || fail "$id: body is not whole"
+	done
+
+	run --separate-stderr pake-db check --repair
+	assert_success
+	run --separate-stderr pake-db check
+	assert_success
+	assert_equal "$(md_count)" "${#ids[@]}"
+	# The database keeps working.
+	id=$(pake-note add --title "After the crash" --file "$T/body")
+	note_content "$id" | cmp "$T/body" -
+	run --separate-stderr pake-db check
+	assert_success
+}
