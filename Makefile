@@ -13,10 +13,12 @@ BUILD	?= build
 CC	?= cc
 PKGS	= sqlite3 libcjson yaml-0.1 libsystemd libsodium
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
-	   -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation \
-	   -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+# Our own flags stay when CFLAGS is given on the command line (make asan).
+PAKE_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+	   -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+	   -Wno-format-truncation -Iinclude \
+	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+PAKE_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm $(LDLIBS)
 
 LIB_SRC	= $(sort $(wildcard lib/*.c))
 LIB_OBJ	= $(LIB_SRC:lib/%.c=$(BUILD)/obj/lib/%.o)
@@ -30,26 +32,30 @@ all: $(BINS) $(UNITS)
 
 $(BUILD)/obj/lib/%.o: lib/%.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(PAKE_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libpake.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BUILD)/bin/%: bin/%.c $(BUILD)/libpake.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libpake.a $(LDFLAGS) $(LDLIBS)
+	@echo "  CCLD    $@"
+	@$(CC) $(PAKE_CFLAGS) -o $@ $< $(BUILD)/libpake.a $(LDFLAGS) $(PAKE_LIBS)
 
 $(BUILD)/test/%: tests/unit/%.c $(BUILD)/libpake.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libpake.a $(LDFLAGS) $(LDLIBS)
+	@echo "  CCLD    $@"
+	@$(CC) $(PAKE_CFLAGS) -o $@ $< $(BUILD)/libpake.a $(LDFLAGS) $(PAKE_LIBS)
 
 deps:
 	@sh scripts/deps.sh
 
 check: deps
 	$(MAKE) all
-	PAKE_BUILD=$(CURDIR)/$(BUILD) bats --timing tests/
+	PAKE_BUILD=$(CURDIR)/$(BUILD) bats --timing tests/ </dev/null
 
 asan: deps
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer \
@@ -57,7 +63,7 @@ asan: deps
 		LDFLAGS="-fsanitize=address,undefined" all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		PAKE_BUILD=$(CURDIR)/build-asan bats tests/
+		PAKE_BUILD=$(CURDIR)/build-asan bats tests/ </dev/null
 
 bench: all
 	sh bench/run.sh $(CURDIR)/$(BUILD)

@@ -5,6 +5,7 @@
  * operation (create_note, get_note, list_notes, update_note, delete_note)
  * and prints the result; see pake-note(1).
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,9 +58,20 @@ read_body(pake_cli *cli, const char *path, cJSON *in)
 	pake_err e = {0};
 	char *text;
 	size_t len;
+	int rc;
 
-	if (pake_read_file(strcmp(path, "-") == 0 ? "/dev/stdin" : path, max,
-	    &text, &len, &e) != 0) {
+	if (strcmp(path, "-") == 0) {
+		/* A closed standard input (as under some CI runners) is an
+		 * empty body, not an error. */
+		if (fcntl(STDIN_FILENO, F_GETFD) == -1) {
+			cJSON_AddStringToObject(in, "content", "");
+			return;
+		}
+		rc = pake_read_fd(STDIN_FILENO, "standard input", max, &text,
+		    &len, &e);
+	} else
+		rc = pake_read_file(path, max, &text, &len, &e);
+	if (rc != 0) {
 		if (e.code == PAKE_ENOTFOUND)
 			pake_cli_usage(cli, "cannot read %s", path);
 		pake_cli_die(cli, &e);

@@ -348,10 +348,7 @@ pake_read_file(const char *path, size_t max, char **out, size_t *len,
     pake_err *e)
 {
 	struct stat st;
-	pake_buf b = {0};
-	char chunk[65536];
-	ssize_t n;
-	int fd;
+	int fd, rc;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -363,13 +360,26 @@ pake_read_file(const char *path, size_t max, char **out, size_t *len,
 		return pake_fail(e, PAKE_EINVAL, PAKE_MSG_FS,
 		    "%s is a directory", path);
 	}
+	rc = pake_read_fd(fd, path, max, out, len, e);
+	close(fd);
+	return rc;
+}
+
+int
+pake_read_fd(int fd, const char *name, size_t max, char **out, size_t *len,
+    pake_err *e)
+{
+	const char *path = name;
+	pake_buf b = {0};
+	char chunk[65536];
+	ssize_t n;
+
 	for (;;) {
 		n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			int err = errno;
-			close(fd);
 			pake_buf_free(&b);
 			return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_FS,
 			    "read %s: %s", path, strerror(err));
@@ -377,14 +387,12 @@ pake_read_file(const char *path, size_t max, char **out, size_t *len,
 		if (n == 0)
 			break;
 		if (b.len + (size_t)n > max) {
-			close(fd);
 			pake_buf_free(&b);
 			return pake_fail(e, PAKE_ETOOBIG, NULL,
 			    "%s is larger than %zu bytes", path, max);
 		}
 		pake_buf_put(&b, chunk, (size_t)n);
 	}
-	close(fd);
 	*len = b.len;
 	*out = pake_buf_take(&b);
 	if (*out == NULL)

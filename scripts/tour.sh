@@ -6,8 +6,13 @@
 # Uses the tools in BUILD/bin (default build/bin) against a fresh database
 # and vault in a temporary folder, removed at exit.  Every command is
 # printed as "$ command" before it runs.  Exits non-zero as soon as any step
-# does not do what the tour says it does.
+# does not do what the tour says it does (where the shell has pipefail,
+# also when the first command of a pipeline fails).
+#
+# shellcheck disable=SC2016  # the steps are single-quoted on purpose
 set -eu
+# shellcheck disable=SC3040
+(set -o pipefail) 2>/dev/null && set -o pipefail
 
 build=${1:-build}
 if [ ! -x "$build/bin/pake-note" ]; then

@@ -53,7 +53,7 @@ verify_db() {
 }
 
 @test "must-show 6: pake-vault import killed with SIGKILL mid-batch" {
-	local n=10000
+	local n=4000
 	gen_files "$T/src" "$n"
 	pake-db init >/dev/null
 	pake-vault import "$T/src" >"$T/import.out" 2>"$T/import.err" &
@@ -102,9 +102,9 @@ verify_db() {
 @test "must-show 6: pake-note add writers killed with SIGKILL mid-write" {
 	local i k=0
 	# A body big enough that the kill lands inside the write now and then.
-	yes 'crash body line with words' | head -c 2000000 >"$T/body"
+	yes 'crash body line with words' | head -c 1000000 >"$T/body"
 	seed=$(pake-note add --title "Seed" --file "$T/body")
-	for i in $(seq 40); do
+	for i in $(seq 20); do
 		pake-note add --title "Victim $i" --tag victim --file "$T/body" >/dev/null 2>&1 &
 		pid=$!
 		sleep "0.0$((RANDOM % 10))"

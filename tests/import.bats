@@ -273,3 +273,36 @@ id_of() {
 		    <(PAKE_DB="$T/db2/pake.db" PAKE_VAULT="$T/vault2" note_json "$id" | jq -S 'del(.file_path)')
 	done
 }
+
+@test "import: unknown frontmatter keys are kept through edits and written back" {
+	mkdir -p "$S"
+	cat >"$S/extra.md" <<'EOF2'
+---
+title: Extra keys
+aliases:
+  - first alias
+  - second alias
+custom_key: keep me
+rating: 4
+---
+Body.
+EOF2
+	run --separate-stderr pake-vault import "$S"
+	assert_success
+	id=$(id_of "Extra keys")
+	run note_field "$id" '[.metadata.custom_key, (.metadata.rating|tostring), (.metadata.aliases|join(","))] | join("|")'
+	assert_output "keep me|4|first alias,second alias"
+	pake-note edit "$id" --status Verified --tag new >/dev/null
+	run note_field "$id" '[.metadata.custom_key, (.metadata.rating|tostring), (.metadata.aliases|join(",")), .metadata.status] | join("|")'
+	assert_output "keep me|4|first alias,second alias|Verified"
+	file=$(vault_file "$id")
+	fm_of "$file" >"$T/fm"
+	grep -q '^custom_key: .\?keep me' "$T/fm" || fail "$(cat "$T/fm")"
+	grep -q '^rating: .\?4' "$T/fm" || fail "$(cat "$T/fm")"
+	grep -q 'second alias' "$T/fm" || fail "$(cat "$T/fm")"
+	# And the written file imports back to the same metadata.
+	run --separate-stderr env PAKE_DB="$T/db2/pake.db" PAKE_VAULT="$T/vault2" pake-vault import "$PAKE_VAULT"
+	assert_success
+	diff <(note_json "$id" | jq -S 'del(.file_path)') \
+	    <(PAKE_DB="$T/db2/pake.db" note_json "$id" | jq -S 'del(.file_path)')
+}

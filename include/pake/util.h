@@ -53,5 +53,8 @@ int pake_uuid_valid(const char *s);
  * PAKE_ETOOBIG or PAKE_EINTERNAL. */
 int pake_read_file(const char *path, size_t max, char **out, size_t *len,
     pake_err *e);
+/* The same from an open descriptor (not closed); name is for messages. */
+int pake_read_fd(int fd, const char *name, size_t max, char **out,
+    size_t *len, pake_err *e);
 
 #endif
