@@ -13,7 +13,6 @@
 #include <sysexits.h>
 #include <unistd.h>
 #include "pake/cli.h"
-#include "pake/frontmatter.h"
 #include "pake/util.h"
 
 static const char usage[] =
@@ -174,46 +173,6 @@ id_arg(pake_cli *cli, int argc, char **argv, const char *cmd)
 	return in;
 }
 
-/* Print a note as its markdown file would read. */
-static void
-print_markdown(const cJSON *note)
-{
-	const cJSON *m = cJSON_GetObjectItem(note, "metadata"), *t;
-	pake_note n;
-	size_t len;
-	char *text;
-	const char *s;
-
-	pake_note_init(&n);
-	pake_strlcpy(n.pake_id, cJSON_GetStringValue(cJSON_GetObjectItem(m,
-	    "pake_id")), sizeof n.pake_id);
-#define F(field, key) \
-	if ((s = cJSON_GetStringValue(cJSON_GetObjectItem(m, key))) != NULL) \
-		n.field = strdup(s)
-	F(title, "title");
-	F(type, "type");
-	F(status, "status");
-	F(verification_status, "verification_status");
-	F(created_at, "created_at");
-	F(modified_at, "modified_at");
-	F(source_uri, "source_uri");
-	F(summary, "summary");
-	F(human_notes, "human_notes");
-#undef F
-	n.confidence = cJSON_GetNumberValue(cJSON_GetObjectItem(m,
-	    "confidence_score"));
-	cJSON_ArrayForEach(t, cJSON_GetObjectItem(m, "tags"))
-		pake_note_add_tag(&n, t->valuestring, NULL);
-	s = cJSON_GetStringValue(cJSON_GetObjectItem(note, "content"));
-	n.body = strdup(s ? s : "");
-	n.body_len = n.body ? strlen(n.body) : 0;
-	text = pake_fm_render(&n, &len);
-	if (text)
-		fwrite(text, 1, len, stdout);
-	free(text);
-	pake_note_free(&n);
-}
-
 static int
 cmd_get(pake_cli *cli, int argc, char **argv)
 {
@@ -221,12 +180,15 @@ cmd_get(pake_cli *cli, int argc, char **argv)
 
 	if (argc > 2)
 		pake_cli_usage(cli, "unexpected argument '%s'", argv[2]);
+	if (!cli->json)
+		cJSON_AddStringToObject(in, "format", "markdown");
 	pake_cli_open(cli);
 	out = pake_cli_call(cli, "get_note", in);
 	if (cli->json)
 		pake_cli_print_json(out);
 	else
-		print_markdown(out);
+		fputs(cJSON_GetStringValue(cJSON_GetObjectItem(out, "markdown")),
+		    stdout);
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
 }

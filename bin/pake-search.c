@@ -80,27 +80,19 @@ main(int argc, char **argv)
 	cJSON *in, *filters, *out, *results, *it, *m;
 	pake_buf q = {0};
 	const char *next;
-	char *words[64];
-	int c, ids = 0, i, nw, w;
+	int c, ids = 0, i;
 	pake_cli cli;
 
 	pake_cli_init(&cli, "pake-search", usage, &argc, argv);
-	/* "-word" excludes a word: take such arguments out of getopt's way
-	 * (pake-search has no short options). */
-	for (i = 1, nw = 0; i < argc; i++) {
+	/* "-word" excludes a word: mark such arguments so getopt treats
+	 * them as operands (pake-search has no short options); getopt keeps
+	 * the operands' order, so "a OR -b c" stays as typed. */
+	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			break;
 		if (argv[i][0] == '-' && argv[i][1] != '-' && argv[i][1] != '\0')
-			words[nw++] = argv[i];
-		else
-			argv[i - nw] = argv[i];
-		if (nw == sizeof words / sizeof words[0])
-			pake_cli_usage(&cli, "too many -words");
+			argv[i][0] = '\x01';
 	}
-	for (; i < argc; i++)
-		argv[i - nw] = argv[i];
-	argc -= nw;
-	argv[argc] = NULL;
 	opterr = 0;
 	in = cJSON_CreateObject();
 	filters = cJSON_CreateObject();
@@ -156,12 +148,9 @@ main(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		if (q.len)
 			pake_buf_putc(&q, ' ');
+		if (argv[i][0] == '\x01')
+			argv[i][0] = '-';
 		pake_buf_puts(&q, argv[i]);
-	}
-	for (w = 0; w < nw; w++) {
-		if (q.len)
-			pake_buf_putc(&q, ' ');
-		pake_buf_puts(&q, words[w]);
 	}
 	if (q.len)
 		cJSON_AddStringToObject(in, "query", q.p);

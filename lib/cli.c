@@ -49,7 +49,9 @@ pake_cli_init(pake_cli *cli, const char *tool, const char *usage, int *argc,
 	pake_err e = {0};
 	size_t nsets = 0, k;
 	const char *eq;
-	int i, matched;
+	const char *val;
+	char flag[32];
+	int i, matched, used;
 
 	memset(cli, 0, sizeof *cli);
 	cli->tool = tool;
@@ -69,35 +71,50 @@ pake_cli_init(pake_cli *cli, const char *tool, const char *usage, int *argc,
 			drop(argc, argv, i, 1);
 			continue;
 		}
+		/* "--db=PATH" is "--db PATH". */
+		if (strncmp(a, "--", 2) == 0 && (eq = strchr(a, '=')) != NULL &&
+		    (size_t)(eq - a) < sizeof flag) {
+			memcpy(flag, a, (size_t)(eq - a));
+			flag[eq - a] = '\0';
+		} else
+			pake_strlcpy(flag, a, sizeof flag), eq = NULL;
 		matched = 0;
-		if (strcmp(a, "--config") == 0 || strcmp(a, "--set") == 0)
+		if (strcmp(flag, "--config") == 0 || strcmp(flag, "--set") == 0)
 			matched = 1;
 		for (k = 0; k < sizeof value_flags / sizeof value_flags[0]; k++)
-			if (strcmp(a, value_flags[k].flag) == 0)
+			if (strcmp(flag, value_flags[k].flag) == 0)
 				matched = 1;
 		if (!matched) {
 			i++;
 			continue;
 		}
-		if (i + 1 >= *argc)
-			pake_cli_usage(cli, "%s needs a value", a);
-		if (strcmp(a, "--config") == 0) {
-			setenv("PAKE_CONFIG", argv[i + 1], 1);
+		if (eq) {
+			val = eq + 1;
+			used = 1;
+		} else {
+			if (i + 1 >= *argc)
+				pake_cli_usage(cli, "%s needs a value", a);
+			val = argv[i + 1];
+			used = 2;
+		}
+		if (strcmp(flag, "--config") == 0) {
+			setenv("PAKE_CONFIG", val, 1);
 		} else if (nsets < sizeof sets / sizeof sets[0]) {
-			if (strcmp(a, "--set") == 0) {
-				if ((eq = strchr(argv[i + 1], '=')) == NULL)
+			if (strcmp(flag, "--set") == 0) {
+				if ((eq = strchr(val, '=')) == NULL)
 					pake_cli_usage(cli, "--set takes KEY=VALUE");
 				*(char *)eq = '\0';
-				sets[nsets].key = argv[i + 1];
+				sets[nsets].key = val;
 				sets[nsets++].val = eq + 1;
 			} else {
-				for (k = 0; strcmp(a, value_flags[k].flag); k++)
+				for (k = 0; strcmp(flag, value_flags[k].flag); k++)
 					;
 				sets[nsets].key = value_flags[k].key;
-				sets[nsets++].val = argv[i + 1];
+				sets[nsets++].val = val;
 			}
-		}
-		drop(argc, argv, i, 2);
+		} else
+			pake_cli_usage(cli, "too many settings");
+		drop(argc, argv, i, used);
 	}
 	if (pake_config_load(&cli->cfg, &e) != 0)
 		config_die(tool, &e);

@@ -6,13 +6,14 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pake/frontmatter.h"
 #include "pake/op.h"
 #include "pake/ops.h"
 #include "pake/store.h"
 #include "pake/util.h"
 
 /* Schema fragments shared by several operations. */
-#define S_ID	"{\"type\":\"string\",\"minLength\":36,\"maxLength\":36," \
+#define S_ID	"{\"type\":\"string\",\"maxLength\":64," \
 		"\"description\":\"The note's pake_id (uuid)\"}"
 #define S_TAGS	"{\"anyOf\":[{\"type\":\"string\",\"maxLength\":6500}," \
 		"{\"type\":\"array\",\"maxItems\":64,\"items\":{\"type\":" \
@@ -190,12 +191,24 @@ const pake_op pake_op_create_note = {
 static int
 run_get(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
+	const char *fmt = str_arg(in, "format");
 	pake_note n;
+	size_t len;
+	char *md;
 	int rc;
 
 	if ((rc = pake_store_get(c, str_arg(in, "pake_id"), &n, e)) != 0)
 		return rc;
 	rc = note_out(&n, out, e);
+	/* The note as its vault file reads, unknown keys verbatim. */
+	if (rc == 0 && fmt && strcmp(fmt, "markdown") == 0) {
+		if ((md = pake_fm_render(&n, &len)) == NULL) {
+			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		} else {
+			cJSON_AddStringToObject(*out, "markdown", md);
+			free(md);
+		}
+	}
 	pake_note_free(&n);
 	return rc;
 }
@@ -205,7 +218,9 @@ const pake_op pake_op_get_note = {
 	"Read one note by its pake_id: title, content, file path and every "
 	"frontmatter field.",
 	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
-	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID "}}",
+	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID ","
+	"\"format\":{\"enum\":[\"json\",\"markdown\"],\"description\":"
+	"\"markdown adds the whole file text as 'markdown'\"}}}",
 	S_NOTE, PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
 	run_get,
 };

@@ -206,8 +206,8 @@ int
 pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
     unsigned mask, pake_note *out, pake_err *e)
 {
+	char ts[32], path[PATH_MAX], *old_path = NULL;
 	pake_note n;
-	char ts[32];
 	int64_t now, seq;
 	int rc;
 
@@ -232,16 +232,33 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 		goto fail;
 	n.modified_ms = now;
 	if ((rc = pake_store_validate(&n, (size_t)pake_config_num(c->cfg,
-	    PAKE_CFG_MAX_NOTE), e)) != 0 ||
-	    (rc = pake_db_note_update(c->db, c->tenant_id, &n, e)) != 0 ||
+	    PAKE_CFG_MAX_NOTE), e)) != 0)
+		goto fail;
+	/* A new type may mean a new folder (DESIGN §3): the note moves, its
+	 * old file goes when the new one is written.  The name stays. */
+	if ((old_path = strdup(n.file_path)) == NULL) {
+		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		goto fail;
+	}
+	if (strncmp(n.file_path, pake_vault_folder(n.type),
+	    strlen(pake_vault_folder(n.type))) != 0 &&
+	    (mask & PAKE_F_TYPE)) {
+		if ((rc = pake_vault_choose_path(c, &n, path, sizeof path,
+		    e)) != 0 || (rc = set_str(&n.file_path, path) ?
+		    pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL) : 0) != 0)
+			goto fail;
+	}
+	if ((rc = pake_db_note_update(c->db, c->tenant_id, &n, e)) != 0 ||
 	    (rc = pake_db_pending_add(c->db, c->tenant_id, n.pake_id,
-	    n.file_path, &seq, e)) != 0)
+	    old_path, &seq, e)) != 0)
 		goto fail;
 	if ((rc = pake_db_commit(c->db, e)) != 0) {
 		pake_note_free(&n);
+		free(old_path);
 		return rc;
 	}
-	mirror(c, n.pake_id, n.file_path, seq);
+	mirror(c, n.pake_id, old_path, seq);
+	free(old_path);
 	if (out)
 		*out = n;
 	else
@@ -250,6 +267,7 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 fail:
 	pake_db_rollback(c->db);
 	pake_note_free(&n);
+	free(old_path);
 	return rc;
 }
 
@@ -425,6 +443,7 @@ pake_store_search(pake_ctx *c, const pake_search *s, pake_note_cb cb,
 {
 	const char *types[1 + PAKE_QUERY_MAX_TERMS];
 	const char *tags_all[PAKE_TAGS_MAX + PAKE_QUERY_MAX_TERMS];
+	const char *tags_any[PAKE_TAGS_MAX];
 	struct page p = {cb, arg, 0, 0, 0, 0};
 	pake_db_search q;
 	pake_query pq;
@@ -461,12 +480,15 @@ pake_store_search(pake_ctx *c, const pake_search *s, pake_note_cb cb,
 		types[q.ntypes++] = pq.types[i];
 	q.types = types;
 	q.status = s->status;
+	/* "#tag" is Obsidian's spelling of "tag", as when notes are stored. */
 	for (i = 0; i < s->ntags_all; i++)
-		tags_all[q.ntags_all++] = s->tags_all[i];
+		tags_all[q.ntags_all++] = s->tags_all[i] + (s->tags_all[i][0] == '#');
+	for (i = 0; i < s->ntags_any; i++)
+		tags_any[i] = s->tags_any[i] + (s->tags_any[i][0] == '#');
 	for (i = 0; i < pq.ntags; i++)
 		tags_all[q.ntags_all++] = pq.tags[i];
 	q.tags_all = tags_all;
-	q.tags_any = s->tags_any;
+	q.tags_any = tags_any;
 	q.ntags_any = s->ntags_any;
 	q.min_conf = s->min_conf;
 	q.created_from = s->created_from;
