@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,69 @@ db_stmt(pake_db *db, enum db_stmt id, pake_err *e)
 		sqlite3_clear_bindings(db->st[id]);
 	}
 	return db->st[id];
+}
+
+/* Bind the variadic arguments described by types to st. */
+static void
+bind_va(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	int i;
+
+	for (i = 0; types[i]; i++) {
+		switch (types[i]) {
+		case 'i':
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			sqlite3_bind_double(st, i + 1, va_arg(ap, double));
+			break;
+		default:
+			db_bind_text(st, i + 1, va_arg(ap, const char *));
+			break;
+		}
+	}
+}
+
+int
+db_run(pake_db *db, enum db_stmt id, pake_err *e, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if ((st = db_stmt(db, id, e)) == NULL)
+		return e->code;
+	va_start(ap, types);
+	bind_va(st, types, ap);
+	va_end(ap);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, stmt_sql[id]);
+}
+
+int
+db_int1(pake_db *db, enum db_stmt id, int64_t *v, pake_err *e,
+    const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if ((st = db_stmt(db, id, e)) == NULL)
+		return -1;
+	va_start(ap, types);
+	bind_va(st, types, ap);
+	va_end(ap);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	db_fail(db, rc, e, stmt_sql[id]);
+	return -1;
 }
 
 sqlite3_stmt *

@@ -120,72 +120,36 @@ bind_note(sqlite3_stmt *st, const pake_note *n, const char *tags)
 	db_bind_text(st, 18, n->extra_yaml);
 	db_bind_text(st, 19, tags);
 }
-
 /* Replace the rows in note_tags of the note stored as row id. */
 static int
 write_tags(pake_db *db, int64_t tenant, int64_t id, const pake_note *n,
     int fresh, pake_err *e)
 {
-	sqlite3_stmt *st;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	if (!fresh) {
-		if ((st = db_stmt(db, ST_TAG_DEL, e)) == NULL)
-			return e->code;
-		sqlite3_bind_int64(st, 1, id);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return db_fail(db, rc, e, "tags");
-	}
-	for (i = 0; i < n->ntags; i++) {
-		if ((st = db_stmt(db, ST_TAG_ADD, e)) == NULL)
-			return e->code;
-		sqlite3_bind_int64(st, 1, id);
-		db_bind_text(st, 2, n->tags[i]);
-		sqlite3_bind_int64(st, 3, tenant);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return db_fail(db, rc, e, "tags");
-	}
-	return 0;
+	if (!fresh)
+		rc = db_run(db, ST_TAG_DEL, e, "i", id);
+	for (i = 0; i < n->ntags && rc == 0; i++)
+		rc = db_run(db, ST_TAG_ADD, e, "iti", id, n->tags[i], tenant);
+	return rc;
 }
-
 /* The row id of a note, 0 when there is none. */
 static int64_t
 note_rowid(pake_db *db, int64_t tenant, const char *pake_id)
 {
-	sqlite3_stmt *st;
-	pake_err e;
 	int64_t id = 0;
+	pake_err e;
 
-	if ((st = db_stmt(db, ST_NOTE_EXISTS, &e)) == NULL)
-		return 0;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, pake_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return id;
+	return db_int1(db, ST_NOTE_EXISTS, &id, &e, "it", tenant, pake_id) == 1 ?
+	    id : 0;
 }
-
 /* Take the note's current row out of the full-text index (before the row
  * changes or goes). */
 static int
 fts_del(pake_db *db, int64_t tenant, const char *pake_id, pake_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, ST_FTS_DEL, e)) == NULL)
-		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, pake_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "fts delete");
+	return db_run(db, ST_FTS_DEL, e, "it", tenant, pake_id);
 }
 
 /* Index the note stored as row id. */
@@ -251,16 +215,10 @@ note_write(pake_db *db, int64_t tenant, const pake_note *n, enum db_stmt id,
 	free(tags);
 	if (rc != 0)
 		return rc;
-	if (id == ST_NOTE_INSERT) {	/* an imported note may come back */
-		if ((st = db_stmt(db, ST_TOMB_DEL, e)) == NULL)
-			return e->code;
-		sqlite3_bind_int64(st, 1, tenant);
-		db_bind_text(st, 2, n->pake_id);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return db_fail(db, rc, e, "tombstone");
-	}
+	/* An imported note may come back after a delete. */
+	if (id == ST_NOTE_INSERT &&
+	    (rc = db_run(db, ST_TOMB_DEL, e, "it", tenant, n->pake_id)) != 0)
+		return rc;
 	return write_tags(db, tenant, rowid, n, id == ST_NOTE_INSERT, e);
 }
 
@@ -277,24 +235,15 @@ pake_db_note_update(pake_db *db, int64_t tenant, const pake_note *n,
 {
 	return note_write(db, tenant, n, ST_NOTE_UPDATE, e);
 }
-
 int
 pake_db_note_delete(pake_db *db, int64_t tenant, const char *pake_id,
     pake_err *e)
 {
-	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = fts_del(db, tenant, pake_id, e)) != 0)
+	if ((rc = fts_del(db, tenant, pake_id, e)) != 0 ||
+	    (rc = db_run(db, ST_NOTE_DELETE, e, "it", tenant, pake_id)) != 0)
 		return rc;
-	if ((st = db_stmt(db, ST_NOTE_DELETE, e)) == NULL)
-		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, pake_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, e, "delete note");
 	if (sqlite3_changes(db->h) == 0)
 		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
 		    "delete %s", pake_id);
@@ -328,22 +277,15 @@ pake_db_note_get(pake_db *db, int64_t tenant, const char *pake_id,
 	sqlite3_reset(st);
 	return rc;
 }
-
-/* 1 when the single-row query id with (tenant, text) finds a row. */
+/* 1 when the single-row query id with (tenant, text) finds a row, 0 when
+ * not, -1 on failure. */
 static int
 exists(pake_db *db, enum db_stmt id, int64_t tenant, const char *s)
 {
-	sqlite3_stmt *st;
+	int64_t v;
 	pake_err e;
-	int rc;
 
-	if ((st = db_stmt(db, id, &e)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, s);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return db_int1(db, id, &v, &e, "it", tenant, s);
 }
 
 int
@@ -363,38 +305,20 @@ pake_db_tombstone_has(pake_db *db, int64_t tenant, const char *pake_id)
 {
 	return exists(db, ST_TOMB_HAS, tenant, pake_id);
 }
-
 int
 pake_db_note_set_path(pake_db *db, int64_t tenant, const char *pake_id,
     const char *file_path, pake_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, ST_NOTE_SET_PATH, e)) == NULL)
-		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, pake_id);
-	db_bind_text(st, 3, file_path);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "set path");
+	return db_run(db, ST_NOTE_SET_PATH, e, "itt", tenant, pake_id,
+	    file_path);
 }
-
 int64_t
 pake_db_note_count(pake_db *db, int64_t tenant)
 {
-	sqlite3_stmt *st;
-	pake_err e;
 	int64_t n = -1;
+	pake_err e;
 
-	if ((st = db_stmt(db, ST_NOTE_COUNT, &e)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, tenant);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
+	return db_int1(db, ST_NOTE_COUNT, &n, &e, "i", tenant) == 1 ? n : -1;
 }
 
 /* Step st, handing each row to cb as a note. */
@@ -573,39 +497,21 @@ pake_db_tags(pake_db *db, int64_t tenant, int limit, pake_tag_cb cb,
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "tags");
 }
-
 int
 pake_db_pending_add(pake_db *db, int64_t tenant, const char *pake_id,
     const char *file_path, int64_t *seq, pake_err *e)
 {
-	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = db_stmt(db, ST_PENDING_ADD, e)) == NULL)
-		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, pake_id);
-	db_bind_text(st, 3, file_path);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, e, "pending");
-	*seq = sqlite3_last_insert_rowid(db->h);
-	return 0;
+	rc = db_run(db, ST_PENDING_ADD, e, "itt", tenant, pake_id, file_path);
+	if (rc == 0)
+		*seq = sqlite3_last_insert_rowid(db->h);
+	return rc;
 }
-
 int
 pake_db_pending_done(pake_db *db, int64_t seq, pake_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, ST_PENDING_DONE, e)) == NULL)
-		return e->code;
-	sqlite3_bind_int64(st, 1, seq);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "pending done");
+	return db_run(db, ST_PENDING_DONE, e, "i", seq);
 }
 
 int
@@ -650,23 +556,12 @@ pake_db_pending_each(pake_db *db, pake_pending_cb cb, void *arg, pake_err *e)
 	free(rows);
 	return rc;
 }
-
 int
 pake_db_tombstone_add(pake_db *db, int64_t tenant, const char *pake_id,
     const char *file_path, pake_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, ST_TOMB_ADD, e)) == NULL)
-		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, pake_id);
-	db_bind_text(st, 3, file_path);
-	sqlite3_bind_int64(st, 4, pake_now_ms());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "tombstone");
+	return db_run(db, ST_TOMB_ADD, e, "itti", tenant, pake_id, file_path,
+	    pake_now_ms());
 }
 
 int
@@ -689,20 +584,9 @@ pake_db_source_get(pake_db *db, int64_t tenant, const char *source,
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
-
 int
 pake_db_source_set(pake_db *db, int64_t tenant, const char *source,
     const char *pake_id, pake_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, ST_SOURCE_SET, e)) == NULL)
-		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, source);
-	db_bind_text(st, 3, pake_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "source");
+	return db_run(db, ST_SOURCE_SET, e, "itt", tenant, source, pake_id);
 }

@@ -135,8 +135,8 @@ setup() { pake_setup; }
 	add_note "S3" >/dev/null
 	run --separate-stderr pake-db stats --json
 	assert_success
-	echo "$output" | jq -e '.notes == 3 and .tags == 3' >/dev/null || fail "$output"
-	echo "$output" | jq -e '[keys[] | select(test("schema"))] | length > 0' >/dev/null ||
+	echo "$output" | json_check '.notes == 3 and .tags == 3' >/dev/null || fail "$output"
+	echo "$output" | json_check '[keys[] | select(test("schema"))] | length > 0' >/dev/null ||
 	    fail "no schema version: $output"
 	run --separate-stderr pake-db stats
 	assert_success

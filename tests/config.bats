@@ -185,17 +185,17 @@ EOF
 	assert_output ""
 	json_lines=$(printf '%s\n' "$stderr" | grep '^{' || true)
 	[ -n "$json_lines" ] || fail "no JSON log line on stderr: $stderr"
-	printf '%s\n' "$json_lines" | jq -e -s 'all(.[]; has("time","level","tool","message")
+	printf '%s\n' "$json_lines" | json_check -s 'all(.[]; has("time","level","tool","message")
 	    and .tool == "pake-note")' >/dev/null || fail "log lines: $json_lines"
-	printf '%s\n' "$json_lines" | jq -e -s 'all(.[]; (keys|map(test("request|req_id"))|any) and
+	printf '%s\n' "$json_lines" | json_check -s 'all(.[]; (keys|map(test("request|req_id"))|any) and
 	    (keys|map(test("tenant"))|any))' >/dev/null || fail "no request id or tenant: $json_lines"
 	# Every other stderr line is the one human message.
 	assert_equal "$(printf '%s\n' "$stderr" | grep -v '^{')" "pake-note: Note not found"
 	# Every tool logs the same way.
 	run --separate-stderr pake-search --json zzznomatch
 	assert_success
-	echo "$output" | jq -e . >/dev/null || fail "stdout of pake-search --json is not only JSON: $output"
-	printf '%s\n' "$stderr" | grep '^{' | jq -e -s 'all(.[]; .tool == "pake-search")' >/dev/null
+	echo "$output" | json_check . >/dev/null || fail "stdout of pake-search --json is not only JSON: $output"
+	printf '%s\n' "$stderr" | grep '^{' | json_check -s 'all(.[]; .tool == "pake-search")' >/dev/null
 	# At warn level the debug lines are gone.
 	PAKE_LOG_LEVEL=warn run --separate-stderr pake-note get "$MISSING_ID"
 	assert_equal "$(printf '%s\n' "$stderr" | grep -c '"level":"debug"')" 0

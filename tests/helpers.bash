@@ -142,3 +142,12 @@ assert_no_error_text() {
 
 # Without bats-support, still fail with a message.
 declare -F fail >/dev/null || fail() { printf '%s\n' "$*" >&2; return 1; }
+
+# json_check [jq options] FILTER: the JSON on stdin satisfies FILTER.  (jq -e
+# alone passes on empty input, so a silent tool would pass; this does not.)
+json_check() {
+	local in
+	in=$(cat)
+	[ -n "$in" ] || fail "no output where JSON was expected (jq $*)"
+	printf '%s\n' "$in" | jq -e "$@" >/dev/null || fail "JSON check failed: jq $*: $in"
+}

@@ -71,13 +71,13 @@ id_of() {
 	run --separate-stderr pake-vault import --json "$S"
 	assert_equal "$status" 65
 	echo "$output" >"$T/report.json"
-	jq -e . "$T/report.json" >/dev/null || fail "not JSON: $output"
+	json_check . <"$T/report.json" >/dev/null || fail "not JSON: $output"
 	run jq -c '{seen, created, updated, unchanged, skipped, ids_written}' "$T/report.json"
 	assert_output '{"seen":10,"created":6,"updated":0,"unchanged":0,"skipped":4,"ids_written":0}'
 	run jq -r '.skipped_files[].path' "$T/report.json"
 	assert_equal "$(printf '%s\n' "${lines[@]}" | xargs -n1 basename | LC_ALL=C sort | tr '\n' ' ')" \
 	    "binary.md broken.md link.md nul.md "
-	jq -e 'all(.skipped_files[]; (.reason|type) == "string" and (.reason|length) > 0)' "$T/report.json" >/dev/null
+	json_check 'all(.skipped_files[]; (.reason|type) == "string" and (.reason|length) > 0)' <"$T/report.json" >/dev/null
 	[ "$(jq .bytes "$T/report.json")" -ge 10485760 ]
 
 	# Each skipped file is reported on stderr with its path.
@@ -94,7 +94,7 @@ id_of() {
 		assert_equal "$(jq --arg t "$t" '[.notes[] | select(.title == $t)] | length' "$T/list.json")" 1
 	done
 	# The two without a title still have one (Obsidian shows the file name).
-	jq -e 'all(.notes[]; (.title|length) > 0)' "$T/list.json" >/dev/null
+	json_check 'all(.notes[]; (.title|length) > 0)' <"$T/list.json" >/dev/null
 
 	b=$(id_of "Block list note")
 	run note_field "$b" '[.metadata.type, .metadata.status, (.metadata.tags|join(",")), .metadata.custom_key, .content] | join("|")'

@@ -92,7 +92,7 @@ tricky_body() {
 
 	run --separate-stderr pake-note add --json --title "As JSON" --tag t1 </dev/null
 	assert_success
-	echo "$output" | jq -e '
+	echo "$output" | json_check '
 	    (keys - ["pake_id","title","content","file_path","metadata"]) == [] and
 	    (.pake_id|type) == "string" and .title == "As JSON" and
 	    .content == "" and (.file_path|type) == "string" and
@@ -181,7 +181,7 @@ tricky_body() {
 
 	run --separate-stderr pake-note get --json "$MISSING_ID"
 	assert_equal "$status" 66
-	echo "$output" | jq -e '.error == {"code":"not_found","message":"Note not found"}' >/dev/null ||
+	echo "$output" | json_check '.error == {"code":"not_found","message":"Note not found"}' >/dev/null ||
 	    fail "envelope: $output"
 	[[ "$stderr" == *"pake-note: Note not found"* ]] || fail "stderr: $stderr"
 
@@ -214,7 +214,7 @@ tricky_body() {
 
 	run --separate-stderr pake-note list --json
 	assert_success
-	echo "$output" | jq -e '.count == 3 and .next_cursor == null and
+	echo "$output" | json_check '.count == 3 and .next_cursor == null and
 	    ([.notes[].pake_id] == ["'"$c"'","'"$b"'","'"$a"'"]) and
 	    all(.notes[]; has("pake_id","title","file_path","metadata") and
 	        .metadata.pake_id == .pake_id)' >/dev/null || fail "$output"

@@ -115,7 +115,7 @@ hasnt() { ! printf '%s\n' "${lines[@]}" | grep -qx -- "$1" || fail "did not expe
 	done
 	run --separate-stderr pake-search --json -- '('
 	assert_success
-	echo "$output" | jq -e '.results|type == "array"' >/dev/null
+	echo "$output" | json_check '.results|type == "array"' >/dev/null
 }
 
 @test "must-show 3: a 10,000-character query gives no error" {
@@ -148,7 +148,7 @@ hasnt() { ! printf '%s\n' "${lines[@]}" | grep -qx -- "$1" || fail "did not expe
 	assert_equal "$stderr" "pake-search: no notes match"
 	run --separate-stderr pake-search --json zzzqqqnothing
 	assert_success
-	echo "$output" | jq -e '.results == [] and .count == 0 and (.message|type) == "string"' >/dev/null ||
+	echo "$output" | json_check '.results == [] and .count == 0 and (.message|type) == "string"' >/dev/null ||
 	    fail "$output"
 	run --separate-stderr pake-search zzzqqqnothing --ids
 	assert_success
@@ -258,7 +258,7 @@ same_set() {
 	seed_filters
 	run --separate-stderr pake-search --json --tag x --type InsightNote alpha
 	assert_success
-	echo "$output" | jq -e --arg id "$F1" '
+	echo "$output" | json_check --arg id "$F1" '
 	    (.results|type) == "array" and .count == 1 and (.results|length) == 1 and
 	    has("next_cursor") and .next_cursor == null and
 	    (.filters_applied|type) == "object" and

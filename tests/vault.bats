@@ -48,7 +48,7 @@ hostile_titles() {
 		[[ "$stderr" == *"Security violation detected"* ]] || fail "title '$t': stderr: $stderr"
 		run --separate-stderr pake-note add --json --title "$t" --type DailyNote --file "$T/hostile-body"
 		[ "$status" -eq 65 ] || fail "title '$t' --json: exit $status"
-		echo "$output" | jq -e '.error.code == "security_violation" and
+		echo "$output" | json_check '.error.code == "security_violation" and
 		    .error.message == "Security violation detected"' >/dev/null ||
 		    fail "title '$t': envelope: $output"
 		# The message never echoes the path back.
@@ -207,7 +207,7 @@ hostile_titles() {
 	assert_line "vault: ok"
 	run --separate-stderr pake-db check --json
 	assert_success
-	echo "$output" | jq -e 'type == "object"' >/dev/null || fail "$output"
+	echo "$output" | json_check 'type == "object"' >/dev/null || fail "$output"
 }
 
 @test "pake-db check: a deleted vault file is missing; --repair writes it back" {

@@ -41,6 +41,13 @@ sqlite3_stmt *db_stmt(pake_db *db, enum db_stmt id, pake_err *e);
 sqlite3_stmt *db_stmt_dyn(pake_db *db, const char *sql, pake_err *e);
 /* Turn an SQLite result code into a pake error (busy -> unavailable). */
 int db_fail(pake_db *db, int rc, pake_err *e, const char *what);
+/* Bind args by types ('i' int64, 't' text or NULL, 'd' double) to
+ * ?1.. of the cached statement id and run it to completion. */
+int db_run(pake_db *db, enum db_stmt id, pake_err *e, const char *types, ...);
+/* The same for a query: column 0 of its first row in *v.  Returns 1 for a
+ * row, 0 for none, -1 on failure (e filled). */
+int db_int1(pake_db *db, enum db_stmt id, int64_t *v, pake_err *e,
+    const char *types, ...);
 /* Bind a possibly NULL text. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 
