@@ -202,6 +202,26 @@ apply_patch(pake_note *n, const pake_note *p, unsigned mask, pake_err *e)
 	return 0;
 }
 
+/* Start changing an existing note: check the permission, open the write
+ * transaction and read the note as it stands.  On failure nothing is open. */
+static int
+begin_change(pake_ctx *c, uint32_t perm, const char *pake_id, pake_note *n,
+    pake_err *e)
+{
+	int rc;
+
+	if ((rc = pake_ctx_allow(c, perm, e)) != 0)
+		return rc;
+	if (!pake_uuid_valid(pake_id))
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
+		    "malformed id");
+	if ((rc = pake_db_begin(c->db, e)) != 0)
+		return rc;
+	if ((rc = pake_db_note_get(c->db, c->tenant_id, pake_id, n, e)) != 0)
+		pake_db_rollback(c->db);
+	return rc;
+}
+
 int
 pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
     unsigned mask, pake_note *out, pake_err *e)
@@ -211,17 +231,8 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 	int64_t now, seq;
 	int rc;
 
-	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
+	if ((rc = begin_change(c, PAKE_P_NOTES_WRITE, pake_id, &n, e)) != 0)
 		return rc;
-	if (!pake_uuid_valid(pake_id))
-		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
-		    "malformed id");
-	if ((rc = pake_db_begin(c->db, e)) != 0)
-		return rc;
-	if ((rc = pake_db_note_get(c->db, c->tenant_id, pake_id, &n, e)) != 0) {
-		pake_db_rollback(c->db);
-		return rc;
-	}
 	now = pake_now_ms();
 	if (now <= n.modified_ms)	/* keep modified_ms strictly rising */
 		now = n.modified_ms + 1;
@@ -278,17 +289,8 @@ pake_store_delete(pake_ctx *c, const char *pake_id, pake_err *e)
 	int64_t seq;
 	int rc;
 
-	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_DELETE, e)) != 0)
+	if ((rc = begin_change(c, PAKE_P_NOTES_DELETE, pake_id, &n, e)) != 0)
 		return rc;
-	if (!pake_uuid_valid(pake_id))
-		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
-		    "malformed id");
-	if ((rc = pake_db_begin(c->db, e)) != 0)
-		return rc;
-	if ((rc = pake_db_note_get(c->db, c->tenant_id, pake_id, &n, e)) != 0) {
-		pake_db_rollback(c->db);
-		return rc;
-	}
 	if ((rc = pake_db_note_delete(c->db, c->tenant_id, pake_id, e)) != 0 ||
 	    (rc = pake_db_tombstone_add(c->db, c->tenant_id, pake_id,
 	    n.file_path, e)) != 0 ||

@@ -29,7 +29,7 @@ gen_files() {
 # complete: its title, tags and body exactly as generated.  Prints the count.
 verify_db() {
 	rm -rf "$T/verify"
-	pake-vault export "$T/verify" >/dev/null || fail "export failed"
+	pake-vault export "$T/verify" >/dev/null || { fail "export failed"; return 1; }
 	verify_dir "$T/verify" "$1"
 }
 

@@ -66,7 +66,7 @@ pake_setup() {
 require_tool() {
 	local t
 	for t in "$@"; do
-		[ -x "$PAKE_BUILD/bin/$t" ] || fail "$t is not built in $PAKE_BUILD/bin"
+		[ -x "$PAKE_BUILD/bin/$t" ] || { fail "$t is not built in $PAKE_BUILD/bin"; return 1; }
 	done
 }
 
@@ -148,6 +148,6 @@ declare -F fail >/dev/null || fail() { printf '%s\n' "$*" >&2; return 1; }
 json_check() {
 	local in
 	in=$(cat)
-	[ -n "$in" ] || fail "no output where JSON was expected (jq $*)"
-	printf '%s\n' "$in" | jq -e "$@" >/dev/null || fail "JSON check failed: jq $*: $in"
+	[ -n "$in" ] || { fail "no output where JSON was expected (jq $*)"; return 1; }
+	printf '%s\n' "$in" | jq -e "$@" >/dev/null || { fail "JSON check failed: jq $*: $in"; return 1; }
 }
