@@ -4,7 +4,8 @@
 # this folder) against its own fresh database, vault and configuration inside
 # $BATS_TEST_TMPDIR, so tests are independent and may run in any order.
 #
-#   T            the test's temp dir
+#   T            the test's sandbox, $BATS_TEST_TMPDIR/t (bats keeps its own
+#                files, e.g. for run --separate-stderr, in $BATS_TEST_TMPDIR)
 #   PAKE_DB      $T/db/pake.db        (not created: the tools create it)
 #   PAKE_VAULT   $T/vault
 #   PAKE_CONFIG  $T/pake.conf         (an empty file)

@@ -191,7 +191,7 @@ tricky_body() {
 	assert_equal "$(echo "$output" | jq -r .error.code)" not_found
 }
 
-@test "get: a malformed id is invalid_params (65), not a crash" {
+@test "get: a malformed id is refused (invalid_params or not_found), not a crash" {
 	for bad in nope "'; DROP TABLE notes; --" "../../etc/passwd" ""; do
 		run --separate-stderr pake-note get --json "$bad"
 		[ "$status" -eq 65 ] || [ "$status" -eq 66 ] || fail "'$bad': exit $status"
