@@ -55,7 +55,7 @@ deps:
 
 check: deps
 	$(MAKE) all
-	PAKE_BUILD=$(CURDIR)/$(BUILD) bats --timing tests/ </dev/null
+	sh scripts/test.sh $(abspath $(BUILD))
 
 asan: deps
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer \
@@ -63,13 +63,13 @@ asan: deps
 		LDFLAGS="-fsanitize=address,undefined" all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		PAKE_BUILD=$(CURDIR)/build-asan bats tests/ </dev/null
+		sh scripts/test.sh $(CURDIR)/build-asan
 
 bench: all
-	sh bench/run.sh $(CURDIR)/$(BUILD)
+	sh bench/run.sh $(abspath $(BUILD))
 
 run: all
-	sh scripts/tour.sh $(CURDIR)/$(BUILD)
+	sh scripts/tour.sh $(abspath $(BUILD))
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
