@@ -174,6 +174,9 @@ pake_cli_die(pake_cli *cli, const pake_err *e)
 	if (code == PAKE_EINVAL && e->detail[0] && strchr(e->detail, ':') &&
 	    strchr(e->detail, '/') == NULL)
 		fprintf(stderr, "%s: %s (%s)\n", cli->tool, msg, e->detail);
+	else if (e->retry_after > 0)
+		fprintf(stderr, "%s: %s (retry in %d s)\n", cli->tool, msg,
+		    e->retry_after);
 	else
 		fprintf(stderr, "%s: %s\n", cli->tool, msg);
 	cleanup(cli);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "pake/auth.h"
 #include "pake/ctx.h"
 #include "pake/util.h"
 #include "pake/vault.h"
@@ -29,14 +30,18 @@ tenant_vault(pake_ctx *c, const char *name, pake_err *e)
 int
 pake_ctx_set_tenant(pake_ctx *c, const char *name, pake_err *e)
 {
-	int64_t id;
+	pake_tenant t;
 	int rc;
 
-	if ((rc = pake_db_tenant_id(c->db, name, &id, e)) != 0)
+	if ((rc = pake_db_tenant_get(c->db, name, 0, &t, e)) != 0)
 		return rc;
+	if (strcmp(t.status, "deleted") == 0)
+		return pake_fail(e, PAKE_ENOTFOUND, "Tenant not found",
+		    "tenant %s is deleted", name);
 	if ((rc = tenant_vault(c, name, e)) != 0)
 		return rc;
-	c->tenant_id = id;
+	c->tenant_id = t.id;
+	c->suspended = strcmp(t.status, "suspended") == 0;
 	pake_strlcpy(c->tenant, name, sizeof c->tenant);
 	if (c->log)
 		pake_strlcpy(c->log->tenant, name, sizeof c->log->tenant);
@@ -46,7 +51,7 @@ pake_ctx_set_tenant(pake_ctx *c, const char *name, pake_err *e)
 int
 pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log, pake_err *e)
 {
-	const char *db = pake_config_str(cfg, PAKE_CFG_DB);
+	const char *db = pake_config_str(cfg, PAKE_CFG_DB), *token;
 	int rc;
 
 	memset(c, 0, sizeof *c);
@@ -61,8 +66,14 @@ pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log, pake_err *e)
 	    (int)pake_config_num(cfg, PAKE_CFG_BUSY_TIMEOUT), e);
 	if (rc != 0)
 		return rc;
-	if ((rc = pake_ctx_set_tenant(c, pake_config_str(cfg, PAKE_CFG_TENANT),
-	    e)) != 0) {
+	/* With a token, the token says who we are; without, the configured
+	 * tenant with the rights of the database's owner. */
+	token = pake_config_str(cfg, PAKE_CFG_TOKEN);
+	rc = pake_ctx_set_tenant(c, token ? "default" :
+	    pake_config_str(cfg, PAKE_CFG_TENANT), e);
+	if (rc == 0 && token)
+		rc = pake_auth_token(c, token, e);
+	if (rc != 0) {
 		pake_ctx_close(c);
 		return rc;
 	}
@@ -82,6 +93,11 @@ pake_ctx_close(pake_ctx *c)
 int
 pake_ctx_allow(const pake_ctx *c, uint32_t need, pake_err *e)
 {
+	/* A suspended tenant may only be managed (resumed), nothing else. */
+	if (c->suspended && !(need & PAKE_P_TENANTS_MANAGE &&
+	    c->perms & PAKE_P_TENANTS_MANAGE))
+		return pake_fail(e, PAKE_EFORBIDDEN, "The tenant is suspended",
+		    "tenant %s suspended", c->tenant);
 	if ((c->perms & need) == need)
 		return 0;
 	return pake_fail(e, PAKE_EFORBIDDEN, NULL, "missing permission 0x%x",

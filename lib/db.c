@@ -91,12 +91,71 @@ static const char *const migrations[] = {
 	"  source TEXT NOT NULL,"
 	"  pake_id TEXT NOT NULL,"
 	"  PRIMARY KEY(tenant_id, source)) WITHOUT ROWID;",
+
+	/* 2: identity: tenants' limits, users, tokens, activity, rate and
+	 * usage counters.  Tokens are stored only as hashes. */
+	"ALTER TABLE tenants ADD COLUMN max_users INTEGER;"
+	"ALTER TABLE tenants ADD COLUMN max_notes INTEGER;"
+	"ALTER TABLE tenants ADD COLUMN max_calls_day INTEGER;"
+	"ALTER TABLE tenants ADD COLUMN max_per_minute INTEGER;"
+	"ALTER TABLE tenants ADD COLUMN notes INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE tenants SET plan = 'enterprise' WHERE name = 'default';"
+	"UPDATE tenants SET notes = (SELECT count(*) FROM notes"
+	"  WHERE notes.tenant_id = tenants.id);"
+	"CREATE TABLE users("
+	"  id INTEGER PRIMARY KEY,"
+	"  tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+	"  username TEXT NOT NULL,"
+	"  email TEXT,"
+	"  pw_hash TEXT,"
+	"  role TEXT NOT NULL,"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  last_login_ms INTEGER NOT NULL DEFAULT 0,"
+	"  failed_logins INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until_ms INTEGER NOT NULL DEFAULT 0,"
+	"  uid INTEGER,"
+	"  created_ms INTEGER NOT NULL,"
+	"  UNIQUE(tenant_id, username));"
+	"CREATE UNIQUE INDEX users_uid ON users(uid) WHERE uid IS NOT NULL;"
+	"CREATE TABLE tokens("
+	"  id INTEGER PRIMARY KEY,"
+	"  tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+	"  user_id INTEGER REFERENCES users(id),"
+	"  kind TEXT NOT NULL,"
+	"  hash TEXT NOT NULL UNIQUE,"
+	"  scopes INTEGER NOT NULL,"
+	"  family TEXT,"
+	"  label TEXT,"
+	"  created_ms INTEGER NOT NULL,"
+	"  expires_ms INTEGER NOT NULL DEFAULT 0,"
+	"  revoked_ms INTEGER NOT NULL DEFAULT 0,"
+	"  used_ms INTEGER NOT NULL DEFAULT 0,"
+	"  last_used_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX tokens_family ON tokens(family);"
+	"CREATE INDEX tokens_tenant ON tokens(tenant_id, id);"
+	"CREATE TABLE activity("
+	"  id INTEGER PRIMARY KEY,"
+	"  tenant_id INTEGER NOT NULL,"
+	"  user_id INTEGER,"
+	"  event TEXT NOT NULL,"
+	"  details TEXT,"
+	"  peer TEXT,"
+	"  time_ms INTEGER NOT NULL);"
+	"CREATE INDEX activity_tenant ON activity(tenant_id, time_ms);"
+	"CREATE TABLE rate_events("
+	"  key TEXT NOT NULL,"
+	"  time_ms INTEGER NOT NULL);"
+	"CREATE INDEX rate_events_key ON rate_events(key, time_ms);"
+	"CREATE TABLE usage_daily("
+	"  tenant_id INTEGER NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  calls INTEGER NOT NULL,"
+	"  PRIMARY KEY(tenant_id, day)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The statements of the cache, by id. */
 static const char *const stmt_sql[ST__N] = {
-	[ST_TENANT_ID] = "SELECT id FROM tenants WHERE name = ?1",
 #define NOTE_COLS "pake_id, title, type, status, confidence, " \
 	"verification_status, created_at, modified_at, created_ms, " \
 	"modified_ms, source_uri, summary, human_notes, body, file_path, " \
@@ -192,7 +251,8 @@ db_stmt(pake_db *db, enum db_stmt id, pake_err *e)
 	int rc;
 
 	if (db->st[id] == NULL) {
-		rc = sqlite3_prepare_v3(db->h, stmt_sql[id], -1,
+		rc = sqlite3_prepare_v3(db->h, stmt_sql[id] ? stmt_sql[id] :
+		    db_auth_sql(id), -1,
 		    SQLITE_PREPARE_PERSISTENT, &db->st[id], NULL);
 		if (rc != SQLITE_OK) {
 			db_fail(db, rc, e, "prepare");
@@ -240,7 +300,7 @@ db_run(pake_db *db, enum db_stmt id, pake_err *e, const char *types, ...)
 	va_end(ap);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, stmt_sql[id]);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "run");
 }
 
 int
@@ -264,7 +324,7 @@ db_int1(pake_db *db, enum db_stmt id, int64_t *v, pake_err *e,
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	db_fail(db, rc, e, stmt_sql[id]);
+	db_fail(db, rc, e, "query");
 	return -1;
 }
 
@@ -532,28 +592,6 @@ pake_db_rollback(pake_db *db)
 {
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-}
-
-int
-pake_db_tenant_id(pake_db *db, const char *name, int64_t *id, pake_err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, ST_TENANT_ID, e)) == NULL)
-		return e->code;
-	db_bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		return 0;
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return pake_fail(e, PAKE_ENOTFOUND, "Tenant not found",
-		    "tenant %s", name);
-	return db_fail(db, rc, e, "tenant");
 }
 
 /* integrity_check: 0 when "ok"; otherwise PAKE_EUNAVAIL and msg says why. */

@@ -215,9 +215,11 @@ note_write(pake_db *db, int64_t tenant, const pake_note *n, enum db_stmt id,
 	free(tags);
 	if (rc != 0)
 		return rc;
-	/* An imported note may come back after a delete. */
+	/* An imported note may come back after a delete; the tenant counts
+	 * its notes for the quota. */
 	if (id == ST_NOTE_INSERT &&
-	    (rc = db_run(db, ST_TOMB_DEL, e, "it", tenant, n->pake_id)) != 0)
+	    ((rc = db_run(db, ST_TOMB_DEL, e, "it", tenant, n->pake_id)) != 0 ||
+	    (rc = db_run(db, ST_TENANT_NOTES, e, "ii", tenant, (int64_t)1)) != 0))
 		return rc;
 	return write_tags(db, tenant, rowid, n, id == ST_NOTE_INSERT, e);
 }
@@ -247,7 +249,7 @@ pake_db_note_delete(pake_db *db, int64_t tenant, const char *pake_id,
 	if (sqlite3_changes(db->h) == 0)
 		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
 		    "delete %s", pake_id);
-	return 0;
+	return db_run(db, ST_TENANT_NOTES, e, "ii", tenant, (int64_t)-1);
 }
 
 int

@@ -48,6 +48,7 @@ pake_fail(pake_err *e, int code, const char *msg, const char *fmt, ...)
 		return code;
 	e->code = code;
 	e->msg = msg ? msg : codes[code].message;
+	e->retry_after = 0;
 	e->detail[0] = '\0';
 	if (fmt) {
 		va_start(ap, fmt);

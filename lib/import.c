@@ -290,6 +290,10 @@ import_file(importer *im, const char *path, const char *rel,
 			im->st->updated++;
 		}
 		pake_note_free(&old);
+	} else if (pake_store_quota(im->c, &fe) == PAKE_EQUOTA) {
+		skip(im, rel, "the note limit of the plan is reached");
+		pake_note_free(&n);
+		goto done;
 	} else {
 		if (im->same_vault && pake_vault_path_ok(rel) &&
 		    pake_db_path_taken(im->c->db, im->c->tenant_id, rel) == 0)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pake/auth.h"
 #include "pake/query.h"
 #include "pake/store.h"
 #include "pake/util.h"
@@ -111,6 +112,20 @@ mirror(pake_ctx *c, const char *pake_id, const char *path, int64_t seq)
 }
 
 int
+pake_store_quota(pake_ctx *c, pake_err *e)
+{
+	pake_tenant t;
+	int rc;
+
+	if ((rc = pake_db_tenant_get(c->db, NULL, c->tenant_id, &t, e)) != 0)
+		return rc;
+	if (t.notes < pake_tenant_limit(&t, PAKE_LIM_NOTES))
+		return 0;
+	return pake_fail(e, PAKE_EQUOTA, "Note limit of the plan reached",
+	    "tenant %s has %lld notes", t.name, (long long)t.notes);
+}
+
+int
 pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
 {
 	char path[PATH_MAX];
@@ -130,6 +145,17 @@ pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
 		return rc;
 	if ((rc = pake_db_begin(c->db, e)) != 0)
 		return rc;
+	if ((rc = pake_store_quota(c, e)) != 0) {
+		pake_db_rollback(c->db);
+		if (rc == PAKE_EQUOTA) {
+			pake_err ae = *e;
+			cJSON *d = cJSON_CreateObject();
+			cJSON_AddStringToObject(d, "limit", "notes");
+			pake_audit(c, 0, "quota_hit", d);
+			*e = ae;
+		}
+		return rc;
+	}
 	if (n->file_path == NULL) {
 		if ((rc = pake_vault_choose_path(c, n, path, sizeof path, e)) ||
 		    set_str(&n->file_path, path)) {

@@ -218,10 +218,8 @@ make_dirs(const char *dir, const char *rel, pake_err *e)
 	base = (size_t)snprintf(path, sizeof path, "%s/%s", dir, rel);
 	if (base >= sizeof path)
 		return pake_fail(e, PAKE_EINVAL, PAKE_MSG_FS, "path too long");
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "mkdir %s: %s",
-		    dir, strerror(errno));
-	for (p = path + strlen(dir) + 1; (p = strchr(p, '/')) != NULL; p++) {
+	/* Every folder from the root down: the vault itself may be new. */
+	for (p = path + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
 		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
 			int err = errno;

@@ -38,7 +38,10 @@ typedef struct pake_ctx {
 	int64_t tenant_id;
 	char tenant[64];
 	int64_t user_id;		/* 0: the local owner of the database */
+	int64_t token_id;		/* 0: not acting as a token */
 	uint32_t perms;
+	int suspended;			/* the tenant is suspended */
+	char peer[64];			/* client address when known, else "" */
 	char request_id[40];
 	char vault[PATH_MAX];		/* the acting tenant's vault folder */
 	char lock_path[PATH_MAX];	/* vault write lock file */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
+#include "identity.h"
 #include "note.h"
 
 typedef struct pake_db pake_db;
@@ -30,8 +31,6 @@ int pake_db_begin_read(pake_db *db, pake_err *e);/* BEGIN (a snapshot) */
 int pake_db_commit(pake_db *db, pake_err *e);
 void pake_db_rollback(pake_db *db);
 
-/* Tenants (the minimum the note store needs; the tenants issue adds more). */
-int pake_db_tenant_id(pake_db *db, const char *name, int64_t *id, pake_err *e);
 
 /* Notes.  All take the tenant; a row of another tenant does not exist. */
 int pake_db_note_insert(pake_db *db, int64_t tenant, const pake_note *n,
@@ -100,6 +99,64 @@ int pake_db_source_get(pake_db *db, int64_t tenant, const char *source,
     char id[PAKE_ID_LEN + 1]);
 int pake_db_source_set(pake_db *db, int64_t tenant, const char *source,
     const char *pake_id, pake_err *e);
+
+/* Identity (lib/db_auth.c). */
+int pake_db_tenant_get(pake_db *db, const char *name, int64_t id,
+    pake_tenant *t, pake_err *e);	/* by name, or by id when name NULL */
+int pake_db_tenant_insert(pake_db *db, const pake_tenant *t, int64_t *id,
+    pake_err *e);
+int pake_db_tenant_status(pake_db *db, int64_t id, const char *status,
+    pake_err *e);
+typedef int (*pake_tenant_cb)(void *arg, const pake_tenant *t);
+int pake_db_tenant_each(pake_db *db, pake_tenant_cb cb, void *arg,
+    pake_err *e);
+
+int pake_db_user_get(pake_db *db, int64_t tenant, const char *username,
+    int64_t id, pake_user *u, pake_err *e);	/* by name, or id */
+int pake_db_user_by_uid(pake_db *db, int64_t uid, pake_user *u, pake_err *e);
+int pake_db_user_insert(pake_db *db, const pake_user *u, int64_t *id,
+    pake_err *e);
+/* Write back the mutable columns: email, pw_hash, role, active, logins,
+ * lock, uid. */
+int pake_db_user_save(pake_db *db, const pake_user *u, pake_err *e);
+int64_t pake_db_user_count(pake_db *db, int64_t tenant);
+typedef int (*pake_user_cb)(void *arg, const pake_user *u);
+int pake_db_user_each(pake_db *db, int64_t tenant, pake_user_cb cb, void *arg,
+    pake_err *e);
+
+int pake_db_token_insert(pake_db *db, const pake_token *t, const char *hash,
+    int64_t *id, pake_err *e);
+int pake_db_token_by_hash(pake_db *db, const char *hash, pake_token *t,
+    pake_err *e);
+int pake_db_token_get(pake_db *db, int64_t id, pake_token *t, pake_err *e);
+int pake_db_token_revoke(pake_db *db, int64_t id, int64_t now, pake_err *e);
+int pake_db_token_revoke_family(pake_db *db, const char *family, int64_t now,
+    pake_err *e);
+int pake_db_token_revoke_user(pake_db *db, int64_t user, int64_t now,
+    pake_err *e);
+int pake_db_token_used(pake_db *db, int64_t id, int64_t now, pake_err *e);
+int pake_db_token_touch(pake_db *db, int64_t id, int64_t now, pake_err *e);
+typedef int (*pake_token_cb)(void *arg, const pake_token *t);
+int pake_db_token_each(pake_db *db, int64_t tenant, pake_token_cb cb,
+    void *arg, pake_err *e);
+
+int pake_db_event_add(pake_db *db, const pake_event *ev, pake_err *e);
+typedef int (*pake_event_cb)(void *arg, const pake_event *ev);
+/* tenant 0: every tenant; newest last. */
+int pake_db_event_each(pake_db *db, int64_t tenant, int64_t since_ms,
+    int limit, pake_event_cb cb, void *arg, pake_err *e);
+
+/* Count one request of a token, in one write transaction: a sliding
+ * window of per_min uses a minute (exact: no burst at window edges), then
+ * calls_day calls a UTC day for the tenant, then the token's last use.
+ * PAKE_ERATE or PAKE_EQUOTA with *retry_ms when a limit is reached
+ * (nothing is counted then). */
+typedef struct pake_db_hit {
+	int64_t token_id, tenant_id, now;
+	int64_t per_min, calls_day;
+} pake_db_hit;
+int pake_db_request_hit(pake_db *db, const pake_db_hit *h, int64_t *retry_ms,
+    pake_err *e);
 
 /* Maintenance. */
 int pake_db_integrity(pake_db *db, char *msg, size_t n, pake_err *e);

@@ -9,7 +9,6 @@
 
 /* Statements prepared once per connection and reused. */
 enum db_stmt {
-	ST_TENANT_ID,
 	ST_NOTE_INSERT, ST_NOTE_UPDATE, ST_NOTE_DELETE, ST_NOTE_GET,
 	ST_NOTE_EXISTS, ST_PATH_TAKEN, ST_NOTE_SET_PATH, ST_NOTE_COUNT,
 	ST_NOTE_LIST, ST_NOTE_LIST_AFTER, ST_NOTE_EACH,
@@ -17,6 +16,17 @@ enum db_stmt {
 	ST_PENDING_ADD, ST_PENDING_DONE, ST_PENDING_EACH,
 	ST_TOMB_ADD, ST_TOMB_HAS, ST_TOMB_DEL,
 	ST_SOURCE_GET, ST_SOURCE_SET, ST_FTS_ADD, ST_FTS_DEL,
+	ST_TENANT_NOTES,
+	ST_TENANT_BY_NAME, ST_TENANT_BY_ID, ST_TENANT_INSERT, ST_TENANT_STATUS,
+	ST_TENANT_EACH,
+	ST_USER_BY_NAME, ST_USER_BY_ID, ST_USER_BY_UID, ST_USER_INSERT,
+	ST_USER_SAVE, ST_USER_COUNT, ST_USER_EACH,
+	ST_TOKEN_INSERT, ST_TOKEN_BY_HASH, ST_TOKEN_BY_ID, ST_TOKEN_REVOKE,
+	ST_TOKEN_REVOKE_FAMILY, ST_TOKEN_REVOKE_USER, ST_TOKEN_USED,
+	ST_TOKEN_TOUCH, ST_TOKEN_EACH,
+	ST_EVENT_ADD, ST_EVENT_EACH, ST_EVENT_EACH_ALL,
+	ST_RATE_PRUNE, ST_RATE_COUNT, ST_RATE_OLDEST, ST_RATE_ADD,
+	ST_USAGE_GET, ST_USAGE_ADD,
 	ST__N
 };
 
@@ -48,6 +58,9 @@ int db_run(pake_db *db, enum db_stmt id, pake_err *e, const char *types, ...);
  * row, 0 for none, -1 on failure (e filled). */
 int db_int1(pake_db *db, enum db_stmt id, int64_t *v, pake_err *e,
     const char *types, ...);
+/* SQL text of a cached statement (db.c's table; db_auth.c adds its own
+ * rows through db_auth_sql). */
+const char *db_auth_sql(enum db_stmt id);
 /* Bind a possibly NULL text. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 

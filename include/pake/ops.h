@@ -14,5 +14,25 @@ extern const pake_op pake_op_delete_note;
 extern const pake_op pake_op_list_notes;
 extern const pake_op pake_op_search_notes;
 extern const pake_op pake_op_list_tags;
+extern const pake_op pake_op_tenant_create;
+extern const pake_op pake_op_tenant_show;
+extern const pake_op pake_op_tenant_list;
+extern const pake_op pake_op_tenant_suspend;
+extern const pake_op pake_op_tenant_resume;
+extern const pake_op pake_op_tenant_delete;
+extern const pake_op pake_op_user_add;
+extern const pake_op pake_op_user_list;
+extern const pake_op pake_op_user_passwd;
+extern const pake_op pake_op_user_role;
+extern const pake_op pake_op_user_disable;
+extern const pake_op pake_op_user_enable;
+extern const pake_op pake_op_user_map_uid;
+extern const pake_op pake_op_token_create;
+extern const pake_op pake_op_token_list;
+extern const pake_op pake_op_token_revoke;
+extern const pake_op pake_op_audit_list;
+extern const pake_op pake_op_auth_login;
+extern const pake_op pake_op_auth_refresh;
+extern const pake_op pake_op_auth_logout;
 
 #endif

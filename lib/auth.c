@@ -1,0 +1,541 @@
+/*
+ * auth.c: roles, plans, passwords, tokens, sessions, and acting as a token.
+ *
+ * Tokens are 256 random bits, shown once as "pake_" + base64url, and
+ * stored only as a BLAKE2b-256 hash: a stolen database file holds no usable
+ * token.  They are found by that hash, so no comparison of secrets happens
+ * in our code; passwords are argon2id strings checked by libsodium in
+ * constant time.
+ *
+ * Refresh tokens rotate: each refresh marks the old one used and issues a
+ * new pair in the same family; presenting a used refresh token again means
+ * it was stolen or replayed, and the whole family is revoked.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+#include "pake/auth.h"
+#include "pake/db.h"
+
+static const struct {
+	const char *name;
+	uint32_t perms;
+} roles[] = {
+	{"viewer", PAKE_P_NOTES_READ | PAKE_P_SEARCH_READ | PAKE_P_GRAPH_READ},
+	{"user", PAKE_P_NOTES_READ | PAKE_P_SEARCH_READ | PAKE_P_GRAPH_READ |
+	    PAKE_P_NOTES_WRITE | PAKE_P_GRAPH_WRITE | PAKE_P_INGEST_RUN},
+	{"manager", PAKE_P_NOTES_READ | PAKE_P_SEARCH_READ | PAKE_P_GRAPH_READ |
+	    PAKE_P_NOTES_WRITE | PAKE_P_GRAPH_WRITE | PAKE_P_INGEST_RUN |
+	    PAKE_P_NOTES_DELETE},
+	{"admin", PAKE_P_ALL & ~PAKE_P_TENANTS_MANAGE},
+	{"super_admin", PAKE_P_ALL},
+};
+
+static const char *const perm_names[] = {
+	"notes:read", "notes:write", "notes:delete", "search:read",
+	"graph:read", "graph:write", "ingest:run", "users:manage",
+	"tenants:manage", "audit:read",
+};
+
+/* Users, notes, API calls a day, requests a minute (the Python figures). */
+static const struct {
+	const char *name;
+	int64_t limit[PAKE_LIM__N];
+} plans[] = {
+	{"basic", {5, 10000, 1000, 60}},
+	{"professional", {25, 100000, 10000, 300}},
+	{"enterprise", {100, 1000000, 100000, 1200}},
+};
+
+int
+pake_role_valid(const char *role)
+{
+	size_t i;
+
+	for (i = 0; role && i < sizeof roles / sizeof roles[0]; i++)
+		if (strcmp(roles[i].name, role) == 0)
+			return 1;
+	return 0;
+}
+
+uint32_t
+pake_role_perms(const char *role)
+{
+	size_t i;
+
+	for (i = 0; role && i < sizeof roles / sizeof roles[0]; i++)
+		if (strcmp(roles[i].name, role) == 0)
+			return roles[i].perms;
+	return 0;
+}
+
+const char *
+pake_perm_name(uint32_t bit)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof perm_names / sizeof perm_names[0]; i++)
+		if (bit == 1u << i)
+			return perm_names[i];
+	return "?";
+}
+
+int
+pake_perms_parse(const char *csv, uint32_t *out, pake_err *e)
+{
+	const char *p = csv;
+	size_t len, i;
+
+	*out = 0;
+	while (*p) {
+		p += strspn(p, ", ");
+		len = strcspn(p, ", ");
+		if (len == 0)
+			break;
+		for (i = 0; i < sizeof perm_names / sizeof perm_names[0]; i++)
+			if (strlen(perm_names[i]) == len &&
+			    strncmp(perm_names[i], p, len) == 0)
+				break;
+		if (i == sizeof perm_names / sizeof perm_names[0])
+			return pake_fail(e, PAKE_EINVAL, "Unknown permission",
+			    "scopes: unknown permission '%.*s'", (int)len, p);
+		*out |= 1u << i;
+		p += len;
+	}
+	return 0;
+}
+
+void
+pake_perms_format(uint32_t perms, pake_buf *b)
+{
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < sizeof perm_names / sizeof perm_names[0]; i++) {
+		if (!(perms & (1u << i)))
+			continue;
+		if (!first)
+			pake_buf_putc(b, ',');
+		pake_buf_puts(b, perm_names[i]);
+		first = 0;
+	}
+	if (first)
+		pake_buf_puts(b, "");
+}
+
+int
+pake_plan_valid(const char *plan)
+{
+	size_t i;
+
+	for (i = 0; plan && i < sizeof plans / sizeof plans[0]; i++)
+		if (strcmp(plans[i].name, plan) == 0)
+			return 1;
+	return 0;
+}
+
+int64_t
+pake_tenant_limit(const pake_tenant *t, int which)
+{
+	size_t i;
+
+	if (which < 0 || which >= PAKE_LIM__N)
+		return 0;
+	if (t->limit[which] >= 0)
+		return t->limit[which];
+	for (i = 0; i < sizeof plans / sizeof plans[0]; i++)
+		if (strcmp(plans[i].name, t->plan) == 0)
+			return plans[i].limit[which];
+	return plans[0].limit[which];
+}
+
+int
+pake_tenant_name_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 63 || !(islower((unsigned char)s[0]) ||
+	    isdigit((unsigned char)s[0])))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!islower((unsigned char)s[i]) &&
+		    !isdigit((unsigned char)s[i]) && s[i] != '-')
+			return 0;
+	return 1;
+}
+
+int
+pake_username_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > PAKE_USER_LEN || s[0] == '-' || s[0] == '.')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._@-", s[i]))
+			return 0;
+	return 1;
+}
+
+/* Case-insensitive substring test. */
+static int
+contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; n && *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+pake_password_check(const char *pw, const char *username, pake_err *e)
+{
+	size_t n = strlen(pw);
+
+	if (n < PAKE_PASSWORD_MIN)
+		return pake_fail(e, PAKE_EINVAL, "Password too short",
+		    "password shorter than %d", PAKE_PASSWORD_MIN);
+	if (n > PAKE_PASSWORD_MAX || !pake_utf8_valid(pw, n))
+		return pake_fail(e, PAKE_EINVAL, "Password not acceptable",
+		    "password too long or not UTF-8");
+	if (username && *username && contains_ci(pw, username))
+		return pake_fail(e, PAKE_EINVAL, "Password contains the "
+		    "username", "password contains the username");
+	if (pake_password_common(pw))
+		return pake_fail(e, PAKE_EINVAL, "Password too common",
+		    "password on the common list");
+	return 0;
+}
+
+int
+pake_password_hash(const char *pw, char out[160], pake_err *e)
+{
+	if (sodium_init() < 0)
+		return pake_fail(e, PAKE_EINTERNAL, NULL, "sodium_init");
+	if (crypto_pwhash_str(out, pw, strlen(pw),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, "pwhash");
+	return 0;
+}
+
+int
+pake_password_verify(const char *hash, const char *pw)
+{
+	if (sodium_init() < 0 || hash == NULL || *hash == '\0')
+		return 0;
+	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+void
+pake_token_hash(const char *token, char hash[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)token,
+	    strlen(token), NULL, 0);
+	sodium_bin2hex(hash, 65, h, sizeof h);
+	sodium_memzero(h, sizeof h);
+}
+
+int
+pake_token_new(char out[PAKE_TOKEN_MAX], char hash[65], pake_err *e)
+{
+	unsigned char r[32];
+
+	if (sodium_init() < 0)
+		return pake_fail(e, PAKE_EINTERNAL, NULL, "sodium_init");
+	randombytes_buf(r, sizeof r);
+	memcpy(out, "pake_", 5);
+	sodium_bin2base64(out + 5, PAKE_TOKEN_MAX - 5, r, sizeof r,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(r, sizeof r);
+	pake_token_hash(out, hash);
+	return 0;
+}
+
+void
+pake_audit(pake_ctx *c, int64_t tenant, const char *event, cJSON *details)
+{
+	pake_event ev;
+	pake_err e = {0};
+	char *text = details ? cJSON_PrintUnformatted(details) : NULL;
+
+	memset(&ev, 0, sizeof ev);
+	ev.tenant_id = tenant ? tenant : c->tenant_id;
+	ev.user_id = c->user_id;
+	ev.event = event;
+	ev.details = text;
+	ev.peer = c->peer[0] ? c->peer : NULL;
+	ev.time_ms = pake_now_ms();
+	if (pake_db_event_add(c->db, &ev, &e) != 0)
+		pake_log_msg(c->log, PAKE_LOG_WARN, "activity %s not recorded: "
+		    "%s", event, e.detail);
+	free(text);
+	cJSON_Delete(details);
+}
+
+/* A small JSON object {k: v} for audit details. */
+static cJSON *
+detail(const char *k, const char *v)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o)
+		cJSON_AddStringToObject(o, k, v);
+	return o;
+}
+
+/* Issue an access and a refresh token of family for user u (inside the
+ * caller's transaction). */
+static int
+issue_pair(pake_ctx *c, const pake_user *u, const char *family, int64_t now,
+    pake_session *s, pake_err *e)
+{
+	pake_token t;
+	char hash[65];
+	int64_t id;
+	int rc;
+
+	memset(&t, 0, sizeof t);
+	t.tenant_id = u->tenant_id;
+	t.user_id = u->id;
+	t.scopes = pake_role_perms(u->role);
+	pake_strlcpy(t.family, family, sizeof t.family);
+	t.created_ms = now;
+	pake_strlcpy(t.kind, "access", sizeof t.kind);
+	t.expires_ms = now + PAKE_ACCESS_TTL_MS;
+	if ((rc = pake_token_new(s->access, hash, e)) != 0 ||
+	    (rc = pake_db_token_insert(c->db, &t, hash, &id, e)) != 0)
+		return rc;
+	pake_strlcpy(t.kind, "refresh", sizeof t.kind);
+	t.expires_ms = now + PAKE_REFRESH_TTL_MS;
+	if ((rc = pake_token_new(s->refresh, hash, e)) != 0 ||
+	    (rc = pake_db_token_insert(c->db, &t, hash, &id, e)) != 0)
+		return rc;
+	s->access_expires_ms = now + PAKE_ACCESS_TTL_MS;
+	s->refresh_expires_ms = now + PAKE_REFRESH_TTL_MS;
+	s->user_id = u->id;
+	pake_strlcpy(s->role, u->role, sizeof s->role);
+	return 0;
+}
+
+#define MSG_BADLOGIN	"Invalid credentials"
+#define MSG_BADTOKEN	"Invalid or expired token"
+
+int
+pake_auth_login(pake_ctx *c, const char *tenant, const char *username,
+    const char *password, pake_session *s, pake_err *e)
+{
+	static const char dummy[crypto_pwhash_STRBYTES] = "$argon2id$v=19$m=65536,t=2,p=1$"
+	    "c29tZXNhbHRzb21lc2FsdA$3Y0kfsbhRnJKc8bZVLyHyrWM1ObgrGvYWbjCgKWZz7c";
+	char family[37];
+	pake_tenant t;
+	pake_user u;
+	int64_t now = pake_now_ms();
+	int rc, ok;
+
+	memset(s, 0, sizeof *s);
+	if (!pake_tenant_name_ok(tenant) || !pake_username_ok(username) ||
+	    strlen(password) > PAKE_PASSWORD_MAX) {
+		pake_password_verify(dummy, password);	/* same time */
+		return pake_fail(e, PAKE_EUNAUTH, MSG_BADLOGIN, "bad shape");
+	}
+	if ((rc = pake_db_begin(c->db, e)) != 0)
+		return rc;
+	if (pake_db_tenant_get(c->db, tenant, 0, &t, e) != 0 ||
+	    strcmp(t.status, "deleted") == 0 ||
+	    pake_db_user_get(c->db, t.id, username, 0, &u, e) != 0) {
+		pake_db_rollback(c->db);
+		pake_password_verify(dummy, password);
+		return pake_fail(e, PAKE_EUNAUTH, MSG_BADLOGIN, "no such user");
+	}
+	if (strcmp(t.status, "suspended") == 0) {
+		pake_db_rollback(c->db);
+		return pake_fail(e, PAKE_EFORBIDDEN, "The tenant is suspended",
+		    "tenant %s", tenant);
+	}
+	if (u.locked_until_ms > now) {
+		pake_db_rollback(c->db);
+		rc = pake_fail(e, PAKE_EUNAUTH, "Account locked, try again "
+		    "later", "user %s locked", username);
+		e->retry_after = (int)((u.locked_until_ms - now + 999) / 1000);
+		return rc;
+	}
+	/* The hash is slow on purpose; holding the write lock meanwhile
+	 * keeps the failure count exact under concurrent guesses. */
+	ok = u.active && pake_password_verify(u.pw_hash, password);
+	c->user_id = u.id;
+	if (!ok) {
+		if (++u.failed_logins >= PAKE_LOCK_FAILS) {
+			u.locked_until_ms = now + PAKE_LOCK_MS;
+			u.failed_logins = 0;
+		}
+		if ((rc = pake_db_user_save(c->db, &u, e)) == 0) {
+			pake_audit(c, t.id, "login_failed", detail("username",
+			    username));
+			rc = pake_db_commit(c->db, e);
+		} else
+			pake_db_rollback(c->db);
+		c->user_id = 0;
+		return rc ? rc : pake_fail(e, PAKE_EUNAUTH, MSG_BADLOGIN,
+		    "wrong password for %s", username);
+	}
+	u.failed_logins = 0;
+	u.locked_until_ms = 0;
+	u.last_login_ms = now;
+	if ((rc = pake_uuid4(family, e)) != 0 ||
+	    (rc = pake_db_user_save(c->db, &u, e)) != 0 ||
+	    (rc = issue_pair(c, &u, family, now, s, e)) != 0) {
+		pake_db_rollback(c->db);
+		memset(s, 0, sizeof *s);
+		return rc;
+	}
+	pake_audit(c, t.id, "login_ok", detail("username", username));
+	if ((rc = pake_db_commit(c->db, e)) != 0)
+		memset(s, 0, sizeof *s);
+	return rc;
+}
+
+int
+pake_auth_refresh(pake_ctx *c, const char *refresh, pake_session *s,
+    pake_err *e)
+{
+	char hash[65];
+	pake_token t;
+	pake_tenant tn;
+	pake_user u;
+	int64_t now = pake_now_ms();
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	if (strlen(refresh) >= PAKE_TOKEN_MAX)
+		return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "too long");
+	pake_token_hash(refresh, hash);
+	if ((rc = pake_db_begin(c->db, e)) != 0)
+		return rc;
+	if (pake_db_token_by_hash(c->db, hash, &t, e) != 0 ||
+	    strcmp(t.kind, "refresh") != 0) {
+		pake_db_rollback(c->db);
+		return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "unknown");
+	}
+	c->user_id = t.user_id;
+	if (t.used_ms) {
+		/* A rotated refresh token came back: replay or theft. */
+		if (pake_db_token_revoke_family(c->db, t.family, now, e) == 0) {
+			pake_audit(c, t.tenant_id, "token_reuse",
+			    detail("family", t.family));
+			pake_db_commit(c->db, e);
+		} else
+			pake_db_rollback(c->db);
+		return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN,
+		    "refresh token reused; family revoked");
+	}
+	if (t.revoked_ms || (t.expires_ms && now >= t.expires_ms) ||
+	    pake_db_tenant_get(c->db, NULL, t.tenant_id, &tn, e) != 0 ||
+	    strcmp(tn.status, "active") != 0 ||
+	    pake_db_user_get(c->db, 0, NULL, t.user_id, &u, e) != 0 ||
+	    !u.active) {
+		pake_db_rollback(c->db);
+		return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN,
+		    "refresh refused");
+	}
+	if ((rc = pake_db_token_used(c->db, t.id, now, e)) != 0 ||
+	    (rc = pake_db_token_revoke(c->db, t.id, now, e)) != 0 ||
+	    (rc = issue_pair(c, &u, t.family, now, s, e)) != 0) {
+		pake_db_rollback(c->db);
+		memset(s, 0, sizeof *s);
+		return rc;
+	}
+	if ((rc = pake_db_commit(c->db, e)) != 0)
+		memset(s, 0, sizeof *s);
+	return rc;
+}
+
+int
+pake_auth_logout(pake_ctx *c, const char *token, pake_err *e)
+{
+	char hash[65];
+	pake_token t;
+	int64_t now = pake_now_ms();
+	int rc;
+
+	if (strlen(token) >= PAKE_TOKEN_MAX)
+		return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "too long");
+	pake_token_hash(token, hash);
+	if ((rc = pake_db_begin(c->db, e)) != 0)
+		return rc;
+	if (pake_db_token_by_hash(c->db, hash, &t, e) != 0 || t.revoked_ms) {
+		pake_db_rollback(c->db);
+		return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "unknown");
+	}
+	c->user_id = t.user_id;
+	rc = t.family[0] ? pake_db_token_revoke_family(c->db, t.family, now, e) :
+	    pake_db_token_revoke(c->db, t.id, now, e);
+	if (rc != 0) {
+		pake_db_rollback(c->db);
+		return rc;
+	}
+	pake_audit(c, t.tenant_id, "logout", NULL);
+	return pake_db_commit(c->db, e);
+}
+
+int
+pake_auth_token(pake_ctx *c, const char *token, pake_err *e)
+{
+	pake_db_hit hit;
+	char hash[65];
+	pake_tenant tn;
+	pake_token t;
+	pake_user u;
+	int64_t now = pake_now_ms(), retry;
+	uint32_t perms;
+	int rc;
+
+	c->perms = 0;
+	if (strlen(token) >= PAKE_TOKEN_MAX)
+		return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "too long");
+	pake_token_hash(token, hash);
+	if (pake_db_token_by_hash(c->db, hash, &t, e) != 0 ||
+	    strcmp(t.kind, "refresh") == 0 || t.revoked_ms ||
+	    (t.expires_ms && now >= t.expires_ms) ||
+	    pake_db_tenant_get(c->db, NULL, t.tenant_id, &tn, e) != 0 ||
+	    strcmp(tn.status, "deleted") == 0)
+		return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "token refused");
+	if (t.user_id) {
+		if (pake_db_user_get(c->db, 0, NULL, t.user_id, &u, e) != 0 ||
+		    !u.active)
+			return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN,
+			    "user inactive");
+		perms = pake_role_perms(u.role);
+	} else
+		perms = pake_role_perms("admin");	/* service token */
+	/* super_admin exists only in the default tenant. */
+	if (strcmp(tn.name, "default") != 0)
+		perms &= ~PAKE_P_TENANTS_MANAGE;
+	if ((rc = pake_ctx_set_tenant(c, tn.name, e)) != 0)
+		return rc;
+	c->user_id = t.user_id;
+	c->token_id = t.id;
+	c->perms = perms & t.scopes;
+	if (c->suspended)
+		return pake_fail(e, PAKE_EFORBIDDEN, "The tenant is suspended",
+		    "tenant %s", tn.name);
+	memset(&hit, 0, sizeof hit);
+	hit.token_id = t.id;
+	hit.tenant_id = tn.id;
+	hit.now = now;
+	hit.per_min = pake_tenant_limit(&tn, PAKE_LIM_PER_MIN);
+	hit.calls_day = pake_tenant_limit(&tn, PAKE_LIM_CALLS_DAY);
+	if ((rc = pake_db_request_hit(c->db, &hit, &retry, e)) != 0) {
+		e->retry_after = (int)((retry + 999) / 1000);
+		if (rc == PAKE_EQUOTA)
+			pake_audit(c, tn.id, "quota_hit", detail("limit",
+			    "api_calls_per_day"));
+		return rc;
+	}
+	return 0;
+}

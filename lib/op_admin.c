@@ -1,0 +1,636 @@
+/*
+ * op_admin.c: the identity operations of the registry: tenants, users,
+ * tokens, the activity log, and sessions (login, refresh, logout).
+ * Secrets (passwords, tokens) come in through the input and go out once
+ * in the result; they are never logged.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "pake/admin.h"
+#include "pake/op.h"
+#include "pake/ops.h"
+#include <sodium.h>
+
+#define S_TENANT "{\"type\":\"string\",\"minLength\":1,\"maxLength\":63}"
+#define S_USER	"{\"type\":\"string\",\"minLength\":1,\"maxLength\":64}"
+#define S_ROLE	"{\"enum\":[\"viewer\",\"user\",\"manager\",\"admin\"," \
+		"\"super_admin\"]}"
+#define S_PW	"{\"type\":\"string\",\"minLength\":1,\"maxLength\":1024}"
+#define S_TOKEN	"{\"type\":\"string\",\"minLength\":1,\"maxLength\":128}"
+#define S_OBJ	"{\"type\":\"object\"}"
+#define OBJ(props, req) "{\"type\":\"object\",\"additionalProperties\":false," \
+	"\"required\":[" req "],\"properties\":{" props "}}"
+
+static const char *
+str(const cJSON *in, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void
+add_time(cJSON *o, const char *key, int64_t ms)
+{
+	char ts[32];
+
+	if (ms <= 0) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	pake_iso8601(ms, ts);
+	cJSON_AddStringToObject(o, key, ts);
+}
+
+static void
+add_perms(cJSON *o, const char *key, uint32_t perms)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, key);
+	uint32_t bit;
+
+	for (bit = 1; bit && bit <= PAKE_P_ALL; bit <<= 1)
+		if (perms & bit)
+			cJSON_AddItemToArray(a, cJSON_CreateString(
+			    pake_perm_name(bit)));
+}
+
+static cJSON *
+tenant_json(const pake_tenant *t)
+{
+	static const char *const names[PAKE_LIM__N] = {"users", "notes",
+	    "api_calls_per_day", "requests_per_minute"};
+	cJSON *o = cJSON_CreateObject(), *l;
+	int i;
+
+	cJSON_AddStringToObject(o, "name", t->name);
+	cJSON_AddStringToObject(o, "display_name", t->display);
+	cJSON_AddStringToObject(o, "status", t->status);
+	cJSON_AddStringToObject(o, "plan", t->plan);
+	add_time(o, "created_at", t->created_ms);
+	cJSON_AddNumberToObject(o, "notes", (double)t->notes);
+	l = cJSON_AddObjectToObject(o, "limits");
+	for (i = 0; i < PAKE_LIM__N; i++)
+		cJSON_AddNumberToObject(l, names[i],
+		    (double)pake_tenant_limit(t, i));
+	return o;
+}
+
+static cJSON *
+user_json(const pake_user *u)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)u->id);
+	cJSON_AddStringToObject(o, "username", u->username);
+	if (u->email[0])
+		cJSON_AddStringToObject(o, "email", u->email);
+	else
+		cJSON_AddNullToObject(o, "email");
+	cJSON_AddStringToObject(o, "role", u->role);
+	cJSON_AddBoolToObject(o, "active", u->active);
+	add_time(o, "created_at", u->created_ms);
+	add_time(o, "last_login", u->last_login_ms);
+	add_time(o, "locked_until", u->locked_until_ms > pake_now_ms() ?
+	    u->locked_until_ms : 0);
+	cJSON_AddNumberToObject(o, "failed_logins", u->failed_logins);
+	if (u->uid >= 0)
+		cJSON_AddNumberToObject(o, "uid", (double)u->uid);
+	else
+		cJSON_AddNullToObject(o, "uid");
+	return o;
+}
+
+static cJSON *
+token_json(const pake_token *t)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)t->id);
+	cJSON_AddStringToObject(o, "kind", t->kind);
+	if (t->user_id)
+		cJSON_AddNumberToObject(o, "user_id", (double)t->user_id);
+	else
+		cJSON_AddNullToObject(o, "user_id");
+	add_perms(o, "scopes", t->scopes);
+	cJSON_AddStringToObject(o, "label", t->label);
+	add_time(o, "created_at", t->created_ms);
+	add_time(o, "expires_at", t->expires_ms);
+	add_time(o, "revoked_at", t->revoked_ms);
+	add_time(o, "last_used_at", t->last_used_ms);
+	return o;
+}
+
+/* Collect rows of any kind into an array via a JSON maker. */
+struct collect {
+	cJSON *arr;
+	cJSON *(*make)(const void *);
+};
+
+static cJSON *
+tenant_any(const void *p)
+{
+	return tenant_json(p);
+}
+
+static cJSON *
+user_any(const void *p)
+{
+	return user_json(p);
+}
+
+static cJSON *
+token_any(const void *p)
+{
+	return token_json(p);
+}
+
+static int
+collect_tenant(void *arg, const pake_tenant *t)
+{
+	struct collect *k = arg;
+
+	cJSON_AddItemToArray(k->arr, k->make(t));
+	return 0;
+}
+
+static int
+collect_user(void *arg, const pake_user *u)
+{
+	struct collect *k = arg;
+
+	cJSON_AddItemToArray(k->arr, k->make(u));
+	return 0;
+}
+
+static int
+collect_token(void *arg, const pake_token *t)
+{
+	struct collect *k = arg;
+
+	cJSON_AddItemToArray(k->arr, k->make(t));
+	return 0;
+}
+
+static int
+collect_event(void *arg, const pake_event *ev)
+{
+	struct collect *k = arg;
+	cJSON *o = cJSON_CreateObject(), *d;
+
+	cJSON_AddNumberToObject(o, "id", (double)ev->id);
+	add_time(o, "time", ev->time_ms);
+	cJSON_AddNumberToObject(o, "tenant_id", (double)ev->tenant_id);
+	if (ev->user_id)
+		cJSON_AddNumberToObject(o, "user_id", (double)ev->user_id);
+	else
+		cJSON_AddNullToObject(o, "user_id");
+	cJSON_AddStringToObject(o, "event", ev->event);
+	d = ev->details ? cJSON_Parse(ev->details) : NULL;
+	cJSON_AddItemToObject(o, "details", d ? d : cJSON_CreateObject());
+	if (ev->peer)
+		cJSON_AddStringToObject(o, "peer", ev->peer);
+	else
+		cJSON_AddNullToObject(o, "peer");
+	cJSON_AddItemToArray(k->arr, o);
+	return 0;
+}
+
+/* {key: arr, count}. */
+static int
+list_out(cJSON *arr, const char *key, cJSON **out)
+{
+	*out = cJSON_CreateObject();
+	cJSON_AddItemToObject(*out, key, arr);
+	cJSON_AddNumberToObject(*out, "count", cJSON_GetArraySize(arr));
+	return 0;
+}
+
+static int
+ok_out(cJSON **out)
+{
+	*out = cJSON_CreateObject();
+	cJSON_AddBoolToObject(*out, "ok", 1);
+	return 0;
+}
+
+static int
+run_tenant_create(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	pake_tenant t;
+	int rc;
+
+	if ((rc = pake_tenant_create(c, str(in, "name"),
+	    str(in, "display_name"), str(in, "plan"), &t, e)) != 0)
+		return rc;
+	*out = tenant_json(&t);
+	return 0;
+}
+
+static int
+run_tenant_show(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	pake_tenant t;
+	int rc;
+
+	if ((rc = pake_tenant_show(c, str(in, "name"), &t, e)) != 0)
+		return rc;
+	*out = tenant_json(&t);
+	return 0;
+}
+
+static int
+run_tenant_list(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	struct collect k = {cJSON_CreateArray(), tenant_any};
+	int rc;
+
+	if ((rc = pake_tenant_list(c, collect_tenant, &k, e)) != 0) {
+		cJSON_Delete(k.arr);
+		return rc;
+	}
+	return list_out(k.arr, "tenants", out);
+}
+
+/* One handler for suspend, resume and delete: the op's name says which. */
+static int
+tenant_status(pake_ctx *c, const cJSON *in, cJSON **out, const char *status,
+    pake_err *e)
+{
+	int rc;
+
+	if ((rc = pake_tenant_set_status(c, str(in, "name"), status, e)) != 0)
+		return rc;
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "name", str(in, "name"));
+	cJSON_AddStringToObject(*out, "status", status);
+	return 0;
+}
+
+static int
+run_tenant_suspend(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	return tenant_status(c, in, out, "suspended", e);
+}
+
+static int
+run_tenant_resume(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	return tenant_status(c, in, out, "active", e);
+}
+
+static int
+run_tenant_delete(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	return tenant_status(c, in, out, "deleted", e);
+}
+
+#define TENANT_OUT "{\"type\":\"object\",\"properties\":{\"name\":" \
+	"{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}"
+
+const pake_op pake_op_tenant_create = {
+	"tenant_create", "Create a tenant",
+	"Create a tenant with its own notes, users, tokens and vault.",
+	OBJ("\"name\":" S_TENANT ",\"display_name\":{\"type\":\"string\","
+	"\"maxLength\":127},\"plan\":{\"enum\":[\"basic\",\"professional\","
+	"\"enterprise\"]}", "\"name\""),
+	TENANT_OUT, PAKE_P_TENANTS_MANAGE, 0, run_tenant_create,
+};
+const pake_op pake_op_tenant_show = {
+	"tenant_show", "Show a tenant", "A tenant's plan, status and limits.",
+	OBJ("\"name\":" S_TENANT, "\"name\""), TENANT_OUT,
+	PAKE_P_TENANTS_MANAGE, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
+	run_tenant_show,
+};
+const pake_op pake_op_tenant_list = {
+	"tenant_list", "List tenants", "Every tenant with its status and plan.",
+	OBJ("", ""), S_OBJ, PAKE_P_TENANTS_MANAGE,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_tenant_list,
+};
+const pake_op pake_op_tenant_suspend = {
+	"tenant_suspend", "Suspend a tenant",
+	"Refuse everything the tenant's users try until it is resumed.",
+	OBJ("\"name\":" S_TENANT, "\"name\""), TENANT_OUT,
+	PAKE_P_TENANTS_MANAGE, PAKE_OP_IDEMPOTENT, run_tenant_suspend,
+};
+const pake_op pake_op_tenant_resume = {
+	"tenant_resume", "Resume a tenant", "Lift a suspension.",
+	OBJ("\"name\":" S_TENANT, "\"name\""), TENANT_OUT,
+	PAKE_P_TENANTS_MANAGE, PAKE_OP_IDEMPOTENT, run_tenant_resume,
+};
+const pake_op pake_op_tenant_delete = {
+	"tenant_delete", "Delete a tenant",
+	"Mark a tenant deleted: its tokens stop working and it is no longer "
+	"found; its data stays on disk.",
+	OBJ("\"name\":" S_TENANT, "\"name\""), TENANT_OUT,
+	PAKE_P_TENANTS_MANAGE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT,
+	run_tenant_delete,
+};
+
+static int
+run_user_add(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	pake_user u;
+	int rc;
+
+	if ((rc = pake_user_add(c, str(in, "tenant"), str(in, "username"),
+	    str(in, "email"), str(in, "role") ? str(in, "role") : "user",
+	    str(in, "password"), &u, e)) != 0)
+		return rc;
+	*out = user_json(&u);
+	return 0;
+}
+
+static int
+run_user_list(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	struct collect k = {cJSON_CreateArray(), user_any};
+	int rc;
+
+	if ((rc = pake_user_list(c, str(in, "tenant"), collect_user, &k,
+	    e)) != 0) {
+		cJSON_Delete(k.arr);
+		return rc;
+	}
+	return list_out(k.arr, "users", out);
+}
+
+static int
+run_user_passwd(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	int rc = pake_user_passwd(c, str(in, "tenant"), str(in, "username"),
+	    str(in, "password"), e);
+
+	return rc ? rc : ok_out(out);
+}
+
+static int
+run_user_role(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	int rc = pake_user_set_role(c, str(in, "tenant"), str(in, "username"),
+	    str(in, "role"), e);
+
+	return rc ? rc : ok_out(out);
+}
+
+static int
+run_user_disable(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	int rc = pake_user_set_active(c, str(in, "tenant"), str(in, "username"),
+	    0, e);
+
+	return rc ? rc : ok_out(out);
+}
+
+static int
+run_user_enable(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	int rc = pake_user_set_active(c, str(in, "tenant"), str(in, "username"),
+	    1, e);
+
+	return rc ? rc : ok_out(out);
+}
+
+static int
+run_user_map_uid(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const cJSON *uid = cJSON_GetObjectItemCaseSensitive(in, "uid");
+	int rc = pake_user_map_uid(c, str(in, "tenant"), str(in, "username"),
+	    (int64_t)uid->valuedouble, e);
+
+	return rc ? rc : ok_out(out);
+}
+
+#define U_T "\"tenant\":" S_TENANT ",\"username\":" S_USER
+#define OK_OUT "{\"type\":\"object\",\"properties\":{\"ok\":{\"type\":" \
+	"\"boolean\"}}}"
+
+const pake_op pake_op_user_add = {
+	"user_add", "Add a user",
+	"Add a user to a tenant with a role and a password.",
+	OBJ(U_T ",\"email\":{\"type\":\"string\",\"maxLength\":254},"
+	"\"role\":" S_ROLE ",\"password\":" S_PW,
+	"\"username\",\"password\""), S_OBJ, PAKE_P_USERS_MANAGE, 0,
+	run_user_add,
+};
+const pake_op pake_op_user_list = {
+	"user_list", "List users", "The users of a tenant.",
+	OBJ("\"tenant\":" S_TENANT, ""), S_OBJ, PAKE_P_USERS_MANAGE,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_user_list,
+};
+const pake_op pake_op_user_passwd = {
+	"user_passwd", "Set a password", "Set a user's password; unlocks.",
+	OBJ(U_T ",\"password\":" S_PW, "\"username\",\"password\""), OK_OUT,
+	PAKE_P_USERS_MANAGE, PAKE_OP_IDEMPOTENT, run_user_passwd,
+};
+const pake_op pake_op_user_role = {
+	"user_role", "Change a role", "Give a user another role.",
+	OBJ(U_T ",\"role\":" S_ROLE, "\"username\",\"role\""), OK_OUT,
+	PAKE_P_USERS_MANAGE, PAKE_OP_IDEMPOTENT, run_user_role,
+};
+const pake_op pake_op_user_disable = {
+	"user_disable", "Disable a user",
+	"Stop a user from logging in and revoke the user's tokens.",
+	OBJ(U_T, "\"username\""), OK_OUT, PAKE_P_USERS_MANAGE,
+	PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT, run_user_disable,
+};
+const pake_op pake_op_user_enable = {
+	"user_enable", "Enable a user", "Let a disabled user log in again.",
+	OBJ(U_T, "\"username\""), OK_OUT, PAKE_P_USERS_MANAGE,
+	PAKE_OP_IDEMPOTENT, run_user_enable,
+};
+const pake_op pake_op_user_map_uid = {
+	"user_map_uid", "Map a UNIX uid",
+	"Let the local UNIX user with this uid act as this pake user over "
+	"the MCP socket (-1 removes the mapping).",
+	OBJ(U_T ",\"uid\":{\"type\":\"integer\",\"minimum\":-1,"
+	"\"maximum\":4294967294}", "\"username\",\"uid\""), OK_OUT,
+	PAKE_P_USERS_MANAGE, PAKE_OP_IDEMPOTENT, run_user_map_uid,
+};
+
+static int
+run_token_create(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const cJSON *sc = cJSON_GetObjectItemCaseSensitive(in, "scopes"), *it;
+	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(in, "expires_in");
+	char text[PAKE_TOKEN_MAX];
+	uint32_t scopes = 0, one;
+	pake_token t;
+	int rc;
+
+	if (cJSON_IsString(sc) &&
+	    (rc = pake_perms_parse(sc->valuestring, &scopes, e)) != 0)
+		return rc;
+	if (cJSON_IsArray(sc)) {
+		cJSON_ArrayForEach(it, sc) {
+			if ((rc = pake_perms_parse(it->valuestring, &one,
+			    e)) != 0)
+				return rc;
+			scopes |= one;
+		}
+	}
+	if ((rc = pake_token_create(c, str(in, "tenant"), str(in, "username"),
+	    scopes, ex ? (int64_t)ex->valuedouble * 1000 : 0, str(in, "label"),
+	    text, &t, e)) != 0)
+		return rc;
+	*out = token_json(&t);
+	cJSON_AddStringToObject(*out, "token", text);
+	sodium_memzero(text, sizeof text);
+	return 0;
+}
+
+static int
+run_token_list(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	struct collect k = {cJSON_CreateArray(), token_any};
+	int rc;
+
+	if ((rc = pake_token_list(c, str(in, "tenant"), collect_token, &k,
+	    e)) != 0) {
+		cJSON_Delete(k.arr);
+		return rc;
+	}
+	return list_out(k.arr, "tokens", out);
+}
+
+static int
+run_token_revoke(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(in, "id");
+	int rc = pake_token_revoke_id(c, (int64_t)id->valuedouble, e);
+
+	return rc ? rc : ok_out(out);
+}
+
+const pake_op pake_op_token_create = {
+	"token_create", "Create an API token",
+	"Create a token for a user (or the tenant itself) with some or all of "
+	"its permissions; the token is shown once and stored only as a hash.",
+	OBJ("\"tenant\":" S_TENANT ",\"username\":" S_USER ","
+	"\"scopes\":{\"anyOf\":[{\"type\":\"string\",\"maxLength\":512},"
+	"{\"type\":\"array\",\"maxItems\":16,\"items\":{\"type\":\"string\","
+	"\"maxLength\":32}}]},\"expires_in\":{\"type\":\"integer\","
+	"\"minimum\":1,\"maximum\":315360000,\"description\":\"seconds\"},"
+	"\"label\":{\"type\":\"string\",\"maxLength\":63}", ""), S_OBJ,
+	PAKE_P_USERS_MANAGE, 0, run_token_create,
+};
+const pake_op pake_op_token_list = {
+	"token_list", "List tokens",
+	"A tenant's tokens: kind, owner, scopes, expiry, last use (never the "
+	"token itself).",
+	OBJ("\"tenant\":" S_TENANT, ""), S_OBJ, PAKE_P_USERS_MANAGE,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_token_list,
+};
+const pake_op pake_op_token_revoke = {
+	"token_revoke", "Revoke a token",
+	"Revoke a token (and the rest of its login session).",
+	OBJ("\"id\":{\"type\":\"integer\",\"minimum\":1}", "\"id\""), OK_OUT,
+	PAKE_P_USERS_MANAGE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT,
+	run_token_revoke,
+};
+
+static int
+run_audit(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(in, "limit");
+	struct collect k = {cJSON_CreateArray(), NULL};
+	const char *since = str(in, "since");
+	int64_t since_ms = 0;
+	int rc;
+
+	if (since && pake_parse_time(since, &since_ms) != 0) {
+		cJSON_Delete(k.arr);
+		return pake_fail(e, PAKE_EINVAL, NULL, "since: not an ISO 8601 "
+		    "time");
+	}
+	if ((rc = pake_audit_list(c, str(in, "tenant"), since_ms,
+	    lim ? (int)lim->valuedouble : 1000, collect_event, &k, e)) != 0) {
+		cJSON_Delete(k.arr);
+		return rc;
+	}
+	return list_out(k.arr, "events", out);
+}
+
+const pake_op pake_op_audit_list = {
+	"audit_list", "Read the activity log",
+	"Logins, token and user changes, tenant changes and quota hits, "
+	"oldest first.",
+	OBJ("\"tenant\":{\"type\":\"string\",\"maxLength\":63},"
+	"\"since\":{\"type\":\"string\",\"maxLength\":40},"
+	"\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10000}", ""),
+	S_OBJ, PAKE_P_AUDIT_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
+	run_audit,
+};
+
+static int
+session_out(pake_session *s, cJSON **out)
+{
+	char ts[32];
+
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "access_token", s->access);
+	cJSON_AddStringToObject(*out, "refresh_token", s->refresh);
+	cJSON_AddStringToObject(*out, "token_type", "Bearer");
+	cJSON_AddNumberToObject(*out, "expires_in",
+	    (double)(PAKE_ACCESS_TTL_MS / 1000));
+	pake_iso8601(s->refresh_expires_ms, ts);
+	cJSON_AddStringToObject(*out, "refresh_expires_at", ts);
+	cJSON_AddStringToObject(*out, "role", s->role);
+	sodium_memzero(s, sizeof *s);
+	return 0;
+}
+
+static int
+run_login(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	pake_session s;
+	int rc;
+
+	if ((rc = pake_auth_login(c, str(in, "tenant") ? str(in, "tenant") :
+	    "default", str(in, "username"), str(in, "password"), &s, e)) != 0)
+		return rc;
+	return session_out(&s, out);
+}
+
+static int
+run_refresh(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	pake_session s;
+	int rc;
+
+	if ((rc = pake_auth_refresh(c, str(in, "refresh_token"), &s, e)) != 0)
+		return rc;
+	return session_out(&s, out);
+}
+
+static int
+run_logout(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	int rc = pake_auth_logout(c, str(in, "token"), e);
+
+	return rc ? rc : ok_out(out);
+}
+
+#define SESSION_OUT "{\"type\":\"object\",\"properties\":{" \
+	"\"access_token\":{\"type\":\"string\"},\"refresh_token\":{\"type\":" \
+	"\"string\"},\"token_type\":{\"type\":\"string\"},\"expires_in\":" \
+	"{\"type\":\"integer\"}}}"
+
+const pake_op pake_op_auth_login = {
+	"auth_login", "Log in",
+	"Exchange a tenant, username and password for an access token (30 "
+	"minutes) and a refresh token (30 days).",
+	OBJ("\"tenant\":" S_TENANT ",\"username\":" S_USER ",\"password\":"
+	S_PW, "\"username\",\"password\""), SESSION_OUT, 0, 0, run_login,
+};
+const pake_op pake_op_auth_refresh = {
+	"auth_refresh", "Refresh a session",
+	"Exchange a refresh token for a new pair; the old one stops working, "
+	"and using it again revokes the whole session.",
+	OBJ("\"refresh_token\":" S_TOKEN, "\"refresh_token\""), SESSION_OUT,
+	0, 0, run_refresh,
+};
+const pake_op pake_op_auth_logout = {
+	"auth_logout", "Log out", "Revoke a token and the rest of its session.",
+	OBJ("\"token\":" S_TOKEN, "\"token\""), OK_OUT, 0, PAKE_OP_IDEMPOTENT,
+	run_logout,
+};
