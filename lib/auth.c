@@ -486,12 +486,11 @@ pake_auth_logout(pake_ctx *c, const char *token, pake_err *e)
 int
 pake_auth_token(pake_ctx *c, const char *token, pake_err *e)
 {
-	pake_db_hit hit;
 	char hash[65];
 	pake_tenant tn;
 	pake_token t;
 	pake_user u;
-	int64_t now = pake_now_ms(), retry;
+	int64_t now = pake_now_ms();
 	uint32_t perms;
 	int rc;
 
@@ -524,10 +523,25 @@ pake_auth_token(pake_ctx *c, const char *token, pake_err *e)
 	if (c->suspended)
 		return pake_fail(e, PAKE_EFORBIDDEN, "The tenant is suspended",
 		    "tenant %s", tn.name);
+	return pake_auth_count(c, e);
+}
+
+int
+pake_auth_count(pake_ctx *c, pake_err *e)
+{
+	pake_db_hit hit;
+	pake_tenant tn;
+	int64_t retry;
+	int rc;
+
+	if (c->token_id == 0)
+		return 0;	/* the database's owner is not rate-limited */
+	if ((rc = pake_db_tenant_get(c->db, NULL, c->tenant_id, &tn, e)) != 0)
+		return rc;
 	memset(&hit, 0, sizeof hit);
-	hit.token_id = t.id;
+	hit.token_id = c->token_id;
 	hit.tenant_id = tn.id;
-	hit.now = now;
+	hit.now = pake_now_ms();
 	hit.per_min = pake_tenant_limit(&tn, PAKE_LIM_PER_MIN);
 	hit.calls_day = pake_tenant_limit(&tn, PAKE_LIM_CALLS_DAY);
 	if ((rc = pake_db_request_hit(c->db, &hit, &retry, e)) != 0) {
@@ -537,5 +551,33 @@ pake_auth_token(pake_ctx *c, const char *token, pake_err *e)
 			    "api_calls_per_day"));
 		return rc;
 	}
+	return 0;
+}
+
+int
+pake_auth_uid(pake_ctx *c, int64_t uid, pake_err *e)
+{
+	pake_tenant tn;
+	pake_user u;
+	uint32_t perms;
+	int rc;
+
+	c->perms = 0;
+	if (pake_db_user_by_uid(c->db, uid, &u, e) != 0 || !u.active ||
+	    pake_db_tenant_get(c->db, NULL, u.tenant_id, &tn, e) != 0 ||
+	    strcmp(tn.status, "deleted") == 0)
+		return pake_fail(e, PAKE_EUNAUTH, "Unknown peer",
+		    "uid %lld is not mapped to an active user", (long long)uid);
+	if ((rc = pake_ctx_set_tenant(c, tn.name, e)) != 0)
+		return rc;
+	perms = pake_role_perms(u.role);
+	if (strcmp(tn.name, "default") != 0)
+		perms &= ~PAKE_P_TENANTS_MANAGE;
+	c->user_id = u.id;
+	c->token_id = 0;
+	c->perms = perms;
+	if (c->suspended)
+		return pake_fail(e, PAKE_EFORBIDDEN, "The tenant is suspended",
+		    "tenant %s", tn.name);
 	return 0;
 }

@@ -13,6 +13,8 @@ static const pake_op *const ops[] = {
 	&pake_op_list_notes,
 	&pake_op_search_notes,
 	&pake_op_list_tags,
+	&pake_op_get_note_by_id,
+	&pake_op_notes_from_schema,
 	&pake_op_tenant_create,
 	&pake_op_tenant_show,
 	&pake_op_tenant_list,

@@ -225,6 +225,54 @@ const pake_op pake_op_get_note = {
 	run_get,
 };
 
+/* The Python MCP server's name for get_note. */
+const pake_op pake_op_get_note_by_id = {
+	"get_note_by_id", "Get a note by id",
+	"Read one note by its pake_id: title, content (the markdown body), "
+	"file path and every frontmatter field.",
+	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
+	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID "}}",
+	S_NOTE, PAKE_P_NOTES_READ,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP, run_get,
+};
+
+/* The Python MCP server's create: its result says "created". */
+static int
+run_from_schema(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	cJSON *full;
+	int rc;
+
+	if ((rc = run_create(c, in, &full, e)) != 0)
+		return rc;
+	*out = cJSON_CreateObject();
+	cJSON_AddItemToObject(*out, "pake_id",
+	    cJSON_DetachItemFromObject(full, "pake_id"));
+	cJSON_AddItemToObject(*out, "title",
+	    cJSON_DetachItemFromObject(full, "title"));
+	cJSON_AddItemToObject(*out, "file_path",
+	    cJSON_DetachItemFromObject(full, "file_path"));
+	cJSON_AddStringToObject(*out, "status", "created");
+	cJSON_AddItemToObject(*out, "metadata",
+	    cJSON_DetachItemFromObject(full, "metadata"));
+	cJSON_Delete(full);
+	return 0;
+}
+
+const pake_op pake_op_notes_from_schema = {
+	"notes_from_schema", "Create a note",
+	"Create a markdown note (title, content, type, source_uri, tags, "
+	"summary); it is indexed for search and written to the vault.",
+	"{\"type\":\"object\",\"required\":[\"title\"],"
+	"\"additionalProperties\":false,\"properties\":{" S_FIELDS "}}",
+	"{\"type\":\"object\",\"required\":[\"pake_id\",\"title\","
+	"\"file_path\",\"status\",\"metadata\"],\"properties\":{"
+	"\"pake_id\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"
+	"\"file_path\":{\"type\":\"string\"},\"status\":{\"const\":"
+	"\"created\"},\"metadata\":{\"type\":\"object\"}}}",
+	PAKE_P_NOTES_WRITE, PAKE_OP_MCP, run_from_schema,
+};
+
 static int
 run_update(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
@@ -250,7 +298,8 @@ const pake_op pake_op_update_note = {
 	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
 	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID ","
 	S_FIELDS "}}",
-	S_NOTE, PAKE_P_NOTES_WRITE, PAKE_OP_IDEMPOTENT, run_update,
+	S_NOTE, PAKE_P_NOTES_WRITE, PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
+	run_update,
 };
 
 static int
@@ -274,8 +323,8 @@ const pake_op pake_op_delete_note = {
 	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID "}}",
 	"{\"type\":\"object\",\"properties\":{\"pake_id\":{\"type\":\"string\"},"
 	"\"deleted\":{\"type\":\"boolean\"}}}",
-	PAKE_P_NOTES_DELETE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT,
-	run_delete,
+	PAKE_P_NOTES_DELETE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT |
+	PAKE_OP_MCP, run_delete,
 };
 
 /* A search or list hit: the Python server's result item. */
@@ -349,7 +398,8 @@ const pake_op pake_op_list_notes = {
 	"{\"type\":\"object\",\"properties\":{\"notes\":{\"type\":\"array\","
 	"\"items\":" S_HIT "},\"count\":{\"type\":\"integer\"},"
 	"\"next_cursor\":{\"type\":[\"string\",\"null\"]}}}",
-	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_list,
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
+	run_list,
 };
 
 /* Collect a string-or-list filter into a NULL-free array of pointers
@@ -457,7 +507,7 @@ const pake_op pake_op_search_notes = {
 	"\"object\"},\"next_cursor\":{\"type\":[\"string\",\"null\"]},"
 	"\"message\":{\"type\":\"string\"}}}",
 	PAKE_P_SEARCH_READ | PAKE_P_NOTES_READ,
-	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_search,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP, run_search,
 };
 
 struct tags_acc {
@@ -506,5 +556,6 @@ const pake_op pake_op_list_tags = {
 	"\"items\":{\"type\":\"object\",\"properties\":{\"tag\":{\"type\":"
 	"\"string\"},\"count\":{\"type\":\"integer\"}}}},"
 	"\"count\":{\"type\":\"integer\"}}}",
-	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_tags,
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
+	run_tags,
 };

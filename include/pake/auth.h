@@ -65,6 +65,13 @@ int pake_auth_logout(pake_ctx *c, const char *token, pake_err *e);
  * request against the rate limit and the daily quota. */
 int pake_auth_token(pake_ctx *c, const char *token, pake_err *e);
 
+/* Count one more request of the token the context acts as (a long-lived
+ * front such as pake-mcp calls this per request); no-op without a token. */
+int pake_auth_count(pake_ctx *c, pake_err *e);
+/* Act as the user mapped to a UNIX uid (pake-tenant user map-uid): the
+ * socket-activated MCP server's peer.  An unknown uid is unauthorized. */
+int pake_auth_uid(pake_ctx *c, int64_t uid, pake_err *e);
+
 /* Record an event of the acting tenant (details: JSON object, consumed,
  * may be NULL).  Failure to record is logged, never fatal. */
 void pake_audit(pake_ctx *c, int64_t tenant, const char *event,

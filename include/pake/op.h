@@ -21,6 +21,7 @@ enum pake_op_hint {
 	PAKE_OP_DESTRUCTIVE	= 1u << 1,
 	PAKE_OP_IDEMPOTENT	= 1u << 2,
 	PAKE_OP_OPENWORLD	= 1u << 3,
+	PAKE_OP_MCP		= 1u << 4,	/* offered as an MCP tool */
 };
 
 typedef struct pake_op {

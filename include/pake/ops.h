@@ -14,6 +14,8 @@ extern const pake_op pake_op_delete_note;
 extern const pake_op pake_op_list_notes;
 extern const pake_op pake_op_search_notes;
 extern const pake_op pake_op_list_tags;
+extern const pake_op pake_op_get_note_by_id;
+extern const pake_op pake_op_notes_from_schema;
 extern const pake_op pake_op_tenant_create;
 extern const pake_op pake_op_tenant_show;
 extern const pake_op pake_op_tenant_list;
