@@ -16,7 +16,7 @@
 #include "pake/config.h"
 #include "pake/util.h"
 
-enum kind { K_PATH, K_NAME, K_SECRET, K_ENUM, K_INT };
+enum kind { K_PATH, K_NAME, K_SECRET, K_ENUM, K_INT, K_TEXT };
 
 static const struct key {
 	const char *name;
@@ -38,6 +38,22 @@ static const struct key {
 	    NULL},
 	[PAKE_CFG_MAX_NOTE]	= {"max_note_bytes", K_INT, "33554432", 1024,
 	    1L << 30, NULL},
+	[PAKE_CFG_MCP_MAX_LINE]	= {"mcp.max_line", K_INT, "4194304", 1024,
+	    1L << 30, NULL},
+	[PAKE_CFG_HTTP_MAX_HEADER] = {"http.max_header_bytes", K_INT, "16384",
+	    1024, 1L << 20, NULL},
+	[PAKE_CFG_HTTP_MAX_URL]	= {"http.max_url_bytes", K_INT, "4096", 256,
+	    65536, NULL},
+	[PAKE_CFG_HTTP_MAX_BODY] = {"http.max_body_bytes", K_INT, "33554432",
+	    1024, 1L << 30, NULL},
+	[PAKE_CFG_HTTP_MAX_DEPTH] = {"http.max_json_depth", K_INT, "32", 2, 512,
+	    NULL},
+	[PAKE_CFG_HTTP_IDLE]	= {"http.idle_timeout_s", K_INT, "15", 1, 3600,
+	    NULL},
+	[PAKE_CFG_HTTP_READ]	= {"http.read_timeout_s", K_INT, "30", 1, 3600,
+	    NULL},
+	[PAKE_CFG_HTTP_THREADS]	= {"http.threads", K_INT, "0", 0, 256, NULL},
+	[PAKE_CFG_HTTP_CORS]	= {"http.cors_origins", K_TEXT, "", 0, 0, NULL},
 };
 
 #define CONFIG_LINE_MAX	4096
@@ -80,6 +96,11 @@ check(int k, const char *v, long *num)
 		return len == 0 || len >= PATH_MAX ? -1 : 0;
 	case K_SECRET:
 		return len == 0 || len > 512 ? -1 : 0;
+	case K_TEXT:
+		for (i = 0; v[i]; i++)
+			if ((unsigned char)v[i] < 0x20)
+				return -1;
+		return len > 4096 ? -1 : 0;
 	case K_NAME:
 		if (len == 0 || len > 63 || !(islower((unsigned char)v[0]) ||
 		    isdigit((unsigned char)v[0])))
@@ -121,6 +142,9 @@ describe(int k, char *out, size_t n)
 		break;
 	case K_SECRET:
 		snprintf(out, n, "a non-empty token");
+		break;
+	case K_TEXT:
+		snprintf(out, n, "text without control characters");
 		break;
 	case K_NAME:
 		snprintf(out, n, "a name of [a-z0-9-], at most 63 characters");

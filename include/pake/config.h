@@ -22,6 +22,15 @@ enum pake_cfg_key {
 	PAKE_CFG_LOG_FORMAT,	/* auto, json, text */
 	PAKE_CFG_BUSY_TIMEOUT,	/* ms to wait for the write lock */
 	PAKE_CFG_MAX_NOTE,	/* bytes of one note file */
+	PAKE_CFG_MCP_MAX_LINE,	/* [mcp] max_line: bytes of one message */
+	PAKE_CFG_HTTP_MAX_HEADER,	/* [http] bytes of all request headers */
+	PAKE_CFG_HTTP_MAX_URL,	/* bytes of the request target */
+	PAKE_CFG_HTTP_MAX_BODY,	/* bytes of a request body */
+	PAKE_CFG_HTTP_MAX_DEPTH,	/* nesting of a JSON body */
+	PAKE_CFG_HTTP_IDLE,	/* seconds a connection may wait idle */
+	PAKE_CFG_HTTP_READ,	/* seconds to receive a whole request */
+	PAKE_CFG_HTTP_THREADS,	/* worker threads (Accept=no); 0: cores */
+	PAKE_CFG_HTTP_CORS,	/* allowed origins, comma-separated */
 	PAKE_CFG__N
 };
 
