@@ -11,14 +11,15 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 BUILD	?= build
 CC	?= cc
-PKGS	= sqlite3 libcjson yaml-0.1 libsystemd libsodium
+PKGS	= sqlite3 libcjson yaml-0.1 libsystemd libsodium libmicrohttpd
+VERSION	= 0.1.0
 CFLAGS	?= -O2 -g
 # Our own flags stay when CFLAGS is given on the command line (make asan).
 PAKE_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
-	   -Wno-format-truncation -Iinclude \
+	   -Wno-format-truncation -Iinclude -DPAKE_VERSION=\"$(VERSION)\" \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-PAKE_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm $(LDLIBS)
+PAKE_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread $(LDLIBS)
 
 LIB_SRC	= $(sort $(wildcard lib/*.c))
 LIB_OBJ	= $(LIB_SRC:lib/%.c=$(BUILD)/obj/lib/%.o)

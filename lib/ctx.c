@@ -80,6 +80,18 @@ pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log, pake_err *e)
 	return 0;
 }
 
+int
+pake_ctx_reset(pake_ctx *c, pake_err *e)
+{
+	c->user_id = 0;
+	c->token_id = 0;
+	c->perms = 0;
+	c->suspended = 0;
+	c->peer[0] = '\0';
+	c->request_id[0] = '\0';
+	return pake_ctx_set_tenant(c, "default", e);
+}
+
 void
 pake_ctx_close(pake_ctx *c)
 {

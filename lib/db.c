@@ -151,6 +151,21 @@ static const char *const migrations[] = {
 	"  day INTEGER NOT NULL,"
 	"  calls INTEGER NOT NULL,"
 	"  PRIMARY KEY(tenant_id, day)) WITHOUT ROWID;",
+
+	/* 3: HTTP metrics, counted here because the processes that serve
+	 * requests are short-lived.  Routes are patterns, never tenants. */
+	"CREATE TABLE http_requests("
+	"  route TEXT NOT NULL,"
+	"  method TEXT NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY(route, method, status)) WITHOUT ROWID;"
+	"CREATE TABLE http_latency("
+	"  route TEXT NOT NULL,"
+	"  bucket INTEGER NOT NULL,"	/* index into the bucket bounds */
+	"  count INTEGER NOT NULL,"
+	"  sum_ms REAL NOT NULL,"
+	"  PRIMARY KEY(route, bucket)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -83,6 +83,16 @@ static const char *const sql[ST__N] = {
 	[ST_USAGE_ADD] = "INSERT INTO usage_daily(tenant_id, day, calls) "
 	    "VALUES(?1, ?2, 1) ON CONFLICT(tenant_id, day) DO UPDATE SET "
 	    "calls = calls + 1",
+	[ST_METRIC_REQ] = "INSERT INTO http_requests(route, method, status, "
+	    "count) VALUES(?1, ?2, ?3, 1) ON CONFLICT(route, method, status) "
+	    "DO UPDATE SET count = count + 1",
+	[ST_METRIC_LAT] = "INSERT INTO http_latency(route, bucket, count, "
+	    "sum_ms) VALUES(?1, ?2, 1, ?3) ON CONFLICT(route, bucket) DO "
+	    "UPDATE SET count = count + 1, sum_ms = sum_ms + ?3",
+	[ST_METRIC_REQ_EACH] = "SELECT route, method, status, count FROM "
+	    "http_requests ORDER BY route, method, status",
+	[ST_METRIC_LAT_EACH] = "SELECT route, bucket, count, sum_ms FROM "
+	    "http_latency ORDER BY route, bucket",
 };
 
 const char *

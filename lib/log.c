@@ -109,9 +109,11 @@ emit(const pake_log *l, int level, const cJSON *fields, const char *msg)
 	cJSON_AddStringToObject(o, "level", level_names[level]);
 	cJSON_AddStringToObject(o, "tool", l->tool);
 	cJSON_AddStringToObject(o, "message", msg);
-	if (l->request_id[0])
+	/* A record's own request id and tenant win over the log's. */
+	if (l->request_id[0] &&
+	    !cJSON_GetObjectItemCaseSensitive(fields, "request_id"))
 		cJSON_AddStringToObject(o, "request_id", l->request_id);
-	if (l->tenant[0])
+	if (l->tenant[0] && !cJSON_GetObjectItemCaseSensitive(fields, "tenant"))
 		cJSON_AddStringToObject(o, "tenant", l->tenant);
 	cJSON_ArrayForEach(f, fields)
 		if (f->string && !cJSON_GetObjectItemCaseSensitive(o, f->string))

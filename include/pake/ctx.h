@@ -53,6 +53,9 @@ typedef struct pake_ctx {
 int pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log,
     pake_err *e);
 void pake_ctx_close(pake_ctx *c);
+/* Forget who is acting: the default tenant, no user, no permissions (a
+ * server does this before authenticating each request). */
+int pake_ctx_reset(pake_ctx *c, pake_err *e);
 /* Switch the acting tenant (and its vault). */
 int pake_ctx_set_tenant(pake_ctx *c, const char *name, pake_err *e);
 /* PAKE_OK when the context holds every permission in need. */

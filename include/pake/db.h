@@ -158,6 +158,18 @@ typedef struct pake_db_hit {
 int pake_db_request_hit(pake_db *db, const pake_db_hit *h, int64_t *retry_ms,
     pake_err *e);
 
+/* HTTP metrics (lib/db_metrics.c). */
+int pake_db_metric_add(pake_db *db, const char *route, const char *method,
+    int status, int bucket, double ms, pake_err *e);
+typedef int (*pake_metric_cb)(void *arg, const char *route,
+    const char *method, int status, int64_t count);
+int pake_db_metric_requests(pake_db *db, pake_metric_cb cb, void *arg,
+    pake_err *e);
+typedef int (*pake_latency_cb)(void *arg, const char *route, int bucket,
+    int64_t count, double sum_ms);
+int pake_db_metric_latency(pake_db *db, pake_latency_cb cb, void *arg,
+    pake_err *e);
+
 /* Maintenance. */
 int pake_db_integrity(pake_db *db, char *msg, size_t n, pake_err *e);
 int pake_db_fts_check(pake_db *db, pake_err *e);	/* 0 clean */

@@ -1,0 +1,552 @@
+/*
+ * http.c: the server mechanics: libmicrohttpd setup for both activation
+ * modes, a pool of contexts (one database connection each, one request at
+ * a time), limits, the slow-client watchdog, the access log and the
+ * metrics.  The routes live in http_api.c.
+ *
+ * Limits.  Headers larger than http.max_header_bytes are refused by
+ * libmicrohttpd itself (431) because its per-connection memory pool is
+ * sized from that figure; the URL (414) and the body (413) are checked
+ * here; JSON nesting (400) in http_api.c.
+ *
+ * Slow clients.  libmicrohttpd's connection timeout restarts at every byte,
+ * so a client that sends one byte a second would hold a connection (and,
+ * under Accept=yes, a whole process) forever.  Each connection therefore
+ * has a deadline: idle_timeout from its start or from the end of its last
+ * response until the next request's headers are complete, then
+ * read_timeout for the body.  A watchdog thread shuts down the socket of
+ * any connection past its deadline; libmicrohttpd then closes it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include "pake/db.h"
+#include "pake/http.h"
+#include "pake/http_int.h"
+
+#define POOL_MAX	64
+
+/* A live connection, for the watchdog. */
+typedef struct conn {
+	struct conn *next, *prev;
+	int fd;
+	int64_t deadline_us;	/* 0: none (a handler is running) */
+} conn;
+
+struct pake_http {
+	struct MHD_Daemon *d;
+	const pake_config *cfg;
+	pake_log *log;
+	enum pake_http_mode mode;
+	int64_t idle_us, read_us;
+	size_t max_url, max_body;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pake_ctx *pool[POOL_MAX];
+	int npool;
+	conn *conns;
+	int nconns, served_conns;
+	int stop;
+	pthread_t watchdog;
+};
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A pooled context with its own log record (the log carries the acting
+ * tenant and request id, so it cannot be shared between threads). */
+typedef struct pooled {
+	pake_ctx c;
+	pake_log log;
+} pooled;
+
+/* Check out a context (opening one when the pool is empty). */
+static pake_ctx *
+ctx_get(pake_http *h, pake_err *e)
+{
+	pake_ctx *c = NULL;
+	pooled *p;
+
+	pthread_mutex_lock(&h->lock);
+	if (h->npool > 0)
+		c = h->pool[--h->npool];
+	pthread_mutex_unlock(&h->lock);
+	if (c)
+		return c;
+	if ((p = calloc(1, sizeof *p)) == NULL) {
+		pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		return NULL;
+	}
+	p->log = *h->log;
+	if (pake_ctx_open(&p->c, h->cfg, &p->log, e) != 0) {
+		free(p);
+		return NULL;
+	}
+	return &p->c;	/* first member: the pooled record's address */
+}
+
+static void
+ctx_put(pake_http *h, pake_ctx *c)
+{
+	pthread_mutex_lock(&h->lock);
+	if (h->npool < POOL_MAX) {
+		h->pool[h->npool++] = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&h->lock);
+	if (c) {
+		pake_ctx_close(c);
+		free(c);
+	}
+}
+
+/* Set a connection's deadline (0 clears it). */
+static void
+deadline(pake_http *h, conn *k, int64_t in_us)
+{
+	if (k == NULL)
+		return;
+	pthread_mutex_lock(&h->lock);
+	k->deadline_us = in_us ? now_us() + in_us : 0;
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void *
+watchdog(void *arg)
+{
+	struct timespec nap = {0, 200 * 1000000L};
+	pake_http *h = arg;
+	int64_t t;
+	conn *k;
+
+	for (;;) {
+		nanosleep(&nap, NULL);
+		pthread_mutex_lock(&h->lock);
+		if (h->stop) {
+			pthread_mutex_unlock(&h->lock);
+			return NULL;
+		}
+		t = now_us();
+		for (k = h->conns; k; k = k->next)
+			if (k->deadline_us && t > k->deadline_us) {
+				shutdown(k->fd, SHUT_RDWR);
+				k->deadline_us = 0;
+			}
+		pthread_mutex_unlock(&h->lock);
+	}
+}
+
+/* libmicrohttpd tells us of every connection's start and end. */
+static void
+on_connection(void *cls, struct MHD_Connection *connection,
+    void **socket_context, enum MHD_ConnectionNotificationCode toe)
+{
+	const union MHD_ConnectionInfo *ci;
+	pake_http *h = cls;
+	conn *k;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		if ((k = calloc(1, sizeof *k)) == NULL)
+			return;
+		ci = MHD_get_connection_info(connection,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		k->fd = ci ? ci->connect_fd : -1;
+		k->deadline_us = now_us() + h->idle_us;
+		pthread_mutex_lock(&h->lock);
+		k->next = h->conns;
+		if (h->conns)
+			h->conns->prev = k;
+		h->conns = k;
+		h->nconns++;
+		pthread_mutex_unlock(&h->lock);
+		*socket_context = k;
+		return;
+	}
+	k = *socket_context;
+	pthread_mutex_lock(&h->lock);
+	if (k) {
+		if (k->prev)
+			k->prev->next = k->next;
+		else
+			h->conns = k->next;
+		if (k->next)
+			k->next->prev = k->prev;
+		h->nconns--;
+	}
+	h->served_conns++;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+	free(k);
+	*socket_context = NULL;
+}
+
+static conn *
+conn_of(struct MHD_Connection *connection)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(connection,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+void
+http_text(http_req *r, int status, const char *ctype, char *text, size_t len)
+{
+	free(r->out);
+	r->status = status;
+	r->ctype = ctype;
+	r->out = text;
+	r->out_len = len;
+}
+
+void
+http_json(http_req *r, int status, cJSON *body)
+{
+	char *s = body ? cJSON_PrintUnformatted(body) : NULL;
+
+	cJSON_Delete(body);
+	if (s == NULL) {
+		http_text(r, 500, "application/json", strdup("{\"error\":{"
+		    "\"code\":\"internal\",\"message\":\"Out of memory\"}}"), 0);
+		if (r->out)
+			r->out_len = strlen(r->out);
+		return;
+	}
+	http_text(r, status, "application/json", s, strlen(s));
+}
+
+void
+http_error(http_req *r, const pake_err *e, pake_log *log)
+{
+	int code = e->code ? e->code : PAKE_EINTERNAL;
+	cJSON *o = cJSON_CreateObject(), *err;
+
+	err = cJSON_AddObjectToObject(o, "error");
+	cJSON_AddStringToObject(err, "code", pake_code_name(code));
+	cJSON_AddStringToObject(err, "message", e->msg ? e->msg :
+	    pake_code_message(code));
+	/* A schema failure names the field of the client's own input. */
+	if (code == PAKE_EINVAL && e->detail[0] && strchr(e->detail, ':') &&
+	    !strchr(e->detail, '/'))
+		cJSON_AddStringToObject(err, "detail", e->detail);
+	if (e->retry_after > 0) {
+		cJSON_AddNumberToObject(err, "retry_after", e->retry_after);
+		r->retry_after = e->retry_after;
+	}
+	cJSON_AddStringToObject(o, "request_id", r->rid);
+	if (code == PAKE_EUNAUTH)
+		r->www_auth = 1;
+	if (e->detail[0])
+		pake_log_msg(log, code == PAKE_EINTERNAL || code == PAKE_EUNAVAIL ?
+		    PAKE_LOG_ERROR : PAKE_LOG_DEBUG, "%s %s: %s: %s", r->method,
+		    r->route[0] ? r->route : "-", pake_code_name(code),
+		    e->detail);
+	http_json(r, pake_code_http(code), o);
+}
+
+void
+http_fail(http_req *r, int code, const char *msg, pake_log *log)
+{
+	pake_err e = {0};
+
+	pake_fail(&e, code, msg, NULL);
+	http_error(r, &e, log);
+}
+
+/* A usable request id: the client's X-Request-ID when it is short and
+ * plain, else a fresh one. */
+static void
+request_id(http_req *r)
+{
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    "X-Request-ID");
+	size_t i, n;
+	pake_err e;
+
+	if (v && (n = strlen(v)) > 0 && n < sizeof r->rid) {
+		for (i = 0; i < n; i++)
+			if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' &&
+			    v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9') ||
+			    v[i] == '-' || v[i] == '_' || v[i] == '.'))
+				break;
+		if (i == n) {
+			memcpy(r->rid, v, n + 1);
+			return;
+		}
+	}
+	if (pake_uuid4(r->rid, &e) != 0)
+		snprintf(r->rid, sizeof r->rid, "%llx", (unsigned long long)now_us());
+}
+
+/* The latency buckets of the histogram, in milliseconds. */
+static const double buckets_ms[] = {1, 2.5, 5, 10, 25, 50, 100, 250, 500,
+	1000, 2500, 5000};
+#define NBUCKETS ((int)(sizeof buckets_ms / sizeof buckets_ms[0]))
+
+/* Log the request, count it, and queue the answer. */
+static enum MHD_Result
+respond(pake_http *h, http_req *r, pake_ctx *c)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	double ms = (double)(now_us() - r->t0_us) / 1000.0;
+	pake_err e = {0};
+	char num[32];
+	int b;
+
+	if (r->out == NULL)
+		http_fail(r, PAKE_EINTERNAL, NULL, h->log);
+	resp = MHD_create_response_from_buffer(r->out_len, r->out,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL)
+		return MHD_NO;
+	r->out = NULL;
+	MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype :
+	    "application/json");
+	MHD_add_response_header(resp, "X-Request-ID", r->rid);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (r->allow[0])
+		MHD_add_response_header(resp, "Allow", r->allow);
+	if (r->www_auth)
+		MHD_add_response_header(resp, "WWW-Authenticate",
+		    "Bearer realm=\"pake\"");
+	if (r->retry_after > 0) {
+		snprintf(num, sizeof num, "%d", r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", num);
+	}
+	pake_http_cors(h->cfg, r, resp);
+	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	{
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "method", r->method);
+		cJSON_AddStringToObject(f, "path", r->route[0] ? r->route : "-");
+		cJSON_AddNumberToObject(f, "status", r->status);
+		cJSON_AddNumberToObject(f, "bytes", (double)r->out_len);
+		cJSON_AddNumberToObject(f, "ms", ms);
+		cJSON_AddStringToObject(f, "request_id", r->rid);
+		if (r->tenant)
+			cJSON_AddStringToObject(f, "tenant", r->tenant);
+		pake_log_fields(h->log, PAKE_LOG_INFO, f, "%s %s %d", r->method,
+		    r->route[0] ? r->route : "-", r->status);
+		cJSON_Delete(f);
+	}
+	for (b = 0; b < NBUCKETS && ms > buckets_ms[b]; b++)
+		;
+	if (c && pake_db_metric_add(c->db, r->route[0] ? r->route : "unmatched",
+	    r->method, r->status, b, ms, &e) != 0)
+		pake_log_msg(h->log, PAKE_LOG_WARN, "metrics not counted: %s",
+		    e.detail);
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *connection, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **req_cls)
+{
+	pake_http *h = cls;
+	http_req *r = *req_cls;
+	http_api a;
+	pake_err e = {0};
+	enum MHD_Result ret;
+
+	if (r == NULL) {		/* headers complete: a new request */
+		if ((r = calloc(1, sizeof *r)) == NULL)
+			return MHD_NO;
+		r->conn = connection;
+		r->method = method;
+		r->url = url;
+		r->t0_us = now_us();
+		request_id(r);
+		*req_cls = r;
+		deadline(h, conn_of(connection), h->read_us);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {	/* a piece of the body */
+		if (r->body.len + *upload_data_size > h->max_body)
+			r->too_big = 1;
+		else
+			pake_buf_put(&r->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	deadline(h, conn_of(connection), 0);	/* handling, not reading */
+	memset(&a, 0, sizeof a);
+	a.r = r;
+	a.cfg = h->cfg;
+	a.log = h->log;
+	if (strlen(url) > h->max_url) {
+		r->status = 414;
+		http_fail(r, PAKE_EINVAL, "URI too long", h->log);
+		r->status = 414;
+		return respond(h, r, NULL);
+	}
+	if (r->too_big || r->body.oom) {
+		http_fail(r, PAKE_ETOOBIG, NULL, h->log);
+		return respond(h, r, NULL);
+	}
+	if ((a.c = ctx_get(h, &e)) == NULL) {
+		pake_fail(&e, PAKE_EUNAVAIL, NULL, "%s", e.detail);
+		http_error(r, &e, h->log);
+		return respond(h, r, NULL);
+	}
+	pake_http_dispatch(&a);
+	ret = respond(h, r, a.c);
+	ctx_put(h, a.c);
+	return ret;
+}
+
+/* The request is over (answered or broken off): free it, and give the
+ * connection its idle deadline for the next one. */
+static void
+on_completed(void *cls, struct MHD_Connection *connection, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	pake_http *h = cls;
+	http_req *r = *req_cls;
+
+	if (r) {
+		pake_buf_free(&r->body);
+		free(r->out);
+		free(r);
+		*req_cls = NULL;
+	}
+	deadline(h, conn_of(connection), h->idle_us);
+}
+
+/* Errors of libmicrohttpd itself go to our log, not to stderr raw. */
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	pake_http *h = cls;
+	char msg[512];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	pake_log_msg(h->log, PAKE_LOG_DEBUG, "microhttpd: %s", msg);
+}
+
+int
+pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
+    enum pake_http_mode mode, pake_err *e)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	    MHD_USE_ITC;
+	long threads = pake_config_num(cfg, PAKE_CFG_HTTP_THREADS);
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	pake_http *h;
+
+	*out = NULL;
+	if ((h = calloc(1, sizeof *h)) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	h->cfg = cfg;
+	h->log = log;
+	h->mode = mode;
+	h->idle_us = pake_config_num(cfg, PAKE_CFG_HTTP_IDLE) * 1000000LL;
+	h->read_us = pake_config_num(cfg, PAKE_CFG_HTTP_READ) * 1000000LL;
+	h->max_url = (size_t)pake_config_num(cfg, PAKE_CFG_HTTP_MAX_URL);
+	h->max_body = (size_t)pake_config_num(cfg, PAKE_CFG_HTTP_MAX_BODY);
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	if (threads <= 0)
+		threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
+		    sysconf(_SC_NPROCESSORS_ONLN) : 2;
+	if (mode == PAKE_HTTP_CONNECTION) {
+		flags |= MHD_USE_NO_LISTEN_SOCKET;
+		h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)pake_config_num(
+		    cfg, PAKE_CFG_HTTP_MAX_HEADER) + 8192,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(h->idle_us / 1000000),
+		    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
+		    MHD_OPTION_END);
+	} else {
+		flags |= MHD_USE_EPOLL;
+		h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		    MHD_OPTION_LISTEN_SOCKET, fd,
+		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)pake_config_num(
+		    cfg, PAKE_CFG_HTTP_MAX_HEADER) + 8192,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(h->idle_us / 1000000),
+		    MHD_OPTION_CONNECTION_LIMIT, 4096u,
+		    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
+		    MHD_OPTION_END);
+	}
+	if (h->d == NULL) {
+		free(h);
+		return pake_fail(e, PAKE_EUNAVAIL, NULL, "cannot start the HTTP "
+		    "server");
+	}
+	if (pthread_create(&h->watchdog, NULL, watchdog, h) != 0) {
+		MHD_stop_daemon(h->d);
+		free(h);
+		return pake_fail(e, PAKE_EINTERNAL, NULL, "watchdog thread");
+	}
+	if (mode == PAKE_HTTP_CONNECTION) {
+		memset(&ss, 0, sizeof ss);
+		if (getpeername(fd, (struct sockaddr *)&ss, &sl) != 0)
+			sl = 0;
+		if (MHD_add_connection(h->d, fd, (struct sockaddr *)&ss, sl) !=
+		    MHD_YES) {
+			h->stop = 1;
+			pthread_join(h->watchdog, NULL);
+			MHD_stop_daemon(h->d);
+			free(h);
+			return pake_fail(e, PAKE_EUNAVAIL, NULL, "cannot serve the "
+			    "connection");
+		}
+	}
+	*out = h;
+	return 0;
+}
+
+void
+pake_http_run(pake_http *h)
+{
+	sigset_t set;
+	int sig, i;
+
+	if (h->mode == PAKE_HTTP_CONNECTION) {
+		pthread_mutex_lock(&h->lock);
+		while (h->served_conns == 0)
+			pthread_cond_wait(&h->cond, &h->lock);
+		pthread_mutex_unlock(&h->lock);
+	} else {
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		sigwait(&set, &sig);
+		pake_log_msg(h->log, PAKE_LOG_INFO, "stopping on signal %d", sig);
+	}
+	MHD_stop_daemon(h->d);
+	pthread_mutex_lock(&h->lock);
+	h->stop = 1;
+	pthread_mutex_unlock(&h->lock);
+	pthread_join(h->watchdog, NULL);
+	for (i = 0; i < h->npool; i++) {
+		pake_ctx_close(h->pool[i]);
+		free(h->pool[i]);
+	}
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->cond);
+	free(h);
+}

@@ -1,0 +1,611 @@
+/*
+ * http_api.c: the routes of the JSON API.  Each route turns the request
+ * (path parameters, query string, JSON body) into the input of one
+ * registry operation and its result into the response; nothing here
+ * knows SQL or notes.  The table at the end is the whole API.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pake/auth.h"
+#include "pake/http_int.h"
+#include "pake/op.h"
+
+typedef struct http_route {
+	const char *method;
+	const char *pattern;		/* "/notes/{id}" */
+	int auth;			/* needs a bearer token */
+	int json_body;			/* takes a JSON object body */
+	const char *op;			/* the operation, for generic routes */
+	void (*fn)(http_api *a, const struct http_route *rt);
+	int created;			/* 201 on success */
+} http_route;
+
+/* The depth of JSON text, counting brackets outside strings. */
+static int
+json_depth(const char *s, size_t n)
+{
+	int depth = 0, max = 0, in_str = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char ch = s[i];
+		if (in_str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_str = 0;
+		} else if (ch == '"')
+			in_str = 1;
+		else if (ch == '{' || ch == '[') {
+			if (++depth > max)
+				max = depth;
+		} else if (ch == '}' || ch == ']')
+			depth--;
+	}
+	return max;
+}
+
+/* The request body as a JSON object (an empty body is {}); on failure the
+ * answer is set and NULL returned. */
+static cJSON *
+body_json(http_api *a)
+{
+	http_req *r = a->r;
+	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    "Content-Type");
+	cJSON *v;
+
+	if (r->body.len == 0)
+		return cJSON_CreateObject();
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+		http_fail(r, PAKE_EINVAL, "Content-Type must be application/json",
+		    a->log);
+		r->status = 415;
+		return NULL;
+	}
+	if (!pake_utf8_valid(r->body.p, r->body.len) ||
+	    memchr(r->body.p, '\0', r->body.len)) {
+		http_fail(r, PAKE_EINVAL, "The body is not valid UTF-8", a->log);
+		return NULL;
+	}
+	if (json_depth(r->body.p, r->body.len) >
+	    pake_config_num(a->cfg, PAKE_CFG_HTTP_MAX_DEPTH)) {
+		http_fail(r, PAKE_EINVAL, "JSON nested too deeply", a->log);
+		return NULL;
+	}
+	v = cJSON_ParseWithLength(r->body.p, r->body.len);
+	if (v == NULL || !cJSON_IsObject(v)) {
+		cJSON_Delete(v);
+		http_fail(r, PAKE_EINVAL, "The body is not a JSON object", a->log);
+		return NULL;
+	}
+	return v;
+}
+
+/* Run op on in (consumed) and answer with its result or error. */
+static void
+call(http_api *a, const char *op, cJSON *in, int created)
+{
+	pake_err e = {0};
+	cJSON *out;
+
+	if (pake_op_call(a->c, op, in, &out, &e) != 0) {
+		cJSON_Delete(in);
+		http_error(a->r, &e, a->log);
+		return;
+	}
+	cJSON_Delete(in);
+	http_json(a->r, created ? 201 : 200, out);
+}
+
+/* Generic: body fields plus path parameters named by the pattern. */
+static void
+r_op(http_api *a, const http_route *rt)
+{
+	cJSON *in = rt->json_body ? body_json(a) : cJSON_CreateObject();
+	const char *p = rt->pattern, *name;
+	int k = 0;
+
+	if (in == NULL)
+		return;
+	while ((name = strchr(p, '{')) != NULL && k < HTTP_MAX_PARAMS) {
+		char key[32];
+		size_t n = strcspn(name + 1, "}");
+		snprintf(key, sizeof key, "%.*s", (int)n, name + 1);
+		cJSON_DeleteItemFromObject(in, key);
+		if (strcmp(key, "id") == 0 && strcmp(rt->op, "token_revoke") == 0)
+			cJSON_AddNumberToObject(in, key, atof(a->r->param[k]));
+		else
+			cJSON_AddStringToObject(in, key, a->r->param[k]);
+		k++;
+		p = name + n + 1;
+	}
+	call(a, rt->op, in, rt->created);
+}
+
+static const char *
+query(http_api *a, const char *key)
+{
+	return MHD_lookup_connection_value(a->r->conn, MHD_GET_ARGUMENT_KIND,
+	    key);
+}
+
+/* GET /notes: a page of notes, or a search when q= or a filter is given. */
+struct tagq {
+	cJSON *arr;
+};
+
+static enum MHD_Result
+collect_tags(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct tagq *t = cls;
+
+	if (value && strcmp(key, "tag") == 0 && cJSON_GetArraySize(t->arr) < 64)
+		cJSON_AddItemToArray(t->arr, cJSON_CreateString(value));
+	return MHD_YES;
+}
+
+static void
+r_notes_get(http_api *a, const http_route *rt)
+{
+	static const char *const filters[][2] = {
+		{"type", "pake_type"}, {"status", "status"},
+		{"created_after", "created_after"},
+		{"created_before", "created_before"},
+		{"modified_after", "modified_after"},
+		{"modified_before", "modified_before"},
+	};
+	cJSON *in = cJSON_CreateObject(), *f = cJSON_CreateObject();
+	struct tagq t = {cJSON_CreateArray()};
+	const char *v;
+	size_t i;
+	int search = 0;
+
+	for (i = 0; i < sizeof filters / sizeof filters[0]; i++)
+		if ((v = query(a, filters[i][0])) != NULL) {
+			cJSON_AddStringToObject(f, filters[i][1], v);
+			search = 1;
+		}
+	if ((v = query(a, "min_confidence")) != NULL) {
+		cJSON_AddNumberToObject(f, "min_confidence", atof(v));
+		search = 1;
+	}
+	MHD_get_connection_values(a->r->conn, MHD_GET_ARGUMENT_KIND,
+	    collect_tags, &t);
+	if (cJSON_GetArraySize(t.arr)) {
+		cJSON_AddItemToObject(f, "tags_all", t.arr);
+		search = 1;
+	} else
+		cJSON_Delete(t.arr);
+	if ((v = query(a, "q")) != NULL) {
+		cJSON_AddStringToObject(in, "query", v);
+		search = 1;
+	}
+	if ((v = query(a, "limit")) != NULL)
+		cJSON_AddNumberToObject(in, "limit", atof(v));
+	if ((v = query(a, "cursor")) != NULL)
+		cJSON_AddStringToObject(in, "cursor", v);
+	if (search && cJSON_GetArraySize(f))
+		cJSON_AddItemToObject(in, "filters", f);
+	else
+		cJSON_Delete(f);
+	(void)rt;
+	call(a, search ? "search_notes" : "list_notes", in, 0);
+}
+
+/* GET /notes/{id}: JSON, or the markdown file when Accept asks for it. */
+static void
+r_note_get(http_api *a, const http_route *rt)
+{
+	const char *acc = MHD_lookup_connection_value(a->r->conn,
+	    MHD_HEADER_KIND, "Accept");
+	int md = acc && strstr(acc, "text/markdown") != NULL;
+	cJSON *in = cJSON_CreateObject(), *out;
+	pake_err e = {0};
+	char *text;
+
+	cJSON_AddStringToObject(in, "pake_id", a->r->param[0]);
+	if (md)
+		cJSON_AddStringToObject(in, "format", "markdown");
+	if (pake_op_call(a->c, "get_note", in, &out, &e) != 0) {
+		cJSON_Delete(in);
+		http_error(a->r, &e, a->log);
+		return;
+	}
+	cJSON_Delete(in);
+	(void)rt;
+	if (!md) {
+		http_json(a->r, 200, out);
+		return;
+	}
+	text = strdup(cJSON_GetStringValue(cJSON_GetObjectItem(out,
+	    "markdown")));
+	cJSON_Delete(out);
+	if (text)
+		http_text(a->r, 200, "text/markdown; charset=utf-8", text,
+		    strlen(text));
+}
+
+static void
+r_root(http_api *a, const http_route *rt)
+{
+	cJSON *o = cJSON_CreateObject(), *l;
+
+	cJSON_AddStringToObject(o, "name", "pake");
+	cJSON_AddStringToObject(o, "version", PAKE_VERSION);
+	l = cJSON_AddObjectToObject(o, "links");
+	cJSON_AddStringToObject(l, "health", "/health");
+	cJSON_AddStringToObject(l, "metrics", "/metrics");
+	cJSON_AddStringToObject(l, "notes", "/notes");
+	cJSON_AddStringToObject(l, "tags", "/tags");
+	cJSON_AddStringToObject(l, "search", "/search");
+	cJSON_AddStringToObject(l, "login", "/api/v1/auth/login");
+	cJSON_AddStringToObject(l, "mcp", "/mcp");
+	(void)rt;
+	http_json(a->r, 200, o);
+}
+
+/* GET /health: the cheap checks; 503 when one fails. */
+static void
+r_health(http_api *a, const http_route *rt)
+{
+	pake_err e = {0};
+	cJSON *out, *st;
+
+	(void)rt;
+	if (pake_op_find("health") == NULL) {
+		/* Until the health operation exists: the database answers. */
+		out = cJSON_CreateObject();
+		cJSON_AddStringToObject(out, "status", "ok");
+		http_json(a->r, 200, out);
+		return;
+	}
+	if (pake_op_call(a->c, "health", NULL, &out, &e) != 0) {
+		http_error(a->r, &e, a->log);
+		a->r->status = 503;
+		return;
+	}
+	st = cJSON_GetObjectItem(out, "status");
+	http_json(a->r, cJSON_IsString(st) && strcmp(st->valuestring, "ok") == 0 ?
+	    200 : 503, out);
+}
+
+/* Prometheus text from the counters in the database. */
+struct prom {
+	pake_buf b;
+	char last[128];
+};
+
+static int
+prom_req(void *arg, const char *route, const char *method, int status,
+    int64_t count)
+{
+	struct prom *p = arg;
+
+	pake_buf_printf(&p->b, "pake_http_requests_total{route=\"%s\","
+	    "method=\"%s\",status=\"%d\"} %lld\n", route, method, status,
+	    (long long)count);
+	return 0;
+}
+
+static const char *const bucket_le[] = {"0.001", "0.0025", "0.005", "0.01",
+	"0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "+Inf"};
+
+struct lat {
+	pake_buf *b;
+	char route[128];
+	int64_t cum[13];
+	double sum;
+	int have;
+};
+
+static void
+lat_flush(struct lat *l)
+{
+	int i;
+
+	if (!l->have)
+		return;
+	for (i = 1; i < 13; i++)
+		l->cum[i] += l->cum[i - 1];
+	for (i = 0; i < 13; i++)
+		pake_buf_printf(l->b, "pake_http_request_duration_seconds_bucket"
+		    "{route=\"%s\",le=\"%s\"} %lld\n", l->route, bucket_le[i],
+		    (long long)l->cum[i]);
+	pake_buf_printf(l->b, "pake_http_request_duration_seconds_sum"
+	    "{route=\"%s\"} %.6f\n", l->route, l->sum / 1000.0);
+	pake_buf_printf(l->b, "pake_http_request_duration_seconds_count"
+	    "{route=\"%s\"} %lld\n", l->route, (long long)l->cum[12]);
+	memset(l->cum, 0, sizeof l->cum);
+	l->sum = 0;
+	l->have = 0;
+}
+
+static int
+prom_lat(void *arg, const char *route, int bucket, int64_t count,
+    double sum_ms)
+{
+	struct lat *l = arg;
+
+	if (l->have && strcmp(l->route, route) != 0)
+		lat_flush(l);
+	pake_strlcpy(l->route, route, sizeof l->route);
+	if (bucket < 0 || bucket > 12)
+		bucket = 12;
+	l->cum[bucket] += count;
+	l->sum += sum_ms;
+	l->have = 1;
+	return 0;
+}
+
+static void
+r_metrics(http_api *a, const http_route *rt)
+{
+	struct prom p = {{0}, ""};
+	struct lat l;
+	pake_db_stats st;
+	pake_err e = {0};
+
+	(void)rt;
+	memset(&l, 0, sizeof l);
+	l.b = &p.b;
+	pake_buf_puts(&p.b, "# HELP pake_http_requests_total HTTP requests "
+	    "by route pattern, method and status.\n"
+	    "# TYPE pake_http_requests_total counter\n");
+	if (pake_db_metric_requests(a->c->db, prom_req, &p, &e) != 0)
+		goto fail;
+	pake_buf_puts(&p.b, "# HELP pake_http_request_duration_seconds Time "
+	    "to answer a request.\n"
+	    "# TYPE pake_http_request_duration_seconds histogram\n");
+	if (pake_db_metric_latency(a->c->db, prom_lat, &l, &e) != 0)
+		goto fail;
+	lat_flush(&l);
+	if (pake_db_stats_get(a->c->db, &st, &e) != 0)
+		goto fail;
+	pake_buf_printf(&p.b, "# HELP pake_notes Notes stored, all tenants.\n"
+	    "# TYPE pake_notes gauge\npake_notes %lld\n"
+	    "# HELP pake_tenants Tenants.\n# TYPE pake_tenants gauge\n"
+	    "pake_tenants %lld\n"
+	    "# HELP pake_database_bytes Size of the database file.\n"
+	    "# TYPE pake_database_bytes gauge\npake_database_bytes %lld\n"
+	    "# HELP pake_wal_bytes Size of the write-ahead log.\n"
+	    "# TYPE pake_wal_bytes gauge\npake_wal_bytes %lld\n"
+	    "# HELP pake_vault_pending Changes not yet mirrored to a vault.\n"
+	    "# TYPE pake_vault_pending gauge\npake_vault_pending %lld\n",
+	    (long long)st.notes, (long long)st.tenants,
+	    (long long)(st.page_count * st.page_size), (long long)st.wal_bytes,
+	    (long long)st.pending);
+	if (p.b.oom)
+		goto fail;
+	http_text(a->r, 200, "text/plain; version=0.0.4; charset=utf-8", p.b.p,
+	    p.b.len);
+	return;
+fail:
+	pake_buf_free(&p.b);
+	http_error(a->r, &e, a->log);
+}
+
+/* POST /mcp: MCP over HTTP through the dispatcher of pake-mcp, once it
+ * exists in the library. */
+static void
+r_mcp(http_api *a, const http_route *rt)
+{
+	(void)rt;
+	http_fail(a->r, PAKE_EUNAVAIL, "MCP over HTTP is not available yet",
+	    a->log);
+}
+
+/* The API.  Order matters only for patterns that overlap: first wins. */
+static const http_route routes[] = {
+	{"GET", "/", 0, 0, NULL, r_root, 0},
+	{"GET", "/health", 0, 0, NULL, r_health, 0},
+	{"GET", "/metrics", 0, 0, NULL, r_metrics, 0},
+	{"POST", "/notes", 1, 1, "create_note", r_op, 1},
+	{"GET", "/notes", 1, 0, NULL, r_notes_get, 0},
+	{"GET", "/notes/{pake_id}", 1, 0, NULL, r_note_get, 0},
+	{"PATCH", "/notes/{pake_id}", 1, 1, "update_note", r_op, 0},
+	{"DELETE", "/notes/{pake_id}", 1, 0, "delete_note", r_op, 0},
+	{"GET", "/tags", 1, 0, "list_tags", r_op, 0},
+	{"POST", "/search", 1, 1, "search", r_op, 0},
+	{"POST", "/quick", 1, 1, "search", r_op, 0},
+	{"POST", "/obsidian/sync", 1, 1, "obsidian_sync", r_op, 0},
+	{"POST", "/api/v1/auth/login", 0, 1, "auth_login", r_op, 0},
+	{"POST", "/api/v1/auth/refresh", 0, 1, "auth_refresh", r_op, 0},
+	{"POST", "/api/v1/auth/logout", 0, 1, "auth_logout", r_op, 0},
+	{"GET", "/api/v1/tenants", 1, 0, "tenant_list", r_op, 0},
+	{"POST", "/api/v1/tenants", 1, 1, "tenant_create", r_op, 1},
+	{"GET", "/api/v1/tenants/{name}", 1, 0, "tenant_show", r_op, 0},
+	{"POST", "/api/v1/tenants/{name}/suspend", 1, 0, "tenant_suspend",
+	    r_op, 0},
+	{"POST", "/api/v1/tenants/{name}/resume", 1, 0, "tenant_resume", r_op,
+	    0},
+	{"DELETE", "/api/v1/tenants/{name}", 1, 0, "tenant_delete", r_op, 0},
+	{"GET", "/api/v1/users", 1, 0, "user_list", r_op, 0},
+	{"POST", "/api/v1/users", 1, 1, "user_add", r_op, 1},
+	{"PUT", "/api/v1/users/{username}/password", 1, 1, "user_passwd", r_op,
+	    0},
+	{"PUT", "/api/v1/users/{username}/role", 1, 1, "user_role", r_op, 0},
+	{"POST", "/api/v1/users/{username}/disable", 1, 0, "user_disable", r_op,
+	    0},
+	{"POST", "/api/v1/users/{username}/enable", 1, 0, "user_enable", r_op,
+	    0},
+	{"GET", "/api/v1/tokens", 1, 0, "token_list", r_op, 0},
+	{"POST", "/api/v1/tokens", 1, 1, "token_create", r_op, 1},
+	{"DELETE", "/api/v1/tokens/{id}", 1, 0, "token_revoke", r_op, 0},
+	{"GET", "/api/v1/audit", 1, 0, "audit_list", r_op, 0},
+	{"POST", "/mcp", 0, 0, NULL, r_mcp, 0},
+};
+#define NROUTES (sizeof routes / sizeof routes[0])
+
+/* Match path against pattern; fill r->param from r->segbuf. */
+static int
+match(const char *pattern, const char *path, http_req *r)
+{
+	size_t used = 0;
+	int k = 0;
+
+	while (*pattern && *path) {
+		if (*pattern != '/' || *path != '/')
+			return 0;
+		pattern++;
+		path++;
+		size_t pl = strcspn(pattern, "/"), sl = strcspn(path, "/");
+		if (pattern[0] == '{') {
+			if (sl == 0 || k >= HTTP_MAX_PARAMS ||
+			    used + sl + 1 > sizeof r->segbuf)
+				return 0;
+			memcpy(r->segbuf + used, path, sl);
+			r->segbuf[used + sl] = '\0';
+			r->param[k++] = r->segbuf + used;
+			used += sl + 1;
+		} else if (pl != sl || strncmp(pattern, path, pl) != 0)
+			return 0;
+		pattern += pl;
+		path += sl;
+	}
+	return *pattern == '\0' && (*path == '\0' ||
+	    (path[0] == '/' && path[1] == '\0' && pattern[-1] != '/'));
+}
+
+void
+pake_http_cors(const pake_config *cfg, http_req *r, struct MHD_Response *resp)
+{
+	const char *allowed = pake_config_str(cfg, PAKE_CFG_HTTP_CORS);
+	const char *origin = MHD_lookup_connection_value(r->conn,
+	    MHD_HEADER_KIND, "Origin");
+	const char *p;
+	size_t n;
+
+	if (origin == NULL || allowed == NULL || *allowed == '\0')
+		return;
+	n = strlen(origin);
+	for (p = allowed; *p; ) {
+		size_t len;
+		p += strspn(p, ", ");
+		len = strcspn(p, ", ");
+		if (len == n && strncmp(p, origin, n) == 0) {
+			/* Named origins only, never "*": credentials may go. */
+			MHD_add_response_header(resp,
+			    "Access-Control-Allow-Origin", origin);
+			MHD_add_response_header(resp, "Vary", "Origin");
+			MHD_add_response_header(resp,
+			    "Access-Control-Allow-Credentials", "true");
+			MHD_add_response_header(resp,
+			    "Access-Control-Allow-Headers",
+			    "Authorization, Content-Type, X-Request-ID");
+			MHD_add_response_header(resp,
+			    "Access-Control-Allow-Methods",
+			    "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+			MHD_add_response_header(resp,
+			    "Access-Control-Expose-Headers", "X-Request-ID");
+			return;
+		}
+		p += len;
+	}
+}
+
+/* Authenticate the bearer token; on failure the answer is set. */
+static int
+authenticate(http_api *a)
+{
+	const char *h = MHD_lookup_connection_value(a->r->conn, MHD_HEADER_KIND,
+	    "Authorization");
+	pake_err e = {0};
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || h[7] == '\0') {
+		http_fail(a->r, PAKE_EUNAUTH, NULL, a->log);
+		return -1;
+	}
+	if (pake_auth_token(a->c, h + 7, &e) != 0) {
+		http_error(a->r, &e, a->log);
+		return -1;
+	}
+	a->r->tenant = a->c->tenant;
+	return 0;
+}
+
+/* The peer's address for the activity log. */
+static void
+peer(http_api *a)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+	    a->r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    a->c->peer, sizeof a->c->peer);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		    a->c->peer, sizeof a->c->peer);
+}
+
+void
+pake_http_dispatch(http_api *a)
+{
+	http_req *r = a->r;
+	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+	const http_route *rt = NULL;
+	size_t i, used = 0;
+	pake_err e = {0};
+	int path_known = 0;
+
+	r->allow[0] = '\0';
+	for (i = 0; i < NROUTES; i++) {
+		if (!match(routes[i].pattern, r->url, r))
+			continue;
+		if (!path_known)
+			pake_strlcpy(r->route, routes[i].pattern, sizeof r->route);
+		path_known = 1;
+		if (!strstr(r->allow, routes[i].method) &&
+		    used + strlen(routes[i].method) + 8 < sizeof r->allow) {
+			used += (size_t)snprintf(r->allow + used,
+			    sizeof r->allow - used, "%s%s", used ? ", " : "",
+			    routes[i].method);
+			if (strcmp(routes[i].method, "GET") == 0)
+				used += (size_t)snprintf(r->allow + used,
+				    sizeof r->allow - used, ", HEAD");
+		}
+		if (rt == NULL && strcmp(routes[i].method, method) == 0)
+			rt = &routes[i];
+	}
+	if (!path_known) {
+		r->allow[0] = '\0';
+		http_fail(r, PAKE_ENOTFOUND, "No such resource", a->log);
+		return;
+	}
+	if (used + 10 < sizeof r->allow)
+		snprintf(r->allow + used, sizeof r->allow - used, ", OPTIONS");
+	if (strcmp(r->method, "OPTIONS") == 0) {
+		http_text(r, 204, "text/plain", strdup(""), 0);
+		return;
+	}
+	if (rt == NULL) {
+		http_fail(r, PAKE_EINVAL, "Method not allowed", a->log);
+		r->status = 405;
+		return;
+	}
+	/* Allow only for 405 and OPTIONS. */
+	r->allow[0] = '\0';
+	/* Match again: the loop above may have left params of a later route. */
+	match(rt->pattern, r->url, r);
+	if (pake_ctx_reset(a->c, &e) != 0) {
+		http_error(r, &e, a->log);
+		return;
+	}
+	pake_strlcpy(a->c->request_id, r->rid, sizeof a->c->request_id);
+	pake_strlcpy(a->c->log->request_id, r->rid,
+	    sizeof a->c->log->request_id);
+	peer(a);
+	if (rt->auth && authenticate(a) != 0)
+		return;
+	rt->fn(a, rt);
+}
