@@ -46,7 +46,7 @@ struct pake_http {
 	pake_log *log;
 	enum pake_http_mode mode;
 	int64_t idle_us, read_us;
-	size_t max_url, max_body;
+	size_t max_url, max_body, max_header;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	pake_ctx *pool[POOL_MAX];
@@ -354,6 +354,17 @@ respond(pake_http *h, http_req *r, pake_ctx *c)
 	return ret;
 }
 
+/* Add up the bytes of the request's header fields. */
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	size_t *n = cls;
+
+	*n += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *connection, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -372,6 +383,8 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 		r->method = method;
 		r->url = url;
 		r->t0_us = now_us();
+		MHD_get_connection_values(connection, MHD_HEADER_KIND,
+		    count_header, &r->header_bytes);
 		request_id(r);
 		*req_cls = r;
 		deadline(h, conn_of(connection), h->read_us);
@@ -390,6 +403,12 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 	a.r = r;
 	a.cfg = h->cfg;
 	a.log = h->log;
+	if (r->header_bytes > h->max_header) {
+		http_fail(r, PAKE_EINVAL, "Request header fields too large",
+		    h->log);
+		r->status = 431;
+		return respond(h, r, NULL);
+	}
 	if (strlen(url) > h->max_url) {
 		r->status = 414;
 		http_fail(r, PAKE_EINVAL, "URI too long", h->log);
@@ -450,6 +469,7 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 	long threads = pake_config_num(cfg, PAKE_CFG_HTTP_THREADS);
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
+	size_t pool;
 	pake_http *h;
 
 	*out = NULL;
@@ -461,17 +481,21 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 	h->idle_us = pake_config_num(cfg, PAKE_CFG_HTTP_IDLE) * 1000000LL;
 	h->read_us = pake_config_num(cfg, PAKE_CFG_HTTP_READ) * 1000000LL;
 	h->max_url = (size_t)pake_config_num(cfg, PAKE_CFG_HTTP_MAX_URL);
+	h->max_header = (size_t)pake_config_num(cfg, PAKE_CFG_HTTP_MAX_HEADER);
 	h->max_body = (size_t)pake_config_num(cfg, PAKE_CFG_HTTP_MAX_BODY);
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->cond, NULL);
+	/* The connection's memory pool holds the headers and the read buffer:
+	 * twice the header limit lets a request just under the limit in, so we
+	 * can answer 431 ourselves; far larger ones libmicrohttpd refuses. */
+	pool = h->max_header * 2 + 16384;
 	if (threads <= 0)
 		threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
 		    sysconf(_SC_NPROCESSORS_ONLN) : 2;
 	if (mode == PAKE_HTTP_CONNECTION) {
 		flags |= MHD_USE_NO_LISTEN_SOCKET;
 		h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)pake_config_num(
-		    cfg, PAKE_CFG_HTTP_MAX_HEADER) + 8192,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(h->idle_us / 1000000),
 		    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
@@ -482,8 +506,7 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 		h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
 		    MHD_OPTION_LISTEN_SOCKET, fd,
 		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)pake_config_num(
-		    cfg, PAKE_CFG_HTTP_MAX_HEADER) + 8192,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(h->idle_us / 1000000),
 		    MHD_OPTION_CONNECTION_LIMIT, 4096u,
 		    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,

@@ -20,6 +20,7 @@ typedef struct http_req {
 	const char *url;
 	pake_buf body;
 	int too_big;
+	size_t header_bytes;
 	int64_t t0_us;
 	char rid[40];
 	char route[64];		/* the matched pattern, for logs and metrics */
