@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <termios.h>
 #include <unistd.h>
 #include "pake/cli.h"
 #include "pake/util.h"
@@ -86,9 +87,20 @@ read_secret(pake_cli *cli, const char *what)
 	size_t cap = 0;
 	ssize_t n;
 
-	if (isatty(STDIN_FILENO))
+	struct termios old, quiet;
+	int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+
+	if (tty) {
 		fprintf(stderr, "%s: ", what);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;	/* do not show it */
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
 	n = getline(&line, &cap, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
 	if (n <= 0) {
 		free(line);
 		pake_cli_usage(cli, "expected the %s on standard input", what);
@@ -108,13 +120,13 @@ burn(char *s)
 	}
 }
 
-/* The tenant given by --tenant or PAKE_TENANT, for the op's input. */
+/* Name the target tenant (--tenant or PAKE_TENANT; see main) in the op's
+ * input. */
 static void
 add_target(pake_cli *cli, cJSON *in)
 {
-	if (strcmp(cli->cfg.origin[PAKE_CFG_TENANT], "default") != 0)
-		cJSON_AddStringToObject(in, "tenant",
-		    pake_config_str(&cli->cfg, PAKE_CFG_TENANT));
+	if (cli->target[0])
+		cJSON_AddStringToObject(in, "tenant", cli->target);
 }
 
 /* Parse options into in; returns the operands. */
@@ -404,6 +416,14 @@ main(int argc, char **argv)
 	pake_cli cli;
 
 	pake_cli_init(&cli, "pake-tenant", usage, &argc, argv);
+	/* --tenant names the tenant to manage; the database's owner acts from
+	 * the default tenant (a token acts as itself), so a suspended or
+	 * unknown target gives that tenant's answer, not a refusal to start. */
+	if (strcmp(cli.cfg.origin[PAKE_CFG_TENANT], "default") != 0) {
+		pake_strlcpy(cli.target, pake_config_str(&cli.cfg,
+		    PAKE_CFG_TENANT), sizeof cli.target);
+		pake_config_set(&cli.cfg, "tenant", "default", "default", NULL);
+	}
 	if (argc < 2)
 		pake_cli_usage(&cli, "missing command");
 	if (strcmp(argv[1], "tenant") == 0)

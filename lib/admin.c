@@ -303,6 +303,11 @@ pake_user_set_active(pake_ctx *c, const char *tenant, const char *username,
 
 	if ((rc = begin_user(c, tenant, username, &t, &u, e)) != 0)
 		return rc;
+	/* Enabling counts against the plan like adding. */
+	if (active && !u.active && pake_db_user_count(c->db, t.id) >=
+	    pake_tenant_limit(&t, PAKE_LIM_USERS))
+		return finish(c, pake_fail(e, PAKE_EQUOTA, "User limit of the "
+		    "plan reached", "tenant %s", t.name), e);
 	u.active = active;
 	if ((rc = pake_db_user_save(c->db, &u, e)) == 0 && !active)
 		rc = pake_db_token_revoke_user(c->db, u.id, pake_now_ms(), e);

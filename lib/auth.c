@@ -450,6 +450,8 @@ pake_auth_refresh(pake_ctx *c, const char *refresh, pake_session *s,
 		memset(s, 0, sizeof *s);
 		return rc;
 	}
+	pake_audit(c, t.tenant_id, "token_refreshed", detail("family",
+	    t.family));
 	if ((rc = pake_db_commit(c->db, e)) != 0)
 		memset(s, 0, sizeof *s);
 	return rc;

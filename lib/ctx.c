@@ -105,9 +105,9 @@ pake_ctx_close(pake_ctx *c)
 int
 pake_ctx_allow(const pake_ctx *c, uint32_t need, pake_err *e)
 {
-	/* A suspended tenant may only be managed (resumed), nothing else. */
-	if (c->suspended && !(need & PAKE_P_TENANTS_MANAGE &&
-	    c->perms & PAKE_P_TENANTS_MANAGE))
+	/* A suspended tenant's own users may do nothing; whoever manages
+	 * tenants (super_admin, the database's owner) still may. */
+	if (c->suspended && !(c->perms & PAKE_P_TENANTS_MANAGE))
 		return pake_fail(e, PAKE_EFORBIDDEN, "The tenant is suspended",
 		    "tenant %s suspended", c->tenant);
 	if ((c->perms & need) == need)

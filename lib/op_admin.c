@@ -460,6 +460,11 @@ run_token_create(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	if (cJSON_IsString(sc) &&
 	    (rc = pake_perms_parse(sc->valuestring, &scopes, e)) != 0)
 		return rc;
+	/* Scopes given but naming nothing: not "everything". */
+	if (sc && scopes == 0 && !(cJSON_IsArray(sc) &&
+	    cJSON_GetArraySize(sc) > 0))
+		return pake_fail(e, PAKE_EINVAL, "No scopes given",
+		    "scopes: empty");
 	if (cJSON_IsArray(sc)) {
 		cJSON_ArrayForEach(it, sc) {
 			if ((rc = pake_perms_parse(it->valuestring, &one,

@@ -95,7 +95,7 @@ tree_sums() {
 	mkuser beta manager bea
 	TA=$(mktoken alpha amy)
 	TB=$(mktoken beta bea)
-	[ -n "$TA" ] && [ -n "$TB" ] && [ "$TA" != "$TB" ]
+	[ -n "$TA" ] && [ -n "$TB" ] && [ "$TA" != "$TB" ] || fail "tokens: $TA $TB"
 
 	b1=$(printf 'zebra quartz in beta' | as "$TB" pake-note add --title "Beta secret plan")
 	b2=$(printf 'zebra onyx, beta again' | PAKE_TENANT=beta pake-note add --title "Beta second" --tag zebra)

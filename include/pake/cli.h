@@ -23,6 +23,7 @@ typedef struct pake_cli {
 	pake_log log;
 	pake_ctx ctx;
 	int json;		/* --json given */
+	char target[64];	/* pake-tenant: the tenant a command manages */
 	int opened;
 } pake_cli;
 
