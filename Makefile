@@ -77,9 +77,11 @@ install: all
 		$(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	for u in units/*; do [ -f "$$u" ] && \
-		install -m 644 "$$u" $(DESTDIR)$(PREFIX)/lib/systemd/system/; \
-	done; true
+	# Units name the binaries where this PREFIX puts them.
+	for u in units/*; do \
+		sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' "$$u" > \
+		    $(DESTDIR)$(PREFIX)/lib/systemd/system/$${u#units/} || exit 1; \
+	done
 
 clean:
 	rm -rf build build-asan
