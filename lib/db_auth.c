@@ -6,6 +6,7 @@
  * than their field cannot arise because the domain bounds them on the way
  * in.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,29 @@ one_row(pake_db *db, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *),
 	return db_fail(db, rc, e, "lookup");
 }
 
+/* A single-row lookup by the statement id with arguments bound by types
+ * (as db_run's). */
+static int
+lookup(pake_db *db, enum db_stmt id, void (*fill)(sqlite3_stmt *, void *),
+    void *out, const char *msg, pake_err *e, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int i;
+
+	if ((st = db_stmt(db, id, e)) == NULL)
+		return e->code;
+	va_start(ap, types);
+	for (i = 0; types[i]; i++) {
+		if (types[i] == 'i')
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		else
+			db_bind_text(st, i + 1, va_arg(ap, const char *));
+	}
+	va_end(ap);
+	return one_row(db, st, fill, out, msg, e);
+}
+
 static void
 fill_tenant(sqlite3_stmt *st, void *out)
 {
@@ -202,16 +226,11 @@ int
 pake_db_tenant_get(pake_db *db, const char *name, int64_t id, pake_tenant *t,
     pake_err *e)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, name ? ST_TENANT_BY_NAME : ST_TENANT_BY_ID,
-	    e)) == NULL)
-		return e->code;
 	if (name)
-		db_bind_text(st, 1, name);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	return one_row(db, st, fill_tenant, t, "Tenant not found", e);
+		return lookup(db, ST_TENANT_BY_NAME, fill_tenant, t,
+		    "Tenant not found", e, "t", name);
+	return lookup(db, ST_TENANT_BY_ID, fill_tenant, t, "Tenant not found",
+	    e, "i", id);
 }
 
 int
@@ -264,28 +283,18 @@ int
 pake_db_user_get(pake_db *db, int64_t tenant, const char *username,
     int64_t id, pake_user *u, pake_err *e)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, username ? ST_USER_BY_NAME : ST_USER_BY_ID,
-	    e)) == NULL)
-		return e->code;
-	if (username) {
-		sqlite3_bind_int64(st, 1, tenant);
-		db_bind_text(st, 2, username);
-	} else
-		sqlite3_bind_int64(st, 1, id);
-	return one_row(db, st, fill_user, u, "User not found", e);
+	if (username)
+		return lookup(db, ST_USER_BY_NAME, fill_user, u,
+		    "User not found", e, "it", tenant, username);
+	return lookup(db, ST_USER_BY_ID, fill_user, u, "User not found", e,
+	    "i", id);
 }
 
 int
 pake_db_user_by_uid(pake_db *db, int64_t uid, pake_user *u, pake_err *e)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, ST_USER_BY_UID, e)) == NULL)
-		return e->code;
-	sqlite3_bind_int64(st, 1, uid);
-	return one_row(db, st, fill_user, u, "User not found", e);
+	return lookup(db, ST_USER_BY_UID, fill_user, u, "User not found", e,
+	    "i", uid);
 }
 
 int
@@ -356,23 +365,15 @@ int
 pake_db_token_by_hash(pake_db *db, const char *hash, pake_token *t,
     pake_err *e)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, ST_TOKEN_BY_HASH, e)) == NULL)
-		return e->code;
-	db_bind_text(st, 1, hash);
-	return one_row(db, st, fill_token, t, "Token not found", e);
+	return lookup(db, ST_TOKEN_BY_HASH, fill_token, t, "Token not found", e,
+	    "t", hash);
 }
 
 int
 pake_db_token_get(pake_db *db, int64_t id, pake_token *t, pake_err *e)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, ST_TOKEN_BY_ID, e)) == NULL)
-		return e->code;
-	sqlite3_bind_int64(st, 1, id);
-	return one_row(db, st, fill_token, t, "Token not found", e);
+	return lookup(db, ST_TOKEN_BY_ID, fill_token, t, "Token not found", e,
+	    "i", id);
 }
 
 int
