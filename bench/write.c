@@ -208,8 +208,10 @@ writer(pake_cli *cli, int w, int n, int nwords, int go, int out)
 		    e.detail);
 		_exit(1);
 	}
-	/* The start line: the parent closes its end when all are forked. */
-	(void)read(go, &c, 1);
+	/* The start line: the parent closes its end when all are forked;
+	 * end of file and an error both mean "go". */
+	if (read(go, &c, 1) < 0)
+		c = 0;
 	close(go);
 	for (i = 0; i < n; i++) {
 		t0 = now();
