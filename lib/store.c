@@ -98,17 +98,23 @@ set_str(char **dst, const char *src)
 	return 0;
 }
 
-/* Mirror after commit.  The change is durable in the database already; a
- * vault failure is logged and left pending for "pake-db check --repair"
- * rather than reported as a failed change (which a client would retry). */
+/*
+ * Mirror after commit.  The change is durable in the database already; a
+ * vault failure is logged, not reported as a failed change (which a client
+ * would retry).  A single change records no pending row: that would cost
+ * a second write transaction per change, and "pake-db check" finds a file
+ * that a crash left missing, stale or orphaned by comparing every note with
+ * its file anyway.  Imports, which write thousands of files between two
+ * fsyncs, do record them.
+ */
 static void
-mirror(pake_ctx *c, const char *pake_id, const char *path, int64_t seq)
+mirror(pake_ctx *c, const char *pake_id, const char *path)
 {
 	pake_err e = {0};
 
-	if (pake_vault_sync(c, pake_id, path, seq, &e) != 0)
-		pake_log_msg(c->log, PAKE_LOG_WARN, "vault sync of %s left "
-		    "pending: %s", pake_id, e.detail);
+	if (pake_vault_sync(c, pake_id, path, 0, &e) != 0)
+		pake_log_msg(c->log, PAKE_LOG_WARN, "vault file of %s not "
+		    "written: %s", pake_id, e.detail);
 }
 
 int
@@ -129,7 +135,6 @@ int
 pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
 {
 	char path[PATH_MAX];
-	int64_t seq;
 	int rc;
 
 	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
@@ -164,13 +169,11 @@ pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
 			goto fail;
 		}
 	}
-	if ((rc = pake_db_note_insert(c->db, c->tenant_id, n, e)) != 0 ||
-	    (rc = pake_db_pending_add(c->db, c->tenant_id, n->pake_id,
-	    n->file_path, &seq, e)) != 0)
+	if ((rc = pake_db_note_insert(c->db, c->tenant_id, n, e)) != 0)
 		goto fail;
 	if ((rc = pake_db_commit(c->db, e)) != 0)
 		return rc;
-	mirror(c, n->pake_id, n->file_path, seq);
+	mirror(c, n->pake_id, n->file_path);
 	return 0;
 fail:
 	pake_db_rollback(c->db);
@@ -254,7 +257,7 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 {
 	char ts[32], path[PATH_MAX], *old_path = NULL;
 	pake_note n;
-	int64_t now, seq;
+	int64_t now;
 	int rc;
 
 	if ((rc = begin_change(c, PAKE_P_NOTES_WRITE, pake_id, &n, e)) != 0)
@@ -285,16 +288,14 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 		    pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL) : 0) != 0)
 			goto fail;
 	}
-	if ((rc = pake_db_note_update(c->db, c->tenant_id, &n, e)) != 0 ||
-	    (rc = pake_db_pending_add(c->db, c->tenant_id, n.pake_id,
-	    old_path, &seq, e)) != 0)
+	if ((rc = pake_db_note_update(c->db, c->tenant_id, &n, e)) != 0)
 		goto fail;
 	if ((rc = pake_db_commit(c->db, e)) != 0) {
 		pake_note_free(&n);
 		free(old_path);
 		return rc;
 	}
-	mirror(c, n.pake_id, old_path, seq);
+	mirror(c, n.pake_id, old_path);
 	free(old_path);
 	if (out)
 		*out = n;
@@ -312,7 +313,6 @@ int
 pake_store_delete(pake_ctx *c, const char *pake_id, pake_err *e)
 {
 	pake_note n;
-	int64_t seq;
 	int rc;
 
 	if ((rc = begin_change(c, PAKE_P_NOTES_DELETE, pake_id, &n, e)) != 0)
@@ -320,14 +320,12 @@ pake_store_delete(pake_ctx *c, const char *pake_id, pake_err *e)
 	if ((rc = pake_db_note_delete(c->db, c->tenant_id, pake_id, e)) != 0 ||
 	    (rc = pake_db_tombstone_add(c->db, c->tenant_id, pake_id,
 	    n.file_path, e)) != 0 ||
-	    (rc = pake_db_pending_add(c->db, c->tenant_id, pake_id,
-	    n.file_path, &seq, e)) != 0 ||
 	    (rc = pake_db_commit(c->db, e)) != 0) {
 		pake_db_rollback(c->db);
 		pake_note_free(&n);
 		return rc;
 	}
-	mirror(c, pake_id, n.file_path, seq);
+	mirror(c, pake_id, n.file_path);
 	pake_note_free(&n);
 	return 0;
 }

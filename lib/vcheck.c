@@ -160,9 +160,16 @@ scan(struct checker *k, const char *dir, const char *rel, int depth)
 			continue;
 		if (pake_db_path_taken(k->c->db, k->c->tenant_id, sub) == 1)
 			continue;
+		/* A file no note claims is an orphan when it holds the id of
+		 * a deleted note: repair removes it.  One holding the id of a
+		 * note that lives elsewhere (a copy, or a move a crash cut
+		 * short) may hold someone's edits: reported, never touched. */
 		if (file_id(path, id) == 0 &&
-		    pake_db_tombstone_has(k->c->db, k->c->tenant_id, id) == 1 &&
-		    pake_db_note_exists(k->c->db, k->c->tenant_id, id) == 0) {
+		    pake_db_note_exists(k->c->db, k->c->tenant_id, id) == 1) {
+			k->out->untracked++;
+			say(k, "duplicate", sub);
+		} else if (id[0] &&
+		    pake_db_tombstone_has(k->c->db, k->c->tenant_id, id) == 1) {
 			k->out->orphans++;
 			say(k, "orphan", sub);
 			if (k->repair && unlink(path) == 0)

@@ -37,6 +37,7 @@ struct pake_db {
 	sqlite3 *h;
 	char *path;
 	int busy_ms;
+	int64_t busy_since;	/* ms, monotonic: when the current wait began */
 	sqlite3_stmt *st[ST__N];
 	struct {
 		char *sql;
