@@ -564,7 +564,8 @@ pake_db_open(pake_db **out, const char *path, int busy_ms, pake_err *e)
 	sqlite3_busy_handler(db->h, busy_wait, db);
 	if ((rc = set_wal(db, e)) != 0 ||
 	    (rc = exec(db, "PRAGMA foreign_keys=ON;"
-	    "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;", e)) != 0 ||
+	    "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;"
+	    "PRAGMA mmap_size=1073741824;", e)) != 0 ||
 	    (rc = migrate(db, e)) != 0) {
 		pake_db_close(db);
 		return rc;
