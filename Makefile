@@ -4,7 +4,8 @@
 #   make check      install missing Debian packages, build, run the bats suite
 #   make asan       the same suite under AddressSanitizer + UBSan (build-asan/)
 #   make bench      benchmarks (numbers on stdout)
-#   make run        serve pake (for now: the shell tour of README.md)
+#   make run        serve the JSON API on 127.0.0.1:8000 (scripts/run.sh)
+#   make tour       the shell tour of README.md, run for real (scripts/tour.sh)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -70,6 +71,9 @@ bench: all
 	sh bench/run.sh $(abspath $(BUILD))
 
 run: all
+	sh scripts/run.sh $(abspath $(BUILD))
+
+tour: all
 	sh scripts/tour.sh $(abspath $(BUILD))
 
 install: all
@@ -86,5 +90,5 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps check asan bench run install clean
+.PHONY: all deps check asan bench run tour install clean
 .SECONDARY:
