@@ -16,7 +16,7 @@
 #include "pake/config.h"
 #include "pake/util.h"
 
-enum kind { K_PATH, K_NAME, K_SECRET, K_ENUM, K_INT, K_TEXT };
+enum kind { K_PATH, K_NAME, K_SECRET, K_ENUM, K_INT, K_TEXT, K_ORIGINS };
 
 static const struct key {
 	const char *name;
@@ -53,7 +53,8 @@ static const struct key {
 	[PAKE_CFG_HTTP_READ]	= {"http.read_timeout_s", K_INT, "30", 1, 3600,
 	    NULL},
 	[PAKE_CFG_HTTP_THREADS]	= {"http.threads", K_INT, "0", 0, 256, NULL},
-	[PAKE_CFG_HTTP_CORS]	= {"http.cors_origins", K_TEXT, "", 0, 0, NULL},
+	[PAKE_CFG_HTTP_CORS]	= {"http.cors_origins", K_ORIGINS, "", 0, 0,
+	    NULL},
 };
 
 #define CONFIG_LINE_MAX	4096
@@ -101,6 +102,21 @@ check(int k, const char *v, long *num)
 			if ((unsigned char)v[i] < 0x20)
 				return -1;
 		return len > 4096 ? -1 : 0;
+	case K_ORIGINS:
+		/* Named origins only: "*" with credentials is what the Python
+		 * server did wrong. */
+		for (i = 0; v[i]; ) {
+			size_t n;
+			i += (int)strspn(v + i, ", ");
+			n = strcspn(v + i, ", ");
+			if (n == 0)
+				break;
+			if (!((n > 7 && strncmp(v + i, "http://", 7) == 0) ||
+			    (n > 8 && strncmp(v + i, "https://", 8) == 0)))
+				return -1;
+			i += (int)n;
+		}
+		return len > 4096 ? -1 : 0;
 	case K_NAME:
 		if (len == 0 || len > 63 || !(islower((unsigned char)v[0]) ||
 		    isdigit((unsigned char)v[0])))
@@ -145,6 +161,10 @@ describe(int k, char *out, size_t n)
 		break;
 	case K_TEXT:
 		snprintf(out, n, "text without control characters");
+		break;
+	case K_ORIGINS:
+		snprintf(out, n, "origins such as https://app.example, comma "
+		    "separated (never *)");
 		break;
 	case K_NAME:
 		snprintf(out, n, "a name of [a-z0-9-], at most 63 characters");
@@ -363,7 +383,12 @@ resolve(pake_config *c)
 	else
 		snprintf(buf, sizeof buf, "%s/.local/share/pake/pake.db", home);
 	c->def[PAKE_CFG_DB] = strdup(buf);
-	snprintf(buf, sizeof buf, "%s/Knowledge-Vault", home);
+	/* Under a systemd unit (StateDirectory=) the vault lives beside the
+	 * database: a DynamicUser's home is "/", read-only in the sandbox. */
+	if ((s = getenv("STATE_DIRECTORY")) && *s)
+		snprintf(buf, sizeof buf, "%.*s/vault", (int)strcspn(s, ":"), s);
+	else
+		snprintf(buf, sizeof buf, "%s/Knowledge-Vault", home);
 	c->def[PAKE_CFG_VAULT] = strdup(buf);
 	s = c->val[PAKE_CFG_DB] ? c->val[PAKE_CFG_DB] : c->def[PAKE_CFG_DB];
 	pake_strlcpy(buf, s ? s : "", sizeof buf);

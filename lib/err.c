@@ -49,12 +49,15 @@ pake_fail(pake_err *e, int code, const char *msg, const char *fmt, ...)
 	e->code = code;
 	e->msg = msg ? msg : codes[code].message;
 	e->retry_after = 0;
-	e->detail[0] = '\0';
+	/* Format first: an argument may be the old detail itself. */
 	if (fmt) {
+		char buf[sizeof e->detail];
 		va_start(ap, fmt);
-		vsnprintf(e->detail, sizeof e->detail, fmt, ap);
+		vsnprintf(buf, sizeof buf, fmt, ap);
 		va_end(ap);
-	}
+		memcpy(e->detail, buf, sizeof buf);
+	} else
+		e->detail[0] = '\0';
 	return code;
 }
 

@@ -249,11 +249,15 @@ http_error(http_req *r, const pake_err *e, pake_log *log)
 	cJSON_AddStringToObject(o, "request_id", r->rid);
 	if (code == PAKE_EUNAUTH)
 		r->www_auth = 1;
-	if (e->detail[0])
-		pake_log_msg(log, code == PAKE_EINTERNAL || code == PAKE_EUNAVAIL ?
-		    PAKE_LOG_ERROR : PAKE_LOG_DEBUG, "%s %s: %s: %s", r->method,
-		    r->route[0] ? r->route : "-", pake_code_name(code),
-		    e->detail);
+	if (e->detail[0]) {
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "request_id", r->rid);
+		pake_log_fields(log, code == PAKE_EINTERNAL ||
+		    code == PAKE_EUNAVAIL ? PAKE_LOG_ERROR : PAKE_LOG_DEBUG, f,
+		    "%s %s: %s: %s", r->method, r->route[0] ? r->route : "-",
+		    pake_code_name(code), e->detail);
+		cJSON_Delete(f);
+	}
 	http_json(r, pake_code_http(code), o);
 }
 
@@ -354,6 +358,18 @@ respond(pake_http *h, http_req *r, pake_ctx *c)
 	return ret;
 }
 
+/* Add up the bytes of the query string's arguments (libmicrohttpd hands
+ * the path without them). */
+static enum MHD_Result
+count_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	size_t *n = cls;
+
+	*n += strlen(key) + (value ? strlen(value) + 1 : 0) + 1;
+	return MHD_YES;
+}
+
 /* Add up the bytes of the request's header fields. */
 static enum MHD_Result
 count_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -375,6 +391,7 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 	http_api a;
 	pake_err e = {0};
 	enum MHD_Result ret;
+	const char *cl;
 
 	if (r == NULL) {		/* headers complete: a new request */
 		if ((r = calloc(1, sizeof *r)) == NULL)
@@ -385,9 +402,21 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 		r->t0_us = now_us();
 		MHD_get_connection_values(connection, MHD_HEADER_KIND,
 		    count_header, &r->header_bytes);
+		r->url_bytes = strlen(url);
+		MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND,
+		    count_arg, &r->url_bytes);
 		request_id(r);
+		/* A body announced too large is refused before it is read. */
+		cl = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+		    "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > h->max_body)
+			r->too_big = 1;
 		*req_cls = r;
 		deadline(h, conn_of(connection), h->read_us);
+		if (r->too_big) {
+			http_fail(r, PAKE_ETOOBIG, NULL, h->log);
+			return respond(h, r, NULL);
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {	/* a piece of the body */
@@ -409,7 +438,7 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 		r->status = 431;
 		return respond(h, r, NULL);
 	}
-	if (strlen(url) > h->max_url) {
+	if (r->url_bytes > h->max_url) {
 		r->status = 414;
 		http_fail(r, PAKE_EINVAL, "URI too long", h->log);
 		r->status = 414;
@@ -424,6 +453,7 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 		http_error(r, &e, h->log);
 		return respond(h, r, NULL);
 	}
+	a.log = a.c->log;	/* this request's own log record */
 	pake_http_dispatch(&a);
 	ret = respond(h, r, a.c);
 	ctx_put(h, a.c);
@@ -495,15 +525,16 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 	if (mode == PAKE_HTTP_CONNECTION) {
 		flags |= MHD_USE_NO_LISTEN_SOCKET;
 		h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(h->idle_us / 1000000),
 		    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
 		    MHD_OPTION_END);
 	} else {
 		flags |= MHD_USE_EPOLL;
 		h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
 		    MHD_OPTION_LISTEN_SOCKET, fd,
 		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
@@ -511,7 +542,6 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 		    MHD_OPTION_CONNECTION_LIMIT, 4096u,
 		    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
 		    MHD_OPTION_END);
 	}
 	if (h->d == NULL) {
@@ -546,17 +576,22 @@ void
 pake_http_run(pake_http *h)
 {
 	sigset_t set;
-	int sig, i;
+	int sig, i, done;
 
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
 	if (h->mode == PAKE_HTTP_CONNECTION) {
-		pthread_mutex_lock(&h->lock);
-		while (h->served_conns == 0)
-			pthread_cond_wait(&h->cond, &h->lock);
-		pthread_mutex_unlock(&h->lock);
+		/* Until the connection ends, or a signal says to stop. */
+		struct timespec tick = {0, 100 * 1000000L};
+		for (;;) {
+			pthread_mutex_lock(&h->lock);
+			done = h->served_conns > 0;
+			pthread_mutex_unlock(&h->lock);
+			if (done || sigtimedwait(&set, NULL, &tick) > 0)
+				break;
+		}
 	} else {
-		sigemptyset(&set);
-		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGINT);
 		sigwait(&set, &sig);
 		pake_log_msg(h->log, PAKE_LOG_INFO, "stopping on signal %d", sig);
 	}

@@ -57,6 +57,7 @@ body_json(http_api *a)
 	http_req *r = a->r;
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    "Content-Type");
+	const char *end = NULL;
 	cJSON *v;
 
 	if (r->body.len == 0)
@@ -78,7 +79,15 @@ body_json(http_api *a)
 		http_fail(r, PAKE_EINVAL, "JSON nested too deeply", a->log);
 		return NULL;
 	}
-	v = cJSON_ParseWithLength(r->body.p, r->body.len);
+	v = cJSON_ParseWithLengthOpts(r->body.p, r->body.len, &end, 0);
+	/* One object and nothing after it but white space. */
+	if (v != NULL)
+		for (; end < r->body.p + r->body.len; end++)
+			if (!strchr(" \t\r\n", *end)) {
+				cJSON_Delete(v);
+				v = NULL;
+				break;
+			}
 	if (v == NULL || !cJSON_IsObject(v)) {
 		cJSON_Delete(v);
 		http_fail(r, PAKE_EINVAL, "The body is not a JSON object", a->log);

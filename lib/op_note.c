@@ -485,7 +485,7 @@ run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 
 const pake_op pake_op_search_notes = {
 	"search_notes", "Search notes",
-	"Full-text search (words, \\\"phrases\\\", -exclusions, OR, tag:x, "
+	"Full-text search (words, \"phrases\", -exclusions, OR, tag:x, "
 	"type:X) with filters on type, status, tags, confidence and dates.",
 	"{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{"
 	"\"query\":{\"type\":\"string\",\"maxLength\":65536},"

@@ -21,6 +21,7 @@ typedef struct http_req {
 	pake_buf body;
 	int too_big;
 	size_t header_bytes;
+	size_t url_bytes;	/* path and query string */
 	int64_t t0_us;
 	char rid[40];
 	char route[64];		/* the matched pattern, for logs and metrics */
