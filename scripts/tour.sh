@@ -1,7 +1,7 @@
 #!/bin/sh
 # tour.sh: the five-minute tour of README.md, run for real.
 #
-#   sh scripts/tour.sh [BUILD]     (make run passes $(CURDIR)/build)
+#   sh scripts/tour.sh [BUILD]     (make tour passes the build folder)
 #
 # Uses the tools in BUILD/bin (default build/bin) against a fresh database
 # and vault in a temporary folder, removed at exit.  Every command is
