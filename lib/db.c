@@ -608,6 +608,13 @@ pake_db_schema_version(pake_db *db)
 	return (int)v;
 }
 
+/* The schema version this program's migrations end at. */
+int
+pake_db_schema_latest(void)
+{
+	return NMIGRATIONS;
+}
+
 int
 pake_db_begin(pake_db *db, pake_err *e)
 {

@@ -307,6 +307,36 @@ pake_db_tombstone_has(pake_db *db, int64_t tenant, const char *pake_id)
 {
 	return exists(db, ST_TOMB_HAS, tenant, pake_id);
 }
+
+/* The note at a vault path: (tenant, file_path) is unique.  A statement
+ * of its own in the dynamic cache, so the table of fixed ones stays as
+ * it is. */
+int
+pake_db_note_by_path(pake_db *db, int64_t tenant, const char *file_path,
+    char id[PAKE_ID_LEN + 1], pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	id[0] = '\0';
+	st = db_stmt_dyn(db, "SELECT pake_id FROM notes WHERE tenant_id = ?1 "
+	    "AND file_path = ?2", e);
+	if (st == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, tenant);
+	db_bind_text(st, 2, file_path);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		pake_strlcpy(id, (const char *)sqlite3_column_text(st, 0),
+		    PAKE_ID_LEN + 1);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
+		    "no note at that path");
+	return db_fail(db, rc, e, "note by path");
+}
 int
 pake_db_note_set_path(pake_db *db, int64_t tenant, const char *pake_id,
     const char *file_path, pake_err *e)

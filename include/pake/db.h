@@ -25,6 +25,7 @@ int pake_db_open(pake_db **out, const char *path, int busy_ms, pake_err *e);
 void pake_db_close(pake_db *db);
 const char *pake_db_path(const pake_db *db);
 int pake_db_schema_version(pake_db *db);
+int pake_db_schema_latest(void);	/* the version this program writes */
 
 int pake_db_begin(pake_db *db, pake_err *e);	/* BEGIN IMMEDIATE */
 int pake_db_begin_read(pake_db *db, pake_err *e);/* BEGIN (a snapshot) */
@@ -42,6 +43,10 @@ int pake_db_note_delete(pake_db *db, int64_t tenant, const char *pake_id,
 int pake_db_note_get(pake_db *db, int64_t tenant, const char *pake_id,
     pake_note *n, pake_err *e);
 int pake_db_note_exists(pake_db *db, int64_t tenant, const char *pake_id);
+/* The id of the note whose vault file is file_path; PAKE_ENOTFOUND when
+ * none. */
+int pake_db_note_by_path(pake_db *db, int64_t tenant, const char *file_path,
+    char id[PAKE_ID_LEN + 1], pake_err *e);
 int pake_db_path_taken(pake_db *db, int64_t tenant, const char *file_path);
 int pake_db_note_set_path(pake_db *db, int64_t tenant, const char *pake_id,
     const char *file_path, pake_err *e);
@@ -182,5 +187,10 @@ typedef struct pake_db_stats {
 	int schema;
 } pake_db_stats;
 int pake_db_stats_get(pake_db *db, pake_db_stats *s, pake_err *e);
+
+/* Health (lib/db_health.c): cheap questions a health check asks. */
+int pake_db_ping(pake_db *db, pake_err *e);	/* reads a table */
+int pake_db_journal_mode(pake_db *db, char *out, size_t n, pake_err *e);
+int pake_db_pending_count(pake_db *db, int64_t *n, pake_err *e);
 
 #endif
