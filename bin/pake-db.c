@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sysexits.h>
 #include "pake/cli.h"
+#include "pake/health.h"
+#include "pake/util.h"
 #include "pake/vault.h"
 
 static const char usage[] =
@@ -16,94 +18,114 @@ static const char usage[] =
 "       pake-db vacuum\n"
 "\n"
 "check verifies the database's integrity, that the full-text index\n"
-"matches the notes, and that the vault and the database agree; it exits\n"
+"matches the notes, and that the vault and the database agree, besides\n"
+"the quick checks of pake-health (printed only when they fail); it exits\n"
 "0 only when all is clean, 1 otherwise.  --repair rewrites what drifted\n"
 "(the database is the truth) and removes files of deleted notes.\n"
 "backup makes a consistent copy while others keep writing.\n"
 "Common flags: --db PATH --vault DIR --tenant T --config FILE.\n";
 
+/* Collects the vault problems: printed after the integrity and fts
+ * lines (text), or listed under "problems" (--json). */
+struct problems {
+	cJSON *list;
+	pake_buf text;
+};
+
 static void
 on_problem(void *arg, const char *what, const char *path)
 {
-	cJSON *list = arg;
+	struct problems *p = arg;
+	cJSON *o;
 
-	if (list) {
-		cJSON *o = cJSON_CreateObject();
+	if (p->list) {
+		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "problem", what);
 		cJSON_AddStringToObject(o, "path", path);
-		cJSON_AddItemToArray(list, o);
+		cJSON_AddItemToArray(p->list, o);
 	} else
-		printf("  %s: %s\n", what, path);
+		pake_buf_printf(&p->text, "  %s: %s\n", what, path);
 }
 
+/* The checks of pake-health(1), thorough: the cheap ones are printed only
+ * when they fail, so that a healthy check reads as it always has. */
 static int
 cmd_check(pake_cli *cli, int argc, char **argv)
 {
-	pake_vault_report vr, after;
-	cJSON *o = NULL, *problems = NULL;
-	char integ[256];
+	struct problems p = {NULL, {0}};
+	pake_health_opts opts = {1, 0, on_problem, &p};
+	const pake_health_item *k;
+	const pake_vault_report *vr;
+	pake_health h;
 	pake_err e = {0};
-	int repair = 0, i, fts_ok, int_ok, clean;
+	cJSON *o, *checks;
+	int i, fts_ok, clean;
+	size_t j;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--repair") == 0)
-			repair = 1;
+			opts.repair = 1;
 		else
 			pake_cli_usage(cli, "unknown argument '%s'", argv[i]);
 	}
 	pake_cli_open(cli);
+	if (cli->json)
+		p.list = cJSON_CreateArray();
+	if (pake_health_check(&cli->ctx, &opts, &h, &e) != 0) {
+		cJSON_Delete(p.list);
+		pake_buf_free(&p.text);
+		pake_cli_die(cli, &e);
+	}
+	vr = &h.vault;
+	k = pake_health_find(&h, "fts");
+	fts_ok = k && k->ok;
+	clean = h.ok;
 	if (cli->json) {
 		o = cJSON_CreateObject();
-		problems = cJSON_CreateArray();
-	}
-	int_ok = pake_db_integrity(cli->ctx.db, integ, sizeof integ, &e) == 0;
-	if (!int_ok && e.code != PAKE_EUNAVAIL)
-		pake_cli_die(cli, &e);
-	fts_ok = pake_db_fts_check(cli->ctx.db, &e) == 0;
-	if (!fts_ok && repair && pake_db_fts_rebuild(cli->ctx.db, &e) == 0)
-		fts_ok = pake_db_fts_check(cli->ctx.db, &e) == 0;
-	if (!cli->json) {
-		printf("integrity: %s\n", int_ok ? "ok" : integ);
-		printf("fts: %s\n", fts_ok ? "ok" : "index does not match the "
-		    "notes");
-	}
-	if (pake_vault_check(&cli->ctx, repair, on_problem, problems, &vr,
-	    &e) != 0)
-		pake_cli_die(cli, &e);
-	after = vr;
-	if (repair && vr.repaired &&
-	    pake_vault_check(&cli->ctx, 0, NULL, NULL, &after, &e) != 0)
-		pake_cli_die(cli, &e);
-	clean = int_ok && fts_ok && after.missing == 0 && after.stale == 0 &&
-	    after.orphans == 0 && after.pending == 0;
-	if (cli->json) {
 		cJSON_AddBoolToObject(o, "clean", clean);
-		cJSON_AddBoolToObject(o, "integrity", int_ok);
+		k = pake_health_find(&h, "integrity");
+		cJSON_AddBoolToObject(o, "integrity", k && k->ok);
 		cJSON_AddBoolToObject(o, "fts", fts_ok);
-		cJSON_AddNumberToObject(o, "files", (double)vr.files);
-		cJSON_AddNumberToObject(o, "missing", (double)vr.missing);
-		cJSON_AddNumberToObject(o, "stale", (double)vr.stale);
-		cJSON_AddNumberToObject(o, "orphans", (double)vr.orphans);
-		cJSON_AddNumberToObject(o, "untracked", (double)vr.untracked);
-		cJSON_AddNumberToObject(o, "pending", (double)vr.pending);
-		cJSON_AddNumberToObject(o, "repaired", (double)vr.repaired);
-		cJSON_AddItemToObject(o, "problems", problems);
+		cJSON_AddNumberToObject(o, "files", (double)vr->files);
+		cJSON_AddNumberToObject(o, "missing", (double)vr->missing);
+		cJSON_AddNumberToObject(o, "stale", (double)vr->stale);
+		cJSON_AddNumberToObject(o, "orphans", (double)vr->orphans);
+		cJSON_AddNumberToObject(o, "untracked", (double)vr->untracked);
+		cJSON_AddNumberToObject(o, "pending", (double)vr->pending);
+		cJSON_AddNumberToObject(o, "repaired", (double)vr->repaired);
+		cJSON_AddItemToObject(o, "problems", p.list);
+		if ((checks = pake_health_json(&h)) != NULL)
+			cJSON_AddItemToObject(o, "checks",
+			    cJSON_DetachItemFromObject(checks, "checks"));
+		cJSON_Delete(checks);
 		pake_cli_print_json(o);
 		cJSON_Delete(o);
 	} else {
-		if (vr.missing || vr.stale || vr.orphans || vr.pending)
+		for (j = 0; j < h.n; j++)
+			if (!h.check[j].ok && strcmp(h.check[j].name,
+			    "integrity") && strcmp(h.check[j].name, "fts") &&
+			    strcmp(h.check[j].name, "vault"))
+				printf("%s: FAIL %s\n", h.check[j].name,
+				    h.check[j].detail);
+		printf("integrity: %s\n", h.integrity);
+		printf("fts: %s\n", fts_ok ? "ok" : "index does not match the "
+		    "notes");
+		if (p.text.len)
+			fputs(p.text.p, stdout);
+		if (vr->missing || vr->stale || vr->orphans || vr->pending)
 			printf("vault: %lld missing, %lld stale, %lld orphans, "
-			    "%lld pending%s\n", (long long)vr.missing,
-			    (long long)vr.stale, (long long)vr.orphans,
-			    (long long)vr.pending, repair ? (clean ?
+			    "%lld pending%s\n", (long long)vr->missing,
+			    (long long)vr->stale, (long long)vr->orphans,
+			    (long long)vr->pending, opts.repair ? (clean ?
 			    " (repaired)" : " (repair incomplete)") : "");
 		else
 			printf("vault: ok\n");
-		if (vr.untracked)
+		if (vr->untracked)
 			printf("vault: %lld untracked files (not notes; "
 			    "pake-vault import brings them in)\n",
-			    (long long)vr.untracked);
+			    (long long)vr->untracked);
 	}
+	pake_buf_free(&p.text);
 	i = pake_cli_done(cli);
 	return i ? i : clean ? 0 : 1;
 }
