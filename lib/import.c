@@ -13,6 +13,16 @@
  * full-text index is not merged after every few notes.  After each batch the notes' vault
  * files are written (unless DIR is the vault itself, where the files are
  * already the notes).
+ *
+ * One file of the vault can be imported on its own (pake_vault_import_fd,
+ * for the vault sync of POST /obsidian/sync): the same code reads and
+ * upserts it, and what a walk would skip is an error with the skip's
+ * reason.  Without the rest of the vault to look at, two things a walk
+ * learns from the other files are asked of the file system instead: a
+ * file stating the pake_id of a note whose own file still exists is a
+ * copy (refused, as a walk skips the second file with one id), and one
+ * whose note's file is gone is that note, moved or renamed (the note
+ * follows it instead of being written back to its old name).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -83,6 +93,11 @@ typedef struct importer {
 	int flags;
 	char root[PATH_MAX];
 	int same_vault;		/* DIR is the tenant's vault */
+	int one;		/* one file of the vault, not a walk */
+	int skip_code;		/* the last skip: a PAKE_E* code and why */
+	char skip_why[160];
+	char last_id[PAKE_ID_LEN + 1];	/* the last note imported */
+	char last_path[PATH_MAX];	/* and its file in the vault */
 	size_t max;
 	pake_import_report report;
 	void *arg;
@@ -103,10 +118,14 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A file is not imported: count and report it; code is the error it
+ * would be on its own (pake_vault_import_fd). */
 static void
-skip(importer *im, const char *path, const char *why)
+skip(importer *im, const char *path, const char *why, int code)
 {
 	im->st->skipped++;
+	im->skip_code = code;
+	pake_strlcpy(im->skip_why, why, sizeof im->skip_why);
 	if (im->report)
 		im->report(im->arg, path, why, im->st);
 }
@@ -176,45 +195,73 @@ write_id(const char *path, const char *text, size_t len, const char *id,
 	return rc;
 }
 
-/* Import one file; problems with the file itself are skips, not errors.
- * Returns non-zero only for failures that must stop the import. */
+/* In one-file mode, the note n's pake_id belongs to old, whose file is
+ * not rel: 1 when old's file still holds the note (rel is a copy), 0 when
+ * it is gone (rel is the note, moved). */
 static int
-import_file(importer *im, const char *path, const char *rel,
+old_file_stays(importer *im, const pake_note *old)
+{
+	char path[PATH_MAX], head[4097];
+	ssize_t got;
+	int fd;
+
+	if (!pake_vault_path_ok(old->file_path) || (size_t)snprintf(path,
+	    sizeof path, "%s/%s", im->c->vault, old->file_path) >= sizeof path)
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) < 0)
+		return errno != ENOENT && errno != ENOTDIR;
+	got = read(fd, head, sizeof head - 1);
+	close(fd);
+	if (got < 0)
+		return 1;
+	head[got] = '\0';
+	return strstr(head, old->pake_id) != NULL;
+}
+
+/* Import one file (read from fd when fd >= 0, else from path); problems
+ * with the file itself are skips, not errors.  Returns non-zero only for
+ * failures that must stop the import. */
+static int
+import_file(importer *im, const char *path, int fd, const char *rel,
     const struct stat *sb, pake_err *e)
 {
 	char real[PATH_MAX], stem[PATH_MAX], why[600], vpath[PATH_MAX];
 	pake_note n, old;
 	pake_err fe = {0};
 	const char *base;
-	int rc, had_id, had_times, exists, added, changed = 1;
+	int rc, had_id, had_times, exists, added, moved, changed = 1;
 	char *text;
 	size_t len;
 	int64_t seq = 0;
 
 	im->st->seen++;
-	rc = pake_read_file(path, im->max, &text, &len, &fe);
+	if (fd >= 0)
+		rc = pake_read_fd(fd, rel, im->max, &text, &len, &fe);
+	else
+		rc = pake_read_file(path, im->max, &text, &len, &fe);
 	if (rc == PAKE_ETOOBIG) {
 		snprintf(why, sizeof why, "larger than %zu bytes", im->max);
-		skip(im, rel, why);
+		skip(im, rel, why, PAKE_ETOOBIG);
 		return 0;
 	}
 	if (rc != 0) {
-		skip(im, rel, "cannot be read");
+		skip(im, rel, "cannot be read", PAKE_EUNAVAIL);
 		return 0;
 	}
 	im->st->bytes += (int64_t)len;
 	if (memchr(text, '\0', len)) {
-		skip(im, rel, "contains NUL bytes");
+		skip(im, rel, "contains NUL bytes", PAKE_EINVAL);
 		goto done;
 	}
 	if (!pake_utf8_valid(text, len)) {
-		skip(im, rel, "not valid UTF-8");
+		skip(im, rel, "not valid UTF-8", PAKE_EINVAL);
 		goto done;
 	}
 	pake_note_init(&n);
 	if (pake_fm_parse(text, len, &n, &fe) != 0) {
 		snprintf(why, sizeof why, "broken frontmatter (%s)", fe.detail);
-		skip(im, rel, why);
+		skip(im, rel, why, PAKE_EINVAL);
 		pake_note_free(&n);
 		goto done;
 	}
@@ -235,6 +282,17 @@ import_file(importer *im, const char *path, const char *rel,
 	}
 	if (realpath(path, real) == NULL)
 		pake_strlcpy(real, path, sizeof real);
+	/* The write transaction begins before a file without an id is
+	 * looked up by its source, so two processes importing one new file
+	 * at once find one note, not make two. */
+	if (!im->in_tx) {
+		if ((rc = pake_db_begin(im->c->db, e)) != 0) {
+			pake_note_free(&n);
+			goto done;
+		}
+		im->in_tx = 1;
+		im->tx_start = mono_ms();
+	}
 	had_id = pake_uuid_valid(n.pake_id);
 	if (had_id) {
 		for (char *p = n.pake_id; *p; p++)	/* one spelling */
@@ -247,29 +305,37 @@ import_file(importer *im, const char *path, const char *rel,
 	}
 	if ((rc = pake_store_validate(&n, im->max, &fe)) != 0) {
 		skip(im, rel, rc == PAKE_ESECURITY ? "title tries to leave the "
-		    "vault" : "a field is invalid");
+		    "vault" : "a field is invalid", rc == PAKE_ESECURITY ?
+		    PAKE_ESECURITY : PAKE_EINVAL);
 		pake_note_free(&n);
 		rc = 0;
 		goto done;
 	}
 	if ((added = idset_add(&im->ids, n.pake_id)) <= 0) {
 		skip(im, rel, added == 0 ? "the same pake_id as another file" :
-		    "too many files");
+		    "too many files", added == 0 ? PAKE_ECONFLICT :
+		    PAKE_ETOOBIG);
 		pake_note_free(&n);
 		goto done;
 	}
-	if (!im->in_tx) {
-		if ((rc = pake_db_begin(im->c->db, e)) != 0) {
+	exists = pake_db_note_get(im->c->db, im->c->tenant_id, n.pake_id, &old,
+	    &fe) == 0;
+	moved = 0;
+	/* Only a file that states its pake_id can be a copy or a move; one
+	 * known by its source is the file it always was. */
+	if (exists && im->one && had_id && strcmp(old.file_path, rel) != 0) {
+		if (old_file_stays(im, &old)) {
+			skip(im, rel, "the same pake_id as another file",
+			    PAKE_ECONFLICT);
+			pake_note_free(&old);
 			pake_note_free(&n);
 			goto done;
 		}
-		im->in_tx = 1;
-		im->tx_start = mono_ms();
+		moved = pake_vault_path_ok(rel) &&
+		    pake_db_path_taken(im->c->db, im->c->tenant_id, rel) == 0;
 	}
-	exists = pake_db_note_get(im->c->db, im->c->tenant_id, n.pake_id, &old,
-	    &fe) == 0;
 	if (exists) {
-		n.file_path = strdup(old.file_path);
+		n.file_path = strdup(moved ? rel : old.file_path);
 		/* Times the file does not state stay as first imported, not
 		 * the file's mtime, which --write-ids itself changes. */
 		if (!(had_times & 1)) {
@@ -282,7 +348,7 @@ import_file(importer *im, const char *path, const char *rel,
 			n.modified_at = strdup(old.modified_at);
 			n.modified_ms = old.modified_ms;
 		}
-		if (pake_note_same(&n, &old)) {
+		if (pake_note_same(&n, &old) && !moved) {
 			im->st->unchanged++;
 			changed = 0;
 		} else {
@@ -291,7 +357,8 @@ import_file(importer *im, const char *path, const char *rel,
 		}
 		pake_note_free(&old);
 	} else if (pake_store_quota(im->c, &fe) == PAKE_EQUOTA) {
-		skip(im, rel, "the note limit of the plan is reached");
+		skip(im, rel, "the note limit of the plan is reached",
+		    PAKE_EQUOTA);
 		pake_note_free(&n);
 		goto done;
 	} else {
@@ -324,7 +391,12 @@ import_file(importer *im, const char *path, const char *rel,
 		if (write_id(path, text, len, n.pake_id, &fe) == 0)
 			im->st->ids_written++;
 		else
-			skip(im, rel, "could not write its pake_id back");
+			skip(im, rel, "could not write its pake_id back",
+			    PAKE_EUNAVAIL);
+	}
+	if (rc == 0 && n.file_path) {
+		pake_strlcpy(im->last_id, n.pake_id, sizeof im->last_id);
+		pake_strlcpy(im->last_path, n.file_path, sizeof im->last_path);
 	}
 	pake_note_free(&n);
 	if (rc == 0 && (++im->batch >= IMPORT_BATCH ||
@@ -372,11 +444,12 @@ walk(importer *im, const char *dir, const char *rel, int depth, pake_err *e)
 	int rc = 0;
 
 	if (depth > IMPORT_DEPTH) {
-		skip(im, rel, "folders nested too deeply");
+		skip(im, rel, "folders nested too deeply", PAKE_EINVAL);
 		return 0;
 	}
 	if ((d = opendir(dir)) == NULL) {
-		skip(im, *rel ? rel : ".", "folder cannot be read");
+		skip(im, *rel ? rel : ".", "folder cannot be read",
+		    PAKE_EUNAVAIL);
 		return 0;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -400,11 +473,11 @@ walk(importer *im, const char *dir, const char *rel, int depth, pake_err *e)
 		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) >=
 		    sizeof path || (size_t)snprintf(sub, sizeof sub, "%s%s%s",
 		    rel, *rel ? "/" : "", names[i]) >= sizeof sub) {
-			skip(im, names[i], "path too long");
+			skip(im, names[i], "path too long", PAKE_EINVAL);
 			continue;
 		}
 		if (lstat(path, &sb) != 0) {
-			skip(im, sub, "cannot be read");
+			skip(im, sub, "cannot be read", PAKE_EUNAVAIL);
 			continue;
 		}
 		if (S_ISLNK(sb.st_mode)) {
@@ -412,7 +485,7 @@ walk(importer *im, const char *dir, const char *rel, int depth, pake_err *e)
 				if (ends_md(names[i])) {
 					im->st->seen++;
 					skip(im, sub, "symlink leads outside "
-					    "the folder");
+					    "the folder", PAKE_ESECURITY);
 				}
 				continue;
 			}
@@ -422,11 +495,44 @@ walk(importer *im, const char *dir, const char *rel, int depth, pake_err *e)
 		if (S_ISDIR(sb.st_mode))
 			rc = walk(im, path, sub, depth + 1, e);
 		else if (S_ISREG(sb.st_mode) && ends_md(names[i]))
-			rc = import_file(im, path, sub, &sb, e);
+			rc = import_file(im, path, -1, sub, &sb, e);
 	}
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	return rc;
+}
+
+/* A new importer for c (NULL when out of memory). */
+static importer *
+importer_new(pake_ctx *c, int flags, pake_import_report report, void *arg,
+    pake_import_stats *st)
+{
+	importer *im = calloc(1, sizeof *im);
+
+	if (im == NULL)
+		return NULL;
+	im->c = c;
+	im->flags = flags;
+	im->report = report;
+	im->arg = arg;
+	im->st = st;
+	im->max = (size_t)pake_config_num(c->cfg, PAKE_CFG_MAX_NOTE);
+	return im;
+}
+
+/* Commit what is left (when rc is 0) or roll it back; free im. */
+static int
+importer_end(importer *im, int rc, pake_err *e)
+{
+	if (rc == 0)
+		rc = flush_batch(im, e);
+	if (rc != 0 && im->in_tx)
+		pake_db_rollback(im->c->db);
+	for (int i = 0; i < im->npend; i++)
+		free(im->pend[i].file_path);
+	free(im->ids.slot);
+	free(im);
 	return rc;
 }
 
@@ -445,14 +551,8 @@ pake_vault_import(pake_ctx *c, const char *dir, int flags,
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
 		return pake_fail(e, PAKE_ENOTFOUND, "Folder not found",
 		    "%s is not a folder", dir);
-	if ((im = calloc(1, sizeof *im)) == NULL)
+	if ((im = importer_new(c, flags, report, arg, st)) == NULL)
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-	im->c = c;
-	im->flags = flags;
-	im->report = report;
-	im->arg = arg;
-	im->st = st;
-	im->max = (size_t)pake_config_num(c->cfg, PAKE_CFG_MAX_NOTE);
 	if (realpath(dir, im->root) == NULL) {
 		free(im);
 		return pake_fail(e, PAKE_ENOTFOUND, "Folder not found",
@@ -461,15 +561,72 @@ pake_vault_import(pake_ctx *c, const char *dir, int flags,
 	im->same_vault = realpath(c->vault, vreal) != NULL &&
 	    strcmp(vreal, im->root) == 0;
 	rc = walk(im, im->root, "", 0, e);
-	if (rc == 0)
-		rc = flush_batch(im, e);
-	if (rc != 0 && im->in_tx)
-		pake_db_rollback(c->db);
-	for (int i = 0; i < im->npend; i++)
-		free(im->pend[i].file_path);
-	free(im->ids.slot);
-	free(im);
-	return rc;
+	return importer_end(im, rc, e);
+}
+
+/* The error a skipped file is on its own: a fixed message per code. */
+static int
+skip_error(const importer *im, const char *rel, pake_err *e)
+{
+	const char *msg;
+
+	switch (im->skip_code) {
+	case PAKE_ETOOBIG:
+		msg = "The file is too large";
+		break;
+	case PAKE_ESECURITY:
+		msg = PAKE_MSG_SECURITY;
+		break;
+	case PAKE_ECONFLICT:
+		msg = "Another file holds this note";
+		break;
+	case PAKE_EQUOTA:
+		msg = "Note limit of the plan reached";
+		break;
+	case PAKE_EUNAVAIL:
+		msg = PAKE_MSG_FS;
+		break;
+	default:
+		msg = "The file is not a valid note";
+		break;
+	}
+	return pake_fail(e, im->skip_code ? im->skip_code : PAKE_EINVAL, msg,
+	    "%s: %s", rel, im->skip_why);
+}
+
+int
+pake_vault_import_fd(pake_ctx *c, int fd, const char *real, const char *rel,
+    pake_file_sync *out, pake_err *e)
+{
+	pake_import_stats st;
+	importer *im;
+	struct stat sb;
+	int rc;
+
+	memset(&st, 0, sizeof st);
+	memset(out, 0, sizeof *out);
+	out->action = "ignored";
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
+		return rc;
+	if (!pake_vault_path_ok(rel))
+		return pake_fail(e, PAKE_ESECURITY, NULL, "unsafe path");
+	if (fstat(fd, &sb) != 0)
+		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "fstat %s: %s",
+		    rel, strerror(errno));
+	if ((im = importer_new(c, 0, NULL, NULL, &st)) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	im->same_vault = im->one = 1;
+	rc = import_file(im, real, fd, rel, &sb, e);
+	if (rc == 0 && st.skipped)
+		rc = skip_error(im, rel, e);
+	if (rc == 0) {
+		pake_strlcpy(out->pake_id, im->last_id, sizeof out->pake_id);
+		pake_strlcpy(out->file_path, im->last_path,
+		    sizeof out->file_path);
+		out->action = st.created ? "created" : st.updated ? "updated" :
+		    "unchanged";
+	}
+	return importer_end(im, rc, e);
 }
 
 struct exporter {

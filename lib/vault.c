@@ -77,25 +77,52 @@ escapes(const char *s)
 	return 0;
 }
 
-int
-pake_vault_check_title(const char *title, pake_err *e)
+/* Does s leave a folder, as written or after up to three rounds of
+ * percent-decoding (a double-encoded "%252e%252e%252f" is caught on the
+ * second)?  s is at most max bytes. */
+static int
+leaves(const char *s)
 {
-	char a[PAKE_TITLE_MAX * 3 + 1], b[sizeof a];
+	char a[PATH_MAX * 2], b[sizeof a];
 	int round;
 
-	if (strlen(title) > PAKE_TITLE_MAX)
-		return pake_fail(e, PAKE_EINVAL, NULL, "title too long");
-	pake_strlcpy(a, title, sizeof a);
-	/* The plain form, then up to three rounds of percent-decoding: a
-	 * double-encoded "%252e%252e%252f" is caught on the second. */
+	pake_strlcpy(a, s, sizeof a);
 	for (round = 0; round < 4; round++) {
 		if (escapes(a))
-			return pake_fail(e, PAKE_ESECURITY, NULL,
-			    "title tries to leave the vault");
+			return 1;
 		if (!pct_decode(a, b, sizeof b))
 			break;
 		memcpy(a, b, sizeof a);
 	}
+	return 0;
+}
+
+int
+pake_vault_check_title(const char *title, pake_err *e)
+{
+	if (strlen(title) > PAKE_TITLE_MAX)
+		return pake_fail(e, PAKE_EINVAL, NULL, "title too long");
+	if (leaves(title))
+		return pake_fail(e, PAKE_ESECURITY, NULL,
+		    "title tries to leave the vault");
+	return 0;
+}
+
+int
+pake_vault_check_rel(const char *rel, pake_err *e)
+{
+	size_t i, n = strlen(rel);
+
+	if (n == 0 || n >= PATH_MAX || !pake_utf8_valid(rel, n))
+		return pake_fail(e, PAKE_EINVAL, NULL,
+		    "path empty, too long or not UTF-8");
+	for (i = 0; i < n; i++)
+		if ((unsigned char)rel[i] < 0x20 || rel[i] == 0x7f)
+			return pake_fail(e, PAKE_EINVAL, NULL,
+			    "control character in path");
+	if (leaves(rel))
+		return pake_fail(e, PAKE_ESECURITY, NULL,
+		    "path tries to leave the vault");
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #ifndef PAKE_VAULT_H
 #define PAKE_VAULT_H
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "ctx.h"
@@ -68,6 +69,38 @@ typedef void (*pake_import_report)(void *arg, const char *path,
     const char *reason, const pake_import_stats *st);
 int pake_vault_import(pake_ctx *c, const char *dir, int flags,
     pake_import_report report, void *arg, pake_import_stats *st, pake_err *e);
+
+/* What bringing one file of the vault in (or its removal) did. */
+typedef struct pake_file_sync {
+	const char *action;	/* "created", "updated", "unchanged",
+				 * "deleted" or "ignored" */
+	char pake_id[PAKE_ID_LEN + 1];	/* the note's; "" when none */
+	char file_path[PATH_MAX];	/* the note's file in the vault */
+} pake_file_sync;
+/* Import one file of the acting tenant's vault, open for reading on fd,
+ * as pake_vault_import of the vault would: rel is its path in the vault
+ * (checked by the caller to lie inside it), real its resolved path.  What
+ * the walk would skip is an error here (the reason in e->detail); a file
+ * with the pake_id of a note whose own file still exists is a copy
+ * (conflict); one whose note's file is gone is that note, moved to rel. */
+int pake_vault_import_fd(pake_ctx *c, int fd, const char *real,
+    const char *rel, pake_file_sync *out, pake_err *e);
+/* One file of the vault changed (POST /obsidian/sync).  event: "created"
+ * or "modified" re-reads the file and imports it; "deleted" deletes the
+ * note whose file it was (the file must be gone: conflict otherwise; no
+ * such note: "ignored").  filepath: relative to the vault, or absolute
+ * inside it; a path that leaves the vault in any way, plain, encoded or
+ * through a symlink, is security_violation and nothing is read or
+ * written.  Folders, non-.md files and hidden paths (".obsidian/...")
+ * are "ignored", as an import does not look at them. */
+int pake_vault_sync_file(pake_ctx *c, const char *event,
+    const char *filepath, pake_file_sync *out, pake_err *e);
+/* Is rel, a path given from outside as relative to the vault, free of
+ * every way out of it (.. segments, absolute or drive paths, NUL, control
+ * characters, and their percent-encoded forms, up to three times)?
+ * PAKE_ESECURITY (or PAKE_EINVAL for a control character) otherwise. */
+int pake_vault_check_rel(const char *rel, pake_err *e);
+
 /* Write every note of the tenant below dir; returns count in *n. */
 int pake_vault_export(pake_ctx *c, const char *dir, int64_t *n, pake_err *e);
 
