@@ -35,6 +35,9 @@ static const pake_op *const ops[] = {
 	&pake_op_auth_login,
 	&pake_op_auth_refresh,
 	&pake_op_auth_logout,
+	&pake_op_health,
+	&pake_op_search,
+	&pake_op_obsidian_sync,
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 

@@ -36,5 +36,8 @@ extern const pake_op pake_op_audit_list;
 extern const pake_op pake_op_auth_login;
 extern const pake_op pake_op_auth_refresh;
 extern const pake_op pake_op_auth_logout;
+extern const pake_op pake_op_health;
+extern const pake_op pake_op_search;
+extern const pake_op pake_op_obsidian_sync;
 
 #endif
