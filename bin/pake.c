@@ -20,6 +20,8 @@ static const struct {
 	{"vault", "import an Obsidian vault, export every note"},
 	{"db", "create, check, repair, back up and compact the database"},
 	{"tenant", "tenants, users, tokens, logins and the activity log"},
+	{"health", "is the installation well: the checks of GET /health"},
+	{"op", "call any operation of the registry with JSON"},
 };
 
 static void
