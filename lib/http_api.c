@@ -144,6 +144,19 @@ query(http_api *a, const char *key)
 	    key);
 }
 
+/* POST /quick: the search with the quick defaults. */
+static void
+r_quick(http_api *a, const http_route *rt)
+{
+	cJSON *in = body_json(a);
+
+	if (in == NULL)
+		return;
+	if (!cJSON_GetObjectItem(in, "quick"))
+		cJSON_AddBoolToObject(in, "quick", 1);
+	call(a, rt->op, in, 0);
+}
+
 /* GET /notes: a page of notes, or a search when q= or a filter is given. */
 struct tagq {
 	cJSON *arr;
@@ -422,7 +435,7 @@ static const http_route routes[] = {
 	{"DELETE", "/notes/{pake_id}", 1, 0, "delete_note", r_op, 0},
 	{"GET", "/tags", 1, 0, "list_tags", r_op, 0},
 	{"POST", "/search", 1, 1, "search", r_op, 0},
-	{"POST", "/quick", 1, 1, "search", r_op, 0},
+	{"POST", "/quick", 1, 1, "search", r_quick, 0},
 	{"POST", "/obsidian/sync", 1, 1, "obsidian_sync", r_op, 0},
 	{"POST", "/api/v1/auth/login", 0, 1, "auth_login", r_op, 0},
 	{"POST", "/api/v1/auth/refresh", 0, 1, "auth_refresh", r_op, 0},

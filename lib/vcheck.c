@@ -92,6 +92,9 @@ check_note(void *arg, pake_note *n)
 		f.title = pake_strndup(base, strlen(base) > 3 ?
 		    strlen(base) - 3 : strlen(base));
 	}
+	/* A file imported in place without an id is known by its path. */
+	if (same && f.pake_id[0] == '\0')
+		pake_strlcpy(f.pake_id, n->pake_id, sizeof f.pake_id);
 	if (same) {
 		/* Fields the file cannot say differently. */
 		f.created_ms = n->created_ms;
