@@ -12,6 +12,7 @@
 #include <string.h>
 #include "pake/auth.h"
 #include "pake/http_int.h"
+#include "pake/mcp.h"
 #include "pake/op.h"
 
 typedef struct http_route {
@@ -413,14 +414,96 @@ fail:
 	http_error(a->r, &e, a->log);
 }
 
-/* POST /mcp: MCP over HTTP through the dispatcher of pake-mcp, once it
- * exists in the library. */
+/* Is this Origin one we accept for /mcp?  None (not a browser), a
+ * configured CORS origin, or the machine itself. */
+static int
+origin_ok(http_api *a)
+{
+	const char *o = MHD_lookup_connection_value(a->r->conn, MHD_HEADER_KIND,
+	    "Origin");
+	const char *allowed = pake_config_str(a->cfg, PAKE_CFG_HTTP_CORS), *p;
+	size_t n, len;
+
+	if (o == NULL)
+		return 1;
+	if (strncmp(o, "http://localhost", 16) == 0 ||
+	    strncmp(o, "http://127.0.0.1", 16) == 0 ||
+	    strncmp(o, "http://[::1]", 12) == 0)
+		return 1;
+	n = strlen(o);
+	for (p = allowed ? allowed : ""; *p; p += len) {
+		p += strspn(p, ", ");
+		len = strcspn(p, ", ");
+		if (len == n && strncmp(p, o, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * POST /mcp: MCP over Streamable HTTP, stateless, JSON responses, through
+ * the same dispatcher as pake-mcp.  Without sessions every request stands
+ * alone: a legacy-era request after initialize is served as if the
+ * handshake had happened on this request, at the version named by the
+ * MCP-Protocol-Version header (2025-11-25 when absent); modern requests
+ * carry their version in _meta anyway.  A notification or response gets
+ * 202 and no body.
+ */
 static void
 r_mcp(http_api *a, const http_route *rt)
 {
+	const char *pv = MHD_lookup_connection_value(a->r->conn,
+	    MHD_HEADER_KIND, "MCP-Protocol-Version");
+	const char *ct = MHD_lookup_connection_value(a->r->conn,
+	    MHD_HEADER_KIND, "Content-Type");
+	static const char *const legacy[] = {"2024-11-05", "2025-03-26",
+	    "2025-06-18", "2025-11-25", PAKE_MCP_MODERN, NULL};
+	pake_buf reply = {0};
+	pake_mcp m;
+	int i;
+
 	(void)rt;
-	http_fail(a->r, PAKE_EUNAVAIL, "MCP over HTTP is not available yet",
-	    a->log);
+	if (!origin_ok(a)) {
+		http_fail(a->r, PAKE_EFORBIDDEN, "Origin not allowed", a->log);
+		return;
+	}
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
+		http_fail(a->r, PAKE_EINVAL, "Content-Type must be "
+		    "application/json", a->log);
+		a->r->status = 415;
+		return;
+	}
+	for (i = 0; pv && legacy[i] && strcmp(legacy[i], pv) != 0; i++)
+		;
+	if (pv && legacy[i] == NULL) {
+		http_fail(a->r, PAKE_EINVAL, "Unsupported MCP-Protocol-Version",
+		    a->log);
+		return;
+	}
+	pake_mcp_init(&m, a->c, NULL);
+	if (json_depth(a->r->body.p ? a->r->body.p : "", a->r->body.len) >
+	    pake_config_num(a->cfg, PAKE_CFG_HTTP_MAX_DEPTH)) {
+		http_fail(a->r, PAKE_EINVAL, "JSON nested too deeply", a->log);
+		return;
+	}
+	/* Stateless: past the handshake unless this is the handshake. */
+	if (a->r->body.len && !strstr(a->r->body.p, "\"initialize\"")) {
+		m.initialized = m.ready = 1;
+		pake_strlcpy(m.protocol, pv && strcmp(pv, PAKE_MCP_MODERN) ?
+		    pv : PAKE_MCP_LEGACY_LATEST, sizeof m.protocol);
+	}
+	if (pake_mcp_handle(&m, a->r->body.p ? a->r->body.p : "",
+	    a->r->body.len, &reply) != 0 && reply.len == 0) {
+		pake_buf_free(&reply);
+		http_fail(a->r, PAKE_EINTERNAL, NULL, a->log);
+		return;
+	}
+	if (reply.len == 0) {
+		pake_buf_free(&reply);
+		http_text(a->r, 202, "application/json", strdup(""), 0);
+		return;
+	}
+	http_text(a->r, 200, "application/json", reply.p, reply.len);
 }
 
 /* The API.  Order matters only for patterns that overlap: first wins. */
@@ -461,7 +544,7 @@ static const http_route routes[] = {
 	{"POST", "/api/v1/tokens", 1, 1, "token_create", r_op, 1},
 	{"DELETE", "/api/v1/tokens/{id}", 1, 0, "token_revoke", r_op, 0},
 	{"GET", "/api/v1/audit", 1, 0, "audit_list", r_op, 0},
-	{"POST", "/mcp", 0, 0, NULL, r_mcp, 0},
+	{"POST", "/mcp", 1, 0, NULL, r_mcp, 0},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
