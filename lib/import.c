@@ -25,6 +25,7 @@
  * follows it instead of being written back to its old name).
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -88,6 +89,23 @@ idset_add(idset *s, const char *id)
 	return 1;
 }
 
+/*
+ * The vault writer: a second thread with its own database connection
+ * writes the files of one batch while the first thread reads and indexes
+ * the next (indexing is CPU work, file writing mostly waiting on the
+ * kernel; there are two cores).  One batch is in its hands at a time.
+ */
+typedef struct vwriter {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pake_ctx c;
+	pake_log log;
+	pake_sync_item *items;	/* the batch being written, or NULL */
+	size_t n;
+	int stop;
+} vwriter;
+
 typedef struct importer {
 	pake_ctx *c;
 	int flags;
@@ -107,7 +125,112 @@ typedef struct importer {
 	int64_t tx_start;	/* monotonic ms when the batch began */
 	pake_sync_item pend[IMPORT_BATCH];
 	int npend;
+	vwriter *w;		/* NULL: write the files in this thread */
+	int w_failed;		/* could not start one: do not try again */
 } importer;
+
+/* Write one batch's files and clear its pending rows. */
+static void
+write_batch(pake_ctx *c, pake_sync_item *items, size_t n)
+{
+	pake_err se = {0};
+	size_t i;
+
+	/* The notes are committed; a vault failure stays pending for
+	 * "pake-db check --repair" and does not undo the import. */
+	if (pake_vault_sync_many(c, items, n, &se) != 0)
+		pake_log_msg(c->log, PAKE_LOG_WARN, "vault sync left pending: "
+		    "%s", se.detail);
+	for (i = 0; i < n; i++)
+		free(items[i].file_path);
+}
+
+static void *
+writer_main(void *arg)
+{
+	vwriter *w = arg;
+	pake_sync_item *items;
+	size_t n;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (w->items == NULL && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->items == NULL)
+			break;
+		items = w->items;
+		n = w->n;
+		pthread_mutex_unlock(&w->mu);
+		write_batch(&w->c, items, n);
+		free(items);
+		pthread_mutex_lock(&w->mu);
+		w->items = NULL;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Start the writer acting as c's tenant; NULL when it cannot start. */
+static vwriter *
+writer_start(pake_ctx *c)
+{
+	vwriter *w = calloc(1, sizeof *w);
+	pake_err e = {0};
+
+	if (w == NULL)
+		return NULL;
+	w->log = *c->log;
+	if (pake_ctx_open(&w->c, c->cfg, &w->log, &e) != 0) {
+		free(w);
+		return NULL;
+	}
+	if (pake_ctx_set_tenant(&w->c, c->tenant, &e) != 0 ||
+	    pthread_mutex_init(&w->mu, NULL) != 0) {
+		pake_ctx_close(&w->c);
+		free(w);
+		return NULL;
+	}
+	pthread_cond_init(&w->cv, NULL);
+	w->c.perms = c->perms;
+	w->c.user_id = c->user_id;
+	if (pthread_create(&w->th, NULL, writer_main, w) != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		pake_ctx_close(&w->c);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* Hand a batch over once the previous one is written. */
+static void
+writer_give(vwriter *w, pake_sync_item *items, size_t n)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->items != NULL)
+		pthread_cond_wait(&w->cv, &w->mu);
+	w->items = items;
+	w->n = n;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Let the writer finish its batch, then stop it. */
+static void
+writer_end(vwriter *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	pake_ctx_close(&w->c);
+	free(w);
+}
 
 static int64_t
 mono_ms(void)
@@ -141,18 +264,20 @@ flush_batch(importer *im, pake_err *e)
 		if ((rc = pake_db_commit(im->c->db, e)) != 0)
 			return rc;
 	}
-	if (im->npend) {
-		pake_err se = {0};
-		/* The notes are committed; a vault failure stays pending for
-		 * "pake-db check --repair" and does not undo the import. */
-		if (pake_vault_sync_many(im->c, im->pend, (size_t)im->npend,
-		    &se) != 0)
-			pake_log_msg(im->c->log, PAKE_LOG_WARN, "vault sync left "
-			    "pending: %s", se.detail);
+	if (im->npend && im->w == NULL && !im->w_failed && !im->one)
+		im->w_failed = (im->w = writer_start(im->c)) == NULL;
+	if (im->npend && im->w) {
+		pake_sync_item *copy = malloc((size_t)im->npend * sizeof *copy);
+		if (copy) {
+			memcpy(copy, im->pend, (size_t)im->npend * sizeof *copy);
+			writer_give(im->w, copy, (size_t)im->npend);
+			im->npend = 0;
+		}
 	}
-	for (i = 0; i < im->npend; i++)
-		free(im->pend[i].file_path);
+	if (im->npend)
+		write_batch(im->c, im->pend, (size_t)im->npend);
 	im->npend = 0;
+	(void)i;
 	im->batch = 0;
 	if (im->report)
 		im->report(im->arg, NULL, NULL, im->st);
@@ -529,6 +654,8 @@ importer_end(importer *im, int rc, pake_err *e)
 		rc = flush_batch(im, e);
 	if (rc != 0 && im->in_tx)
 		pake_db_rollback(im->c->db);
+	if (im->w)
+		writer_end(im->w);	/* every file written before we return */
 	for (int i = 0; i < im->npend; i++)
 		free(im->pend[i].file_path);
 	free(im->ids.slot);
