@@ -485,7 +485,10 @@ h_tools_list(struct req *r)
 	res = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(res, "tools");
 	for (i = 0; (op = pake_op_at(i)) != NULL; i++) {
-		if (!(op->hints & PAKE_OP_MCP))
+		/* Offer only what this caller may use (a read-only token sees
+		 * the read-only tools); tools/call checks again regardless. */
+		if (!(op->hints & PAKE_OP_MCP) ||
+		    (op->perm & ~r->m->ctx->perms) != 0)
 			continue;
 		if ((t = tool_json(op)) == NULL) {
 			pake_log_msg(r->m->ctx->log, PAKE_LOG_ERROR,

@@ -442,7 +442,11 @@ assert_protocol_only() {
 	[ -n "$tok" ]
 	PAKE_TOKEN=$tok mcp "$INIT" "$(call 1 notes_from_schema '{"title":"Not allowed"}')" \
 	    "$(call 2 search_notes '{"query":"koala"}')" "$(call 3 list_tags '{}')" \
-	    '{"jsonrpc":"2.0","id":4,"method":"resources/list"}'
+	    '{"jsonrpc":"2.0","id":4,"method":"resources/list"}' \
+	    '{"jsonrpc":"2.0","id":5,"method":"tools/list"}'
+	# tools/list offers only the tools the token may use.
+	reply 6 | json_check '[.result.tools[].name] | sort ==
+	    ["get_note_by_id","list_notes","list_tags","search_notes"]'
 	reply 2 | json_check '.result.isError == true and (.result.content[0].text | fromjson)
 	    == {"error":{"code":"forbidden","message":"Permission denied"}}'
 	reply 3 | json_check '.result.isError == false and .result.structuredContent.count == 1'
