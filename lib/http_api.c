@@ -70,8 +70,14 @@ body_json(http_api *a)
 		r->status = 415;
 		return NULL;
 	}
-	if (!pake_utf8_valid(r->body.p, r->body.len) ||
-	    memchr(r->body.p, '\0', r->body.len)) {
+	/* A NUL, raw or escaped, is how a title hides a path from C
+	 * strings (DESIGN §4): refused as such, never silently cut short. */
+	if (memchr(r->body.p, '\0', r->body.len) ||
+	    pake_json_has_nul(r->body.p, r->body.len)) {
+		http_fail(r, PAKE_ESECURITY, NULL, a->log);
+		return NULL;
+	}
+	if (!pake_utf8_valid(r->body.p, r->body.len)) {
 		http_fail(r, PAKE_EINVAL, "The body is not valid UTF-8", a->log);
 		return NULL;
 	}

@@ -178,30 +178,6 @@ member_text(const char *p, const char *end, const char *name)
 	}
 }
 
-/* 1 when a string in the text holds the escape \u0000: cJSON would cut
- * the string there, silently, so such a message is refused instead. */
-static int
-has_nul_escape(const char *p, const char *end)
-{
-	int in = 0;
-
-	for (; p < end; p++) {
-		if (!in) {
-			in = *p == '"';
-			continue;
-		}
-		if (*p == '"') {
-			in = 0;
-		} else if (*p == '\\') {
-			if (end - p >= 6 && p[1] == 'u' &&
-			    memcmp(p + 2, "0000", 4) == 0)
-				return 1;
-			p++;
-		}
-	}
-	return 0;
-}
-
 /* --- replies ------------------------------------------------------------ */
 
 /* {"jsonrpc":"2.0","id":ID} with the id's own text, or null. */
@@ -1289,7 +1265,7 @@ handle_object(pake_mcp *m, const cJSON *o, const char *raw, size_t len,
 	} else if (id == NULL) {
 		notify(m, method->valuestring);
 		reply = NULL;
-	} else if (has_nul_escape(raw, raw + len)) {
+	} else if (pake_json_has_nul(raw, len)) {
 		reply = rpc_error(idtext, PAKE_RPC_INVALID_PARAMS,
 		    "Invalid params: a string holds \\u0000", NULL);
 	} else if (params && !cJSON_IsObject(params)) {

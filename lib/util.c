@@ -400,3 +400,26 @@ pake_read_fd(int fd, const char *name, size_t max, char **out, size_t *len,
 		    path);
 	return 0;
 }
+
+int
+pake_json_has_nul(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	int in = 0;
+
+	for (; p < end; p++) {
+		if (!in) {
+			in = *p == '"';
+			continue;
+		}
+		if (*p == '"') {
+			in = 0;
+		} else if (*p == '\\') {
+			if (end - p >= 6 && p[1] == 'u' &&
+			    memcmp(p + 2, "0000", 4) == 0)
+				return 1;
+			p++;
+		}
+	}
+	return 0;
+}

@@ -788,6 +788,22 @@ load_run() {
 	envelope forbidden
 }
 
+@test "a NUL in a JSON body, escaped or raw, is a security_violation and creates nothing" {
+	mkuser default user nul
+	TOK=$(mktoken default nul)
+	serve no
+	# cJSON would cut "a\u0000../../etc/x" to "a": refused, not shortened.
+	hreq "$(auth "$TOK")" -H 'Content-Type: application/json' \
+	    -d '{"title":"a\u0000../../etc/x"}' "$URL/notes"
+	expect 400
+	envelope security_violation
+	# An escaped backslash followed by u0000 is ordinary text.
+	hreq "$(auth "$TOK")" -H 'Content-Type: application/json' \
+	    -d '{"title":"a\\u0000 plain"}' "$URL/notes"
+	expect 201
+	assert_equal "$(note_count)" 1
+}
+
 # ---------------------------------------------------------------------
 # Request ids, the envelope, 5xx
 

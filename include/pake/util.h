@@ -45,6 +45,11 @@ void pake_iso8601(int64_t ms, char out[32]);
  * Returns 0 on success, -1 when s is not such a time. */
 int pake_parse_time(const char *s, int64_t *ms);
 
+/* 1 when a string of the JSON text s[0..n) holds the escape \u0000:
+ * cJSON would cut the string there without a word, so such input is
+ * refused rather than silently shortened. */
+int pake_json_has_nul(const char *s, size_t n);
+
 /* A random uuid v4 in text form (needs 37 bytes). */
 int pake_uuid4(char out[37], pake_err *e);
 int pake_uuid_valid(const char *s);
