@@ -32,6 +32,19 @@ struct problems {
 	pake_buf text;
 };
 
+/* Open the database for whole-database work: every tenant's rows are
+ * touched, so it takes tenants:manage (the database's owner or a
+ * super_admin), never an ordinary tenant's token. */
+static void
+open_owner(pake_cli *cli)
+{
+	pake_err e = {0};
+
+	pake_cli_open(cli);
+	if (pake_ctx_allow(&cli->ctx, PAKE_P_TENANTS_MANAGE, &e) != 0)
+		pake_cli_die(cli, &e);
+}
+
 static void
 on_problem(void *arg, const char *what, const char *path)
 {
@@ -68,7 +81,7 @@ cmd_check(pake_cli *cli, int argc, char **argv)
 		else
 			pake_cli_usage(cli, "unknown argument '%s'", argv[i]);
 	}
-	pake_cli_open(cli);
+	open_owner(cli);
 	if (cli->json)
 		p.list = cJSON_CreateArray();
 	if (pake_health_check(&cli->ctx, &opts, &h, &e) != 0) {
@@ -137,7 +150,7 @@ cmd_stats(pake_cli *cli)
 	pake_err e = {0};
 	cJSON *o;
 
-	pake_cli_open(cli);
+	open_owner(cli);
 	if (pake_db_stats_get(cli->ctx.db, &s, &e) != 0)
 		pake_cli_die(cli, &e);
 	o = cJSON_CreateObject();
@@ -182,7 +195,7 @@ main(int argc, char **argv)
 	if (argc > 2 && strcmp(argv[1], "backup") != 0)
 		pake_cli_usage(&cli, "unexpected argument '%s'", argv[2]);
 	if (strcmp(argv[1], "init") == 0) {
-		pake_cli_open(&cli);
+		open_owner(&cli);
 		puts(pake_db_path(cli.ctx.db));
 		return pake_cli_done(&cli);
 	}
@@ -191,13 +204,13 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "backup") == 0) {
 		if (argc != 3)
 			pake_cli_usage(&cli, "backup needs exactly one file");
-		pake_cli_open(&cli);
+		open_owner(&cli);
 		if (pake_db_backup(cli.ctx.db, argv[2], &e) != 0)
 			pake_cli_die(&cli, &e);
 		return pake_cli_done(&cli);
 	}
 	if (strcmp(argv[1], "vacuum") == 0) {
-		pake_cli_open(&cli);
+		open_owner(&cli);
 		if (pake_db_vacuum(cli.ctx.db, &e) != 0)
 			pake_cli_die(&cli, &e);
 		return pake_cli_done(&cli);

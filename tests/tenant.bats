@@ -200,6 +200,23 @@ tree_sums() {
 	assert_equal "$output" "$n"
 }
 
+@test "whole-database work (pake-db) needs tenants:manage: an admin's token is refused" {
+	pake-tenant tenant create alpha >/dev/null
+	mkuser alpha admin ada
+	TA=$(mktoken alpha ada)
+	printf 'secret of default' | pake-note add --title "Default's note" >/dev/null
+	for cmd in stats vacuum "backup $T/copy.db" check; do
+		# shellcheck disable=SC2086 # cmd is a command and its argument
+		run --separate-stderr as "$TA" pake-db --json $cmd
+		refused 77 forbidden "Permission denied"
+	done
+	[ ! -e "$T/copy.db" ] || fail "a tenant admin copied the whole database"
+	# The database's owner may.
+	run pake-db backup "$T/copy.db"
+	assert_success
+	[ -s "$T/copy.db" ]
+}
+
 @test "must-show 2: a user writes but cannot delete nor manage users" {
 	pake-tenant tenant create alpha >/dev/null
 	mkuser alpha user uma
