@@ -465,6 +465,7 @@ r_mcp(http_api *a, const http_route *rt)
 	static const char *const legacy[] = {"2024-11-05", "2025-03-26",
 	    "2025-06-18", "2025-11-25", PAKE_MCP_MODERN, NULL};
 	pake_buf reply = {0};
+	pake_mcp_opts o;
 	pake_mcp m;
 	int i;
 
@@ -486,18 +487,17 @@ r_mcp(http_api *a, const http_route *rt)
 		    a->log);
 		return;
 	}
-	pake_mcp_init(&m, a->c, NULL);
 	if (json_depth(a->r->body.p ? a->r->body.p : "", a->r->body.len) >
 	    pake_config_num(a->cfg, PAKE_CFG_HTTP_MAX_DEPTH)) {
 		http_fail(a->r, PAKE_EINVAL, "JSON nested too deeply", a->log);
 		return;
 	}
-	/* Stateless: past the handshake unless this is the handshake. */
-	if (a->r->body.len && !strstr(a->r->body.p, "\"initialize\"")) {
-		m.initialized = m.ready = 1;
-		pake_strlcpy(m.protocol, pv && strcmp(pv, PAKE_MCP_MODERN) ?
-		    pv : PAKE_MCP_LEGACY_LATEST, sizeof m.protocol);
-	}
+	/* No sessions over HTTP: the dispatcher serves each legacy request as
+	 * if the handshake had happened, at the header's version. */
+	memset(&o, 0, sizeof o);
+	o.stateless = 1;
+	o.protocol = pv && strcmp(pv, PAKE_MCP_MODERN) != 0 ? pv : NULL;
+	pake_mcp_init(&m, a->c, &o);
 	if (pake_mcp_handle(&m, a->r->body.p ? a->r->body.p : "",
 	    a->r->body.len, &reply) != 0 && reply.len == 0) {
 		pake_buf_free(&reply);

@@ -1193,7 +1193,8 @@ serve(pake_mcp *m, const char *id, const char *method, const cJSON *params)
 	if (mt == NULL || !(mt->flags & (r.modern ? M_MODERN : M_LEGACY)))
 		return rpc_error(id, PAKE_RPC_NO_METHOD, "Method not found",
 		    NULL);
-	if (!r.modern && !m->initialized && !(mt->flags & M_PREINIT))
+	if (!r.modern && !m->initialized && !m->stateless &&
+	    !(mt->flags & M_PREINIT))
 		return rpc_error(id, PAKE_RPC_INVALID_REQUEST,
 		    "Server not initialized", NULL);
 	client = r.modern ? cJSON_GetObjectItemCaseSensitive(
@@ -1321,6 +1322,11 @@ pake_mcp_init(pake_mcp *m, pake_ctx *c, const pake_mcp_opts *o)
 	m->ctx = c;
 	m->name = o && o->name ? o->name : "pake";
 	m->version = o && o->version ? o->version : PAKE_MCP_VERSION;
+	if (o && o->stateless) {
+		m->stateless = 1;
+		pake_strlcpy(m->protocol, o->protocol ? o->protocol :
+		    PAKE_MCP_LEGACY_LATEST, sizeof m->protocol);
+	}
 }
 
 void

@@ -44,12 +44,18 @@ enum pake_mcp_rpc {
 typedef struct pake_mcp_opts {
 	const char *name;		/* serverInfo.name; NULL: "pake" */
 	const char *version;		/* NULL: PAKE_MCP_VERSION */
+	/* A transport without sessions (HTTP): every legacy-era request is
+	 * served as if initialize had been answered at this version (NULL:
+	 * PAKE_MCP_LEGACY_LATEST). */
+	int stateless;
+	const char *protocol;
 } pake_mcp_opts;
 
 typedef struct pake_mcp {
 	pake_ctx *ctx;			/* who acts, with what rights */
 	const char *name;
 	const char *version;
+	int stateless;			/* no sessions: see pake_mcp_opts */
 	int initialized;		/* legacy: initialize was answered */
 	int ready;			/* legacy: client said initialized */
 	char protocol[16];		/* legacy: the negotiated version */
