@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <cjson/cJSON.h>
 #include "pake/auth.h"
 #include "pake/ctx.h"
 #include "pake/util.h"
@@ -95,11 +96,17 @@ pake_ctx_reset(pake_ctx *c, pake_err *e)
 void
 pake_ctx_close(pake_ctx *c)
 {
+	int i;
+
 	pake_db_close(c->db);
 	c->db = NULL;
 	if (c->lock_fd >= 0)
 		close(c->lock_fd);
 	c->lock_fd = -1;
+	for (i = 0; i < PAKE_CTX_SCHEMAS; i++) {
+		cJSON_Delete(c->schema[i]);
+		c->schema[i] = NULL;
+	}
 }
 
 int

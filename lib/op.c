@@ -40,6 +40,7 @@ static const pake_op *const ops[] = {
 	&pake_op_obsidian_sync,
 };
 #define NOPS (sizeof ops / sizeof ops[0])
+_Static_assert(NOPS <= PAKE_CTX_SCHEMAS, "grow PAKE_CTX_SCHEMAS");
 
 size_t
 pake_op_count(void)
@@ -68,11 +69,17 @@ int
 pake_op_call(pake_ctx *c, const char *name, const cJSON *in, cJSON **out,
     pake_err *e)
 {
-	const pake_op *op = pake_op_find(name);
-	cJSON *schema, *empty = NULL;
+	const pake_op *op = NULL;
+	cJSON *empty = NULL;
+	size_t i;
 	int rc;
 
 	*out = NULL;
+	for (i = 0; name && i < NOPS; i++)
+		if (strcmp(ops[i]->name, name) == 0) {
+			op = ops[i];
+			break;
+		}
 	if (op == NULL)
 		return pake_fail(e, PAKE_ENOTFOUND, "Unknown operation",
 		    "operation %.64s", name ? name : "(null)");
@@ -80,14 +87,13 @@ pake_op_call(pake_ctx *c, const char *name, const cJSON *in, cJSON **out,
 		return rc;
 	if (in == NULL)
 		in = empty = cJSON_CreateObject();
-	schema = cJSON_Parse(op->input_schema);
-	if (schema == NULL || in == NULL) {
-		cJSON_Delete(schema);
+	if (c->schema[i] == NULL)
+		c->schema[i] = cJSON_Parse(op->input_schema);
+	if (c->schema[i] == NULL || in == NULL) {
 		cJSON_Delete(empty);
 		return pake_fail(e, PAKE_EINTERNAL, NULL, "schema of %s", name);
 	}
-	rc = pake_schema_check(schema, in, e);
-	cJSON_Delete(schema);
+	rc = pake_schema_check(c->schema[i], in, e);
 	if (rc == 0)
 		rc = op->run(c, in, out, e);
 	cJSON_Delete(empty);

@@ -31,6 +31,10 @@ enum pake_perm {
 	PAKE_P_ALL		= (1u << 10) - 1,
 };
 
+#define PAKE_CTX_SCHEMAS 64	/* at least the registry's size */
+
+struct cJSON;
+
 typedef struct pake_ctx {
 	pake_db *db;
 	const pake_config *cfg;
@@ -46,6 +50,10 @@ typedef struct pake_ctx {
 	char vault[PATH_MAX];		/* the acting tenant's vault folder */
 	char lock_path[PATH_MAX];	/* vault write lock file */
 	int lock_fd;			/* -1 until first used */
+	/* Parsed input schemas of the registry's operations, by position,
+	 * parsed on first use and kept for the context's life (a server's
+	 * pooled context validates every request against them). */
+	struct cJSON *schema[PAKE_CTX_SCHEMAS];
 } pake_ctx;
 
 /* Open the database and act as the configured tenant with full rights
