@@ -203,7 +203,7 @@ writer(pake_cli *cli, int w, int n, int nwords, int go, int out)
 	body = malloc(cap);
 	if (lat == NULL || body == NULL)
 		_exit(EX_OSERR);
-	if (pake_ctx_open(&cli->ctx, &cli->cfg, &cli->log, &e) != 0) {
+	if (pake_auth_open(&cli->ctx, &cli->cfg, &cli->log, &e) != 0) {
 		fprintf(stderr, "write[%d]: open: %s (%s)\n", w, e.msg,
 		    e.detail);
 		_exit(1);
@@ -229,7 +229,7 @@ writer(pake_cli *cli, int w, int n, int nwords, int go, int out)
 		}
 	}
 	r.end = now();
-	pake_ctx_close(&cli->ctx);
+	pake_auth_close(&cli->ctx);
 	if (write_all(out, &r, sizeof r) != 0 ||
 	    write_all(out, lat, (size_t)r.count * sizeof *lat) != 0)
 		_exit(1);

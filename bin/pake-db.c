@@ -7,6 +7,7 @@
 #include <sysexits.h>
 #include "pake/cli.h"
 #include "pake/health.h"
+#include "pake/maint.h"
 #include "pake/util.h"
 #include "pake/vault.h"
 
@@ -15,6 +16,7 @@ static const char usage[] =
 "       pake-db check [--repair] [--json]\n"
 "       pake-db stats [--json]\n"
 "       pake-db backup FILE\n"
+"       pake-db restore FILE\n"
 "       pake-db vacuum\n"
 "\n"
 "check verifies the database's integrity, that the full-text index\n"
@@ -22,7 +24,10 @@ static const char usage[] =
 "the quick checks of pake-health (printed only when they fail); it exits\n"
 "0 only when all is clean, 1 otherwise.  --repair rewrites what drifted\n"
 "(the database is the truth) and removes files of deleted notes.\n"
-"backup makes a consistent copy while others keep writing.\n"
+"backup copies the control database to FILE and every tenant store to\n"
+"FILE-stores/ while others keep writing; restore makes the installation\n"
+"what such a backup holds (stop the services first).  check, stats and\n"
+"vacuum cover the control database and every tenant store.\n"
 "Common flags: --db PATH --vault DIR --tenant T --config FILE.\n";
 
 /* Collects the vault problems: printed after the integrity and fts
@@ -143,29 +148,61 @@ cmd_check(pake_cli *cli, int argc, char **argv)
 	return i ? i : clean ? 0 : 1;
 }
 
+/* One file of stats as JSON. */
+static cJSON *
+file_json(const pake_maint_file *f)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (f->tenant[0])
+		cJSON_AddStringToObject(o, "tenant", f->tenant);
+	cJSON_AddStringToObject(o, "path", f->path);
+	cJSON_AddBoolToObject(o, "exists", f->exists);
+	cJSON_AddNumberToObject(o, "schema", f->file.schema);
+	if (f->tenant[0]) {
+		cJSON_AddNumberToObject(o, "notes", (double)f->content.notes);
+		cJSON_AddNumberToObject(o, "tags", (double)f->content.tags);
+		cJSON_AddNumberToObject(o, "pending",
+		    (double)f->content.pending);
+	}
+	cJSON_AddNumberToObject(o, "db_bytes",
+	    (double)(f->file.page_count * f->file.page_size));
+	cJSON_AddNumberToObject(o, "free_bytes",
+	    (double)(f->file.freelist * f->file.page_size));
+	cJSON_AddNumberToObject(o, "wal_bytes", (double)f->file.wal_bytes);
+	return o;
+}
+
 static int
 cmd_stats(pake_cli *cli)
 {
-	pake_db_stats s;
+	pake_maint_stats s;
 	pake_err e = {0};
-	cJSON *o;
+	const pake_maint_file *f;
+	cJSON *o, *files;
+	int64_t tags = 0;
+	size_t i;
 
 	open_owner(cli);
-	if (pake_db_stats_get(cli->ctx.db, &s, &e) != 0)
+	if (pake_maint_stats_get(&cli->ctx, &s, &e) != 0)
 		pake_cli_die(cli, &e);
+	for (i = 0; i < s.nstores; i++)
+		tags += s.store[i].content.tags;
 	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "db", pake_db_path(cli->ctx.db));
-	cJSON_AddNumberToObject(o, "schema", s.schema);
+	cJSON_AddStringToObject(o, "db", s.control.path);
+	cJSON_AddNumberToObject(o, "schema", s.control.file.schema);
 	cJSON_AddNumberToObject(o, "notes", (double)s.notes);
-	cJSON_AddNumberToObject(o, "tags", (double)s.tags);
+	cJSON_AddNumberToObject(o, "tags", (double)tags);
 	cJSON_AddNumberToObject(o, "tenants", (double)s.tenants);
 	cJSON_AddNumberToObject(o, "pending", (double)s.pending);
-	cJSON_AddNumberToObject(o, "db_bytes",
-	    (double)(s.page_count * s.page_size));
-	cJSON_AddNumberToObject(o, "free_bytes",
-	    (double)(s.freelist * s.page_size));
+	cJSON_AddNumberToObject(o, "db_bytes", (double)s.bytes);
+	cJSON_AddNumberToObject(o, "free_bytes", (double)s.free_bytes);
 	cJSON_AddNumberToObject(o, "wal_bytes", (double)s.wal_bytes);
 	if (cli->json) {
+		files = cJSON_AddArrayToObject(o, "files");
+		cJSON_AddItemToArray(files, file_json(&s.control));
+		for (i = 0; i < s.nstores; i++)
+			cJSON_AddItemToArray(files, file_json(&s.store[i]));
 		pake_cli_print_json(o);
 	} else {
 		const cJSON *it;
@@ -176,8 +213,20 @@ cmd_stats(pake_cli *cli)
 				printf("%-10s %.0f\n", it->string,
 				    it->valuedouble);
 		}
+		printf("\n%-20s %8s %12s %12s  %s\n", "tenant", "notes",
+		    "db_bytes", "wal_bytes", "file");
+		for (i = 0; i < s.nstores + 1; i++) {
+			f = i ? &s.store[i - 1] : &s.control;
+			printf("%-20s %8lld %12lld %12lld  %s%s\n",
+			    i ? f->tenant : "(control)",
+			    (long long)f->content.notes,
+			    (long long)(f->file.page_count * f->file.page_size),
+			    (long long)f->file.wal_bytes, f->path,
+			    f->exists ? "" : " (not created yet)");
+		}
 	}
 	cJSON_Delete(o);
+	pake_maint_stats_free(&s);
 	return pake_cli_done(cli);
 }
 
@@ -192,7 +241,8 @@ main(int argc, char **argv)
 		pake_cli_usage(&cli, "missing command");
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(&cli, argc - 1, argv + 1);
-	if (argc > 2 && strcmp(argv[1], "backup") != 0)
+	if (argc > 2 && strcmp(argv[1], "backup") != 0 &&
+	    strcmp(argv[1], "restore") != 0)
 		pake_cli_usage(&cli, "unexpected argument '%s'", argv[2]);
 	if (strcmp(argv[1], "init") == 0) {
 		open_owner(&cli);
@@ -205,13 +255,26 @@ main(int argc, char **argv)
 		if (argc != 3)
 			pake_cli_usage(&cli, "backup needs exactly one file");
 		open_owner(&cli);
-		if (pake_db_backup(cli.ctx.db, argv[2], &e) != 0)
+		if (pake_maint_backup(&cli.ctx, argv[2], &e) != 0)
 			pake_cli_die(&cli, &e);
+		return pake_cli_done(&cli);
+	}
+	if (strcmp(argv[1], "restore") == 0) {
+		int64_t n;
+		if (argc != 3)
+			pake_cli_usage(&cli, "restore needs exactly one file");
+		open_owner(&cli);
+		if (pake_maint_restore(&cli.ctx, argv[2], &n, &e) != 0)
+			pake_cli_die(&cli, &e);
+		if (!cli.json)
+			fprintf(stderr, "pake-db: restored the control database "
+			    "and %lld stores; run pake-db check --repair to "
+			    "bring the vaults in line\n", (long long)n);
 		return pake_cli_done(&cli);
 	}
 	if (strcmp(argv[1], "vacuum") == 0) {
 		open_owner(&cli);
-		if (pake_db_vacuum(cli.ctx.db, &e) != 0)
+		if (pake_maint_vacuum(&cli.ctx, &e) != 0)
 			pake_cli_die(&cli, &e);
 		return pake_cli_done(&cli);
 	}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include "pake/auth.h"
 #include "pake/cli.h"
 #include "pake/health.h"
 #include "pake/op.h"
@@ -67,7 +68,7 @@ main(int argc, char **argv)
 		else
 			pake_cli_usage(&cli, "unknown argument '%s'", argv[i]);
 	}
-	if (pake_ctx_open(&cli.ctx, &cli.cfg, &cli.log, &e) != 0) {
+	if (pake_auth_open(&cli.ctx, &cli.cfg, &cli.log, &e) != 0) {
 		/* Who we are is the caller's mistake, not the system's. */
 		if (e.code == PAKE_ENOTFOUND || e.code == PAKE_EUNAUTH ||
 		    e.code == PAKE_EFORBIDDEN)

@@ -276,7 +276,7 @@ peer_login(pake_cli *cli, int out)
 	(void)write_line(out, &b);
 	pake_buf_free(&b);
 	shutdown(out, SHUT_RDWR);
-	pake_ctx_close(&cli->ctx);
+	pake_auth_close(&cli->ctx);
 	cli->opened = 0;
 	pake_config_free(&cli->cfg);
 	exit(EX_NOPERM);

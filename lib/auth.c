@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sodium.h>
 #include "pake/auth.h"
+#include "pake/counters.h"
 #include "pake/db.h"
 
 static const struct {
@@ -528,32 +529,123 @@ pake_auth_token(pake_ctx *c, const char *token, pake_err *e)
 	return pake_auth_count(c, e);
 }
 
+/* What the database already holds for a tenant's day (the counters file
+ * may be newer than the last flush, or new). */
+static int64_t
+usage_base(void *arg, int64_t tenant, int64_t day)
+{
+	pake_ctx *c = arg;
+	int64_t calls = 0;
+	pake_err e = {0};
+
+	if (pake_db_usage_get(c->db, tenant, day, &calls, &e) != 0)
+		pake_log_msg(c->log, PAKE_LOG_WARN, "usage of day %lld not read: "
+		    "%s", (long long)day, e.detail);
+	return calls;
+}
+
+void
+pake_auth_flush(pake_ctx *c)
+{
+	pake_counters_rec recs[PAKE_FLUSH_MAX];
+	pake_counters *k;
+	pake_err e = {0};
+	size_t n, i;
+	int rc;
+
+	if ((k = pake_ctx_counters(c, &e)) == NULL ||
+	    !pake_counters_flush_begin(k, pake_now_ms(), PAKE_FLUSH_MS))
+		return;
+	if ((n = pake_counters_dirty(k, recs, PAKE_FLUSH_MAX)) == 0)
+		return;
+	if ((rc = pake_db_begin(c->db, &e)) != 0)
+		goto fail;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = recs[i].kind == PAKE_COUNTERS_USAGE ?
+		    pake_db_usage_put(c->db, recs[i].id, recs[i].day,
+		    recs[i].value, &e) :
+		    pake_db_token_touch(c->db, recs[i].id, recs[i].value, &e);
+	if (rc != 0) {
+		pake_db_rollback(c->db);
+		goto fail;
+	}
+	if (pake_db_commit(c->db, &e) != 0)
+		goto fail;
+	pake_counters_mark(k, recs, n);
+	return;
+fail:
+	/* Unmarked: the next flush, a minute on, writes them again. */
+	pake_log_msg(c->log, PAKE_LOG_WARN, "usage not flushed: %s", e.detail);
+}
+
 int
 pake_auth_count(pake_ctx *c, pake_err *e)
 {
-	pake_db_hit hit;
+	pake_counters *k;
 	pake_tenant tn;
-	int64_t retry;
+	int64_t retry = 0, now = pake_now_ms(), calls;
 	int rc;
 
 	if (c->token_id == 0)
 		return 0;	/* the database's owner is not rate-limited */
 	if ((rc = pake_db_tenant_get(c->db, NULL, c->tenant_id, &tn, e)) != 0)
 		return rc;
-	memset(&hit, 0, sizeof hit);
-	hit.token_id = c->token_id;
-	hit.tenant_id = tn.id;
-	hit.now = pake_now_ms();
-	hit.per_min = pake_tenant_limit(&tn, PAKE_LIM_PER_MIN);
-	hit.calls_day = pake_tenant_limit(&tn, PAKE_LIM_CALLS_DAY);
-	if ((rc = pake_db_request_hit(c->db, &hit, &retry, e)) != 0) {
+	if ((k = pake_ctx_counters(c, e)) == NULL)
+		return e->code;
+	rc = pake_counters_rate(k, c->token_id, pake_tenant_limit(&tn,
+	    PAKE_LIM_PER_MIN), now, &retry, e);
+	if (rc == PAKE_ERATE) {
 		e->retry_after = (int)((retry + 999) / 1000);
-		if (rc == PAKE_EQUOTA)
-			pake_audit(c, tn.id, "quota_hit", detail("limit",
-			    "api_calls_per_day"));
-		return rc;
+		return pake_fail(e, PAKE_ERATE, NULL, "%lld requests a minute",
+		    (long long)pake_tenant_limit(&tn, PAKE_LIM_PER_MIN));
 	}
+	if (rc != 0)
+		return rc;
+	rc = pake_counters_calls(k, tn.id, now / 86400000,
+	    pake_tenant_limit(&tn, PAKE_LIM_CALLS_DAY), usage_base, c, &calls,
+	    e);
+	if (rc == PAKE_EQUOTA) {
+		pake_err ae = {0};
+		e->retry_after = (int)(((now / 86400000 + 1) * 86400000 - now +
+		    999) / 1000);
+		pake_fail(e, PAKE_EQUOTA, NULL, "%lld calls a day",
+		    (long long)pake_tenant_limit(&tn, PAKE_LIM_CALLS_DAY));
+		ae = *e;
+		pake_audit(c, tn.id, "quota_hit", detail("limit",
+		    "api_calls_per_day"));
+		*e = ae;
+		return PAKE_EQUOTA;
+	}
+	if (rc != 0)
+		return rc;
+	pake_auth_flush(c);
 	return 0;
+}
+
+int
+pake_auth_open(pake_ctx *c, const pake_config *cfg, pake_log *log,
+    pake_err *e)
+{
+	const char *token = pake_config_str(cfg, PAKE_CFG_TOKEN);
+	int rc;
+
+	/* With a token, the token says who we are; without, the configured
+	 * tenant with the rights of the installation's owner. */
+	if (token == NULL)
+		return pake_ctx_open(c, cfg, log, e);
+	if ((rc = pake_ctx_open_as(c, cfg, log, "default", e)) != 0)
+		return rc;
+	if ((rc = pake_auth_token(c, token, e)) != 0)
+		pake_ctx_close(c);
+	return rc;
+}
+
+void
+pake_auth_close(pake_ctx *c)
+{
+	if (c->db && c->counters)
+		pake_auth_flush(c);
+	pake_ctx_close(c);
 }
 
 int

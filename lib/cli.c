@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
+#include "pake/auth.h"
 #include "pake/cli.h"
 #include "pake/op.h"
 #include "pake/util.h"
@@ -132,7 +133,7 @@ pake_cli_open(pake_cli *cli)
 {
 	pake_err e = {0};
 
-	if (pake_ctx_open(&cli->ctx, &cli->cfg, &cli->log, &e) != 0)
+	if (pake_auth_open(&cli->ctx, &cli->cfg, &cli->log, &e) != 0)
 		pake_cli_die(cli, &e);
 	pake_strlcpy(cli->ctx.request_id, cli->log.request_id,
 	    sizeof cli->ctx.request_id);
@@ -143,7 +144,7 @@ static void
 cleanup(pake_cli *cli)
 {
 	if (cli->opened)
-		pake_ctx_close(&cli->ctx);
+		pake_auth_close(&cli->ctx);
 	cli->opened = 0;
 	pake_config_free(&cli->cfg);
 }

@@ -1,17 +1,25 @@
 /*
  * ctx.c: building the context an operation runs in.
+ *
+ * A context opens the control database at once and everything else on
+ * first use: the acting tenant's store (most operations of a server's
+ * request touch one store, administration none) and the counters file.
+ * Switching tenants costs nothing until the new tenant's store is needed;
+ * a few stores stay open, so a pooled server context that serves many
+ * tenants in turn does not reopen them on every request.  Who is acting is
+ * decided elsewhere (auth.c); a context opened here acts as the local
+ * owner of the installation.
  */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
-#include "pake/auth.h"
+#include "pake/counters.h"
 #include "pake/ctx.h"
 #include "pake/util.h"
-#include "pake/vault.h"
 
 /* The vault of a tenant: the configured vault for "default", otherwise
- * <tenants_dir>/<name> (DESIGN §3). */
+ * <tenants_dir>/<name> (ARCHITECTURE.md, "The vault"). */
 static int
 tenant_vault(pake_ctx *c, const char *name, pake_err *e)
 {
@@ -43,16 +51,74 @@ pake_ctx_set_tenant(pake_ctx *c, const char *name, pake_err *e)
 		return rc;
 	c->tenant_id = t.id;
 	c->suspended = strcmp(t.status, "suspended") == 0;
+	if (strcmp(c->tenant, name) != 0)
+		c->store = NULL;	/* found again on first use */
 	pake_strlcpy(c->tenant, name, sizeof c->tenant);
 	if (c->log)
 		pake_strlcpy(c->log->tenant, name, sizeof c->log->tenant);
 	return 0;
 }
 
-int
-pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log, pake_err *e)
+pake_db *
+pake_ctx_store_of(pake_ctx *c, const char *tenant, pake_err *e)
 {
-	const char *db = pake_config_str(cfg, PAKE_CFG_DB), *token;
+	char path[PATH_MAX];
+	int i, victim = 0;
+
+	c->tick++;
+	for (i = 0; i < PAKE_CTX_STORES; i++) {
+		if (c->stores[i].db && strcmp(c->stores[i].name, tenant) == 0) {
+			c->stores[i].used = c->tick;
+			return c->stores[i].db;
+		}
+		if (c->stores[i].used < c->stores[victim].used)
+			victim = i;
+	}
+	if (pake_db_store_path(pake_db_path(c->db), tenant, path, sizeof path,
+	    e) != 0)
+		return NULL;
+	if (c->stores[victim].db == c->store)
+		c->store = NULL;
+	pake_db_close(c->stores[victim].db);
+	c->stores[victim].db = NULL;
+	if (pake_db_open_store(&c->stores[victim].db, path,
+	    (int)pake_config_num(c->cfg, PAKE_CFG_BUSY_TIMEOUT), e) != 0)
+		return NULL;
+	pake_strlcpy(c->stores[victim].name, tenant, sizeof c->stores[victim].name);
+	c->stores[victim].used = c->tick;
+	return c->stores[victim].db;
+}
+
+pake_db *
+pake_ctx_store(pake_ctx *c, pake_err *e)
+{
+	if (c->store == NULL)
+		c->store = pake_ctx_store_of(c, c->tenant, e);
+	return c->store;
+}
+
+struct pake_counters *
+pake_ctx_counters(pake_ctx *c, pake_err *e)
+{
+	char path[PATH_MAX];
+
+	if (c->counters)
+		return c->counters;
+	if ((size_t)snprintf(path, sizeof path, "%s-counters",
+	    pake_db_path(c->db)) >= sizeof path) {
+		pake_fail(e, PAKE_EINVAL, NULL, "database path too long");
+		return NULL;
+	}
+	if (pake_counters_open(&c->counters, path, e) != 0)
+		return NULL;
+	return c->counters;
+}
+
+int
+pake_ctx_open_as(pake_ctx *c, const pake_config *cfg, pake_log *log,
+    const char *tenant, pake_err *e)
+{
+	const char *db = pake_config_str(cfg, PAKE_CFG_DB);
 	int rc;
 
 	memset(c, 0, sizeof *c);
@@ -63,22 +129,22 @@ pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log, pake_err *e)
 	if ((size_t)snprintf(c->lock_path, sizeof c->lock_path, "%s-vault.lock",
 	    db) >= sizeof c->lock_path)
 		return pake_fail(e, PAKE_EINVAL, NULL, "database path too long");
-	rc = pake_db_open(&c->db, db,
+	rc = pake_db_open_control(&c->db, db,
 	    (int)pake_config_num(cfg, PAKE_CFG_BUSY_TIMEOUT), e);
-	if (rc != 0)
-		return rc;
-	/* With a token, the token says who we are; without, the configured
-	 * tenant with the rights of the database's owner. */
-	token = pake_config_str(cfg, PAKE_CFG_TOKEN);
-	rc = pake_ctx_set_tenant(c, token ? "default" :
-	    pake_config_str(cfg, PAKE_CFG_TENANT), e);
-	if (rc == 0 && token)
-		rc = pake_auth_token(c, token, e);
+	if (rc == 0)
+		rc = pake_ctx_set_tenant(c, tenant, e);
 	if (rc != 0) {
 		pake_ctx_close(c);
 		return rc;
 	}
 	return 0;
+}
+
+int
+pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log, pake_err *e)
+{
+	return pake_ctx_open_as(c, cfg, log, pake_config_str(cfg,
+	    PAKE_CFG_TENANT), e);
 }
 
 int
@@ -98,6 +164,13 @@ pake_ctx_close(pake_ctx *c)
 {
 	int i;
 
+	for (i = 0; i < PAKE_CTX_STORES; i++) {
+		pake_db_close(c->stores[i].db);
+		c->stores[i].db = NULL;
+	}
+	c->store = NULL;
+	pake_counters_close(c->counters);
+	c->counters = NULL;
 	pake_db_close(c->db);
 	c->db = NULL;
 	if (c->lock_fd >= 0)

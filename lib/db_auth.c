@@ -1,6 +1,6 @@
 /*
- * db_auth.c: the SQL of tenants, users, tokens, the activity log and the
- * rate and usage counters.
+ * db_auth.c: the SQL of the control database: tenants, users, tokens, the
+ * activity log, and the daily usage the counters file flushes.
  *
  * Rows are copied into fixed-size records (identity.h); strings longer
  * than their field cannot arise because the domain bounds them on the way
@@ -15,7 +15,7 @@
 
 #define TENANT_COLS "id, name, display_name, status, plan, created_ms, " \
 	"coalesce(max_users, -1), coalesce(max_notes, -1), " \
-	"coalesce(max_calls_day, -1), coalesce(max_per_minute, -1), notes"
+	"coalesce(max_calls_day, -1), coalesce(max_per_minute, -1)"
 #define USER_COLS "id, tenant_id, username, coalesce(email, ''), " \
 	"coalesce(pw_hash, ''), role, active, last_login_ms, failed_logins, " \
 	"locked_until_ms, coalesce(uid, -1), created_ms"
@@ -23,92 +23,73 @@
 	"coalesce(family, ''), coalesce(label, ''), created_ms, expires_ms, " \
 	"revoked_ms, used_ms, last_used_ms"
 
-static const char *const sql[ST__N] = {
-	[ST_TENANT_NOTES] = "UPDATE tenants SET notes = notes + ?2 WHERE id = ?1",
-	[ST_TENANT_BY_NAME] = "SELECT " TENANT_COLS " FROM tenants "
-	    "WHERE name = ?1",
-	[ST_TENANT_BY_ID] = "SELECT " TENANT_COLS " FROM tenants WHERE id = ?1",
-	[ST_TENANT_INSERT] = "INSERT INTO tenants(name, display_name, status, "
-	    "plan, created_ms, max_users, max_notes, max_calls_day, "
-	    "max_per_minute) VALUES(?1, ?2, ?3, ?4, ?5, nullif(?6, -1), "
-	    "nullif(?7, -1), nullif(?8, -1), nullif(?9, -1))",
-	[ST_TENANT_STATUS] = "UPDATE tenants SET status = ?2 WHERE id = ?1",
-	[ST_TENANT_EACH] = "SELECT " TENANT_COLS " FROM tenants ORDER BY name",
-	[ST_USER_BY_NAME] = "SELECT " USER_COLS " FROM users WHERE "
-	    "tenant_id = ?1 AND username = ?2",
-	[ST_USER_BY_ID] = "SELECT " USER_COLS " FROM users WHERE id = ?1",
-	[ST_USER_BY_UID] = "SELECT " USER_COLS " FROM users WHERE uid = ?1",
-	[ST_USER_INSERT] = "INSERT INTO users(tenant_id, username, email, "
-	    "pw_hash, role, active, created_ms) VALUES(?1, ?2, nullif(?3, ''), "
-	    "nullif(?4, ''), ?5, ?6, ?7)",
-	[ST_USER_SAVE] = "UPDATE users SET email = nullif(?2, ''), "
-	    "pw_hash = nullif(?3, ''), role = ?4, active = ?5, "
-	    "last_login_ms = ?6, failed_logins = ?7, locked_until_ms = ?8, "
-	    "uid = nullif(?9, -1) WHERE id = ?1",
-	[ST_USER_COUNT] = "SELECT count(*) FROM users WHERE tenant_id = ?1 AND "
-	    "active",
-	[ST_USER_EACH] = "SELECT " USER_COLS " FROM users WHERE tenant_id = ?1 "
-	    "ORDER BY username",
-	[ST_TOKEN_INSERT] = "INSERT INTO tokens(tenant_id, user_id, kind, hash, "
-	    "scopes, family, label, created_ms, expires_ms) VALUES(?1, "
-	    "nullif(?2, 0), ?3, ?4, ?5, nullif(?6, ''), nullif(?7, ''), ?8, ?9)",
-	[ST_TOKEN_BY_HASH] = "SELECT " TOKEN_COLS " FROM tokens WHERE hash = ?1",
-	[ST_TOKEN_BY_ID] = "SELECT " TOKEN_COLS " FROM tokens WHERE id = ?1",
-	[ST_TOKEN_REVOKE] = "UPDATE tokens SET revoked_ms = ?2 WHERE id = ?1 "
-	    "AND revoked_ms = 0",
-	[ST_TOKEN_REVOKE_FAMILY] = "UPDATE tokens SET revoked_ms = ?2 WHERE "
-	    "family = ?1 AND revoked_ms = 0",
-	[ST_TOKEN_REVOKE_USER] = "UPDATE tokens SET revoked_ms = ?2 WHERE "
-	    "user_id = ?1 AND revoked_ms = 0",
-	[ST_TOKEN_USED] = "UPDATE tokens SET used_ms = ?2 WHERE id = ?1",
-	[ST_TOKEN_TOUCH] = "UPDATE tokens SET last_used_ms = ?2 WHERE id = ?1",
-	[ST_TOKEN_EACH] = "SELECT " TOKEN_COLS " FROM tokens WHERE "
-	    "tenant_id = ?1 ORDER BY id",
-	[ST_EVENT_ADD] = "INSERT INTO activity(tenant_id, user_id, event, "
-	    "details, peer, time_ms) VALUES(?1, nullif(?2, 0), ?3, ?4, ?5, ?6)",
-	[ST_EVENT_EACH] = "SELECT id, tenant_id, coalesce(user_id, 0), event, "
-	    "details, peer, time_ms FROM (SELECT * FROM activity WHERE "
-	    "tenant_id = ?1 AND time_ms >= ?2 ORDER BY time_ms DESC, id DESC "
-	    "LIMIT ?3) ORDER BY time_ms, id",
-	[ST_EVENT_EACH_ALL] = "SELECT id, tenant_id, coalesce(user_id, 0), "
-	    "event, details, peer, time_ms FROM (SELECT * FROM activity WHERE "
-	    "time_ms >= ?2 AND ?1 = 0 ORDER BY time_ms DESC, id DESC LIMIT ?3) "
-	    "ORDER BY time_ms, id",
-	[ST_RATE_PRUNE] = "DELETE FROM rate_events WHERE key = ?1 AND "
-	    "time_ms <= ?2",
-	[ST_RATE_COUNT] = "SELECT count(*) FROM rate_events WHERE key = ?1",
-	[ST_RATE_OLDEST] = "SELECT min(time_ms) FROM rate_events WHERE key = ?1",
-	[ST_RATE_ADD] = "INSERT INTO rate_events(key, time_ms) VALUES(?1, ?2)",
-	[ST_USAGE_GET] = "SELECT calls FROM usage_daily WHERE tenant_id = ?1 "
-	    "AND day = ?2",
-	[ST_USAGE_ADD] = "INSERT INTO usage_daily(tenant_id, day, calls) "
-	    "VALUES(?1, ?2, 1) ON CONFLICT(tenant_id, day) DO UPDATE SET "
-	    "calls = calls + 1",
-	[ST_METRIC_REQ] = "INSERT INTO http_requests(route, method, status, "
-	    "count) VALUES(?1, ?2, ?3, 1) ON CONFLICT(route, method, status) "
-	    "DO UPDATE SET count = count + 1",
-	[ST_METRIC_LAT] = "INSERT INTO http_latency(route, bucket, count, "
-	    "sum_ms) VALUES(?1, ?2, 1, ?3) ON CONFLICT(route, bucket) DO "
-	    "UPDATE SET count = count + 1, sum_ms = sum_ms + ?3",
-	[ST_METRIC_REQ_EACH] = "SELECT route, method, status, count FROM "
-	    "http_requests ORDER BY route, method, status",
-	[ST_METRIC_LAT_EACH] = "SELECT route, bucket, count, sum_ms FROM "
-	    "http_latency ORDER BY route, bucket",
-};
+static const char SQL_TENANT_BY_NAME[] = "SELECT " TENANT_COLS " FROM "
+    "tenants WHERE name = ?1";
+static const char SQL_TENANT_BY_ID[] = "SELECT " TENANT_COLS " FROM tenants "
+    "WHERE id = ?1";
+static const char SQL_TENANT_INSERT[] = "INSERT INTO tenants(name, "
+    "display_name, status, plan, created_ms, max_users, max_notes, "
+    "max_calls_day, max_per_minute) VALUES(?1, ?2, ?3, ?4, ?5, nullif(?6, "
+    "-1), nullif(?7, -1), nullif(?8, -1), nullif(?9, -1))";
+static const char SQL_TENANT_STATUS[] = "UPDATE tenants SET status = ?2 "
+    "WHERE id = ?1";
+static const char SQL_TENANT_EACH[] = "SELECT " TENANT_COLS " FROM tenants "
+    "ORDER BY name";
+static const char SQL_USER_BY_NAME[] = "SELECT " USER_COLS " FROM users "
+    "WHERE tenant_id = ?1 AND username = ?2";
+static const char SQL_USER_BY_ID[] = "SELECT " USER_COLS " FROM users WHERE "
+    "id = ?1";
+static const char SQL_USER_BY_UID[] = "SELECT " USER_COLS " FROM users "
+    "WHERE uid = ?1";
+static const char SQL_USER_INSERT[] = "INSERT INTO users(tenant_id, "
+    "username, email, pw_hash, role, active, created_ms) VALUES(?1, ?2, "
+    "nullif(?3, ''), nullif(?4, ''), ?5, ?6, ?7)";
+static const char SQL_USER_SAVE[] = "UPDATE users SET email = nullif(?2, "
+    "''), pw_hash = nullif(?3, ''), role = ?4, active = ?5, last_login_ms = "
+    "?6, failed_logins = ?7, locked_until_ms = ?8, uid = nullif(?9, -1) "
+    "WHERE id = ?1";
+static const char SQL_USER_COUNT[] = "SELECT count(*) FROM users WHERE "
+    "tenant_id = ?1 AND active";
+static const char SQL_USER_EACH[] = "SELECT " USER_COLS " FROM users WHERE "
+    "tenant_id = ?1 ORDER BY username";
+static const char SQL_TOKEN_INSERT[] = "INSERT INTO tokens(tenant_id, "
+    "user_id, kind, hash, scopes, family, label, created_ms, expires_ms) "
+    "VALUES(?1, nullif(?2, 0), ?3, ?4, ?5, nullif(?6, ''), nullif(?7, ''), "
+    "?8, ?9)";
+static const char SQL_TOKEN_BY_HASH[] = "SELECT " TOKEN_COLS " FROM tokens "
+    "WHERE hash = ?1";
+static const char SQL_TOKEN_BY_ID[] = "SELECT " TOKEN_COLS " FROM tokens "
+    "WHERE id = ?1";
+static const char SQL_TOKEN_REVOKE[] = "UPDATE tokens SET revoked_ms = ?2 "
+    "WHERE id = ?1 AND revoked_ms = 0";
+static const char SQL_TOKEN_REVOKE_FAMILY[] = "UPDATE tokens SET revoked_ms "
+    "= ?2 WHERE family = ?1 AND revoked_ms = 0";
+static const char SQL_TOKEN_REVOKE_USER[] = "UPDATE tokens SET revoked_ms = "
+    "?2 WHERE user_id = ?1 AND revoked_ms = 0";
+static const char SQL_TOKEN_USED[] = "UPDATE tokens SET used_ms = ?2 WHERE "
+    "id = ?1";
+static const char SQL_TOKEN_EACH[] = "SELECT " TOKEN_COLS " FROM tokens "
+    "WHERE tenant_id = ?1 ORDER BY id";
+static const char SQL_EVENT_ADD[] = "INSERT INTO activity(tenant_id, "
+    "user_id, event, details, peer, time_ms) VALUES(?1, nullif(?2, 0), ?3, "
+    "?4, ?5, ?6)";
+static const char SQL_EVENT_EACH[] = "SELECT id, tenant_id, "
+    "coalesce(user_id, 0), event, details, peer, time_ms FROM (SELECT * "
+    "FROM activity WHERE tenant_id = ?1 AND time_ms >= ?2 ORDER BY time_ms "
+    "DESC, id DESC LIMIT ?3) ORDER BY time_ms, id";
+static const char SQL_EVENT_EACH_ALL[] = "SELECT id, tenant_id, "
+    "coalesce(user_id, 0), event, details, peer, time_ms FROM (SELECT * "
+    "FROM activity WHERE time_ms >= ?2 AND ?1 = 0 ORDER BY time_ms DESC, id "
+    "DESC LIMIT ?3) ORDER BY time_ms, id";
+static const char SQL_USAGE_GET[] = "SELECT calls FROM usage_daily WHERE "
+    "tenant_id = ?1 AND day = ?2";
+static const char SQL_TENANT_COUNT[] = "SELECT count(*) FROM tenants";
+static const char SQL_USAGE_PUT[] = "INSERT INTO usage_daily(tenant_id, "
+    "day, calls) VALUES(?1, ?2, ?3) ON CONFLICT(tenant_id, day) DO UPDATE "
+    "SET calls = max(calls, excluded.calls)";
+static const char SQL_TOKEN_TOUCH[] = "UPDATE tokens SET last_used_ms = ?2 "
+    "WHERE id = ?1 AND last_used_ms < ?2";
 
-const char *
-db_auth_sql(enum db_stmt id)
-{
-	return sql[id];
-}
-
-static void
-col_copy(sqlite3_stmt *st, int i, char *dst, size_t n)
-{
-	const char *t = (const char *)sqlite3_column_text(st, i);
-
-	pake_strlcpy(dst, t ? t : "", n);
-}
 
 static void
 row_tenant(sqlite3_stmt *st, pake_tenant *t)
@@ -117,14 +98,13 @@ row_tenant(sqlite3_stmt *st, pake_tenant *t)
 
 	memset(t, 0, sizeof *t);
 	t->id = sqlite3_column_int64(st, 0);
-	col_copy(st, 1, t->name, sizeof t->name);
-	col_copy(st, 2, t->display, sizeof t->display);
-	col_copy(st, 3, t->status, sizeof t->status);
-	col_copy(st, 4, t->plan, sizeof t->plan);
+	db_col_copy(st, 1, t->name, sizeof t->name);
+	db_col_copy(st, 2, t->display, sizeof t->display);
+	db_col_copy(st, 3, t->status, sizeof t->status);
+	db_col_copy(st, 4, t->plan, sizeof t->plan);
 	t->created_ms = sqlite3_column_int64(st, 5);
 	for (i = 0; i < PAKE_LIM__N; i++)
 		t->limit[i] = sqlite3_column_int64(st, 6 + i);
-	t->notes = sqlite3_column_int64(st, 10);
 }
 
 static void
@@ -133,10 +113,10 @@ row_user(sqlite3_stmt *st, pake_user *u)
 	memset(u, 0, sizeof *u);
 	u->id = sqlite3_column_int64(st, 0);
 	u->tenant_id = sqlite3_column_int64(st, 1);
-	col_copy(st, 2, u->username, sizeof u->username);
-	col_copy(st, 3, u->email, sizeof u->email);
-	col_copy(st, 4, u->pw_hash, sizeof u->pw_hash);
-	col_copy(st, 5, u->role, sizeof u->role);
+	db_col_copy(st, 2, u->username, sizeof u->username);
+	db_col_copy(st, 3, u->email, sizeof u->email);
+	db_col_copy(st, 4, u->pw_hash, sizeof u->pw_hash);
+	db_col_copy(st, 5, u->role, sizeof u->role);
 	u->active = sqlite3_column_int(st, 6);
 	u->last_login_ms = sqlite3_column_int64(st, 7);
 	u->failed_logins = sqlite3_column_int(st, 8);
@@ -152,10 +132,10 @@ row_token(sqlite3_stmt *st, pake_token *t)
 	t->id = sqlite3_column_int64(st, 0);
 	t->tenant_id = sqlite3_column_int64(st, 1);
 	t->user_id = sqlite3_column_int64(st, 2);
-	col_copy(st, 3, t->kind, sizeof t->kind);
+	db_col_copy(st, 3, t->kind, sizeof t->kind);
 	t->scopes = (uint32_t)sqlite3_column_int64(st, 4);
-	col_copy(st, 5, t->family, sizeof t->family);
-	col_copy(st, 6, t->label, sizeof t->label);
+	db_col_copy(st, 5, t->family, sizeof t->family);
+	db_col_copy(st, 6, t->label, sizeof t->label);
 	t->created_ms = sqlite3_column_int64(st, 7);
 	t->expires_ms = sqlite3_column_int64(st, 8);
 	t->revoked_ms = sqlite3_column_int64(st, 9);
@@ -184,14 +164,14 @@ one_row(pake_db *db, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *),
 /* A single-row lookup by the statement id with arguments bound by types
  * (as db_run's). */
 static int
-lookup(pake_db *db, enum db_stmt id, void (*fill)(sqlite3_stmt *, void *),
+lookup(pake_db *db, const char *sql, void (*fill)(sqlite3_stmt *, void *),
     void *out, const char *msg, pake_err *e, const char *types, ...)
 {
 	sqlite3_stmt *st;
 	va_list ap;
 	int i;
 
-	if ((st = db_stmt(db, id, e)) == NULL)
+	if ((st = db_stmt(db, sql, e)) == NULL)
 		return e->code;
 	va_start(ap, types);
 	for (i = 0; types[i]; i++) {
@@ -227,9 +207,9 @@ pake_db_tenant_get(pake_db *db, const char *name, int64_t id, pake_tenant *t,
     pake_err *e)
 {
 	if (name)
-		return lookup(db, ST_TENANT_BY_NAME, fill_tenant, t,
+		return lookup(db, SQL_TENANT_BY_NAME, fill_tenant, t,
 		    "Tenant not found", e, "t", name);
-	return lookup(db, ST_TENANT_BY_ID, fill_tenant, t, "Tenant not found",
+	return lookup(db, SQL_TENANT_BY_ID, fill_tenant, t, "Tenant not found",
 	    e, "i", id);
 }
 
@@ -239,7 +219,7 @@ pake_db_tenant_insert(pake_db *db, const pake_tenant *t, int64_t *id,
 {
 	int rc;
 
-	rc = db_run(db, ST_TENANT_INSERT, e, "ttttiiiii", t->name, t->display,
+	rc = db_run(db, SQL_TENANT_INSERT, e, "ttttiiiii", t->name, t->display,
 	    t->status, t->plan, t->created_ms, t->limit[0], t->limit[1],
 	    t->limit[2], t->limit[3]);
 	if (rc == 0)
@@ -251,7 +231,7 @@ int
 pake_db_tenant_status(pake_db *db, int64_t id, const char *status,
     pake_err *e)
 {
-	return db_run(db, ST_TENANT_STATUS, e, "it", id, status);
+	return db_run(db, SQL_TENANT_STATUS, e, "it", id, status);
 }
 
 /* Walk the rows of st through a typed callback. */
@@ -274,7 +254,7 @@ pake_db_tenant_each(pake_db *db, pake_tenant_cb cb, void *arg, pake_err *e)
 {
 	sqlite3_stmt *st;
 
-	if ((st = db_stmt(db, ST_TENANT_EACH, e)) == NULL)
+	if ((st = db_stmt(db, SQL_TENANT_EACH, e)) == NULL)
 		return e->code;
 	WALK(db, st, pake_tenant, row_tenant, cb, arg, e);
 }
@@ -284,16 +264,16 @@ pake_db_user_get(pake_db *db, int64_t tenant, const char *username,
     int64_t id, pake_user *u, pake_err *e)
 {
 	if (username)
-		return lookup(db, ST_USER_BY_NAME, fill_user, u,
+		return lookup(db, SQL_USER_BY_NAME, fill_user, u,
 		    "User not found", e, "it", tenant, username);
-	return lookup(db, ST_USER_BY_ID, fill_user, u, "User not found", e,
+	return lookup(db, SQL_USER_BY_ID, fill_user, u, "User not found", e,
 	    "i", id);
 }
 
 int
 pake_db_user_by_uid(pake_db *db, int64_t uid, pake_user *u, pake_err *e)
 {
-	return lookup(db, ST_USER_BY_UID, fill_user, u, "User not found", e,
+	return lookup(db, SQL_USER_BY_UID, fill_user, u, "User not found", e,
 	    "i", uid);
 }
 
@@ -302,7 +282,7 @@ pake_db_user_insert(pake_db *db, const pake_user *u, int64_t *id, pake_err *e)
 {
 	int rc;
 
-	rc = db_run(db, ST_USER_INSERT, e, "ittttii", u->tenant_id, u->username,
+	rc = db_run(db, SQL_USER_INSERT, e, "ittttii", u->tenant_id, u->username,
 	    u->email, u->pw_hash, u->role, (int64_t)u->active, u->created_ms);
 	if (rc == PAKE_ECONFLICT)
 		return pake_fail(e, PAKE_ECONFLICT, "User already exists",
@@ -317,7 +297,7 @@ pake_db_user_save(pake_db *db, const pake_user *u, pake_err *e)
 {
 	int rc;
 
-	rc = db_run(db, ST_USER_SAVE, e, "itttiiiii", u->id, u->email,
+	rc = db_run(db, SQL_USER_SAVE, e, "itttiiiii", u->id, u->email,
 	    u->pw_hash, u->role, (int64_t)u->active, u->last_login_ms,
 	    (int64_t)u->failed_logins, u->locked_until_ms, u->uid);
 	if (rc == PAKE_ECONFLICT)
@@ -332,7 +312,7 @@ pake_db_user_count(pake_db *db, int64_t tenant)
 	int64_t n = 0;
 	pake_err e;
 
-	return db_int1(db, ST_USER_COUNT, &n, &e, "i", tenant) == 1 ? n : -1;
+	return db_int1(db, SQL_USER_COUNT, &n, &e, "i", tenant) == 1 ? n : -1;
 }
 
 int
@@ -341,7 +321,7 @@ pake_db_user_each(pake_db *db, int64_t tenant, pake_user_cb cb, void *arg,
 {
 	sqlite3_stmt *st;
 
-	if ((st = db_stmt(db, ST_USER_EACH, e)) == NULL)
+	if ((st = db_stmt(db, SQL_USER_EACH, e)) == NULL)
 		return e->code;
 	sqlite3_bind_int64(st, 1, tenant);
 	WALK(db, st, pake_user, row_user, cb, arg, e);
@@ -353,7 +333,7 @@ pake_db_token_insert(pake_db *db, const pake_token *t, const char *hash,
 {
 	int rc;
 
-	rc = db_run(db, ST_TOKEN_INSERT, e, "iittittii", t->tenant_id,
+	rc = db_run(db, SQL_TOKEN_INSERT, e, "iittittii", t->tenant_id,
 	    t->user_id, t->kind, hash, (int64_t)t->scopes, t->family, t->label,
 	    t->created_ms, t->expires_ms);
 	if (rc == 0)
@@ -365,46 +345,40 @@ int
 pake_db_token_by_hash(pake_db *db, const char *hash, pake_token *t,
     pake_err *e)
 {
-	return lookup(db, ST_TOKEN_BY_HASH, fill_token, t, "Token not found", e,
+	return lookup(db, SQL_TOKEN_BY_HASH, fill_token, t, "Token not found", e,
 	    "t", hash);
 }
 
 int
 pake_db_token_get(pake_db *db, int64_t id, pake_token *t, pake_err *e)
 {
-	return lookup(db, ST_TOKEN_BY_ID, fill_token, t, "Token not found", e,
+	return lookup(db, SQL_TOKEN_BY_ID, fill_token, t, "Token not found", e,
 	    "i", id);
 }
 
 int
 pake_db_token_revoke(pake_db *db, int64_t id, int64_t now, pake_err *e)
 {
-	return db_run(db, ST_TOKEN_REVOKE, e, "ii", id, now);
+	return db_run(db, SQL_TOKEN_REVOKE, e, "ii", id, now);
 }
 
 int
 pake_db_token_revoke_family(pake_db *db, const char *family, int64_t now,
     pake_err *e)
 {
-	return db_run(db, ST_TOKEN_REVOKE_FAMILY, e, "ti", family, now);
+	return db_run(db, SQL_TOKEN_REVOKE_FAMILY, e, "ti", family, now);
 }
 
 int
 pake_db_token_revoke_user(pake_db *db, int64_t user, int64_t now, pake_err *e)
 {
-	return db_run(db, ST_TOKEN_REVOKE_USER, e, "ii", user, now);
+	return db_run(db, SQL_TOKEN_REVOKE_USER, e, "ii", user, now);
 }
 
 int
 pake_db_token_used(pake_db *db, int64_t id, int64_t now, pake_err *e)
 {
-	return db_run(db, ST_TOKEN_USED, e, "ii", id, now);
-}
-
-int
-pake_db_token_touch(pake_db *db, int64_t id, int64_t now, pake_err *e)
-{
-	return db_run(db, ST_TOKEN_TOUCH, e, "ii", id, now);
+	return db_run(db, SQL_TOKEN_USED, e, "ii", id, now);
 }
 
 int
@@ -413,7 +387,7 @@ pake_db_token_each(pake_db *db, int64_t tenant, pake_token_cb cb, void *arg,
 {
 	sqlite3_stmt *st;
 
-	if ((st = db_stmt(db, ST_TOKEN_EACH, e)) == NULL)
+	if ((st = db_stmt(db, SQL_TOKEN_EACH, e)) == NULL)
 		return e->code;
 	sqlite3_bind_int64(st, 1, tenant);
 	WALK(db, st, pake_token, row_token, cb, arg, e);
@@ -422,7 +396,7 @@ pake_db_token_each(pake_db *db, int64_t tenant, pake_token_cb cb, void *arg,
 int
 pake_db_event_add(pake_db *db, const pake_event *ev, pake_err *e)
 {
-	return db_run(db, ST_EVENT_ADD, e, "iittti", ev->tenant_id, ev->user_id,
+	return db_run(db, SQL_EVENT_ADD, e, "iittti", ev->tenant_id, ev->user_id,
 	    ev->event, ev->details, ev->peer, ev->time_ms);
 }
 
@@ -434,7 +408,7 @@ pake_db_event_each(pake_db *db, int64_t tenant, int64_t since_ms, int limit,
 	pake_event ev;
 	int rc;
 
-	if ((st = db_stmt(db, tenant ? ST_EVENT_EACH : ST_EVENT_EACH_ALL,
+	if ((st = db_stmt(db, tenant ? SQL_EVENT_EACH : SQL_EVENT_EACH_ALL,
 	    e)) == NULL)
 		return e->code;
 	sqlite3_bind_int64(st, 1, tenant);
@@ -457,46 +431,33 @@ pake_db_event_each(pake_db *db, int64_t tenant, int64_t since_ms, int limit,
 	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "activity");
 }
 
+int64_t
+pake_db_tenant_count(pake_db *db)
+{
+	int64_t n = 0;
+	pake_err e;
+
+	return db_int1(db, SQL_TENANT_COUNT, &n, &e, "") == 1 ? n : -1;
+}
+
 int
-pake_db_request_hit(pake_db *db, const pake_db_hit *h, int64_t *retry_ms,
+pake_db_usage_get(pake_db *db, int64_t tenant, int64_t day, int64_t *calls,
     pake_err *e)
 {
-	int64_t n = 0, oldest = h->now, day = h->now / 86400000;
-	char key[48];
-	int rc;
+	*calls = 0;
+	return db_int1(db, SQL_USAGE_GET, calls, e, "ii", tenant, day) < 0 ?
+	    e->code : 0;
+}
 
-	*retry_ms = 0;
-	snprintf(key, sizeof key, "token:%lld", (long long)h->token_id);
-	if ((rc = pake_db_begin(db, e)) != 0)
-		return rc;
-	if ((rc = db_run(db, ST_RATE_PRUNE, e, "ti", key, h->now - 60000)) ||
-	    db_int1(db, ST_RATE_COUNT, &n, e, "t", key) < 0)
-		goto fail;
-	if (n >= h->per_min) {
-		if (db_int1(db, ST_RATE_OLDEST, &oldest, e, "t", key) < 0)
-			goto fail;
-		pake_db_rollback(db);
-		*retry_ms = oldest + 60000 - h->now;
-		if (*retry_ms < 1)
-			*retry_ms = 1;
-		return pake_fail(e, PAKE_ERATE, NULL, "%lld requests a minute",
-		    (long long)h->per_min);
-	}
-	n = 0;
-	if (db_int1(db, ST_USAGE_GET, &n, e, "ii", h->tenant_id, day) < 0)
-		goto fail;
-	if (n >= h->calls_day) {
-		pake_db_rollback(db);
-		*retry_ms = (day + 1) * 86400000 - h->now;
-		return pake_fail(e, PAKE_EQUOTA, NULL, "%lld calls a day",
-		    (long long)h->calls_day);
-	}
-	if ((rc = db_run(db, ST_RATE_ADD, e, "ti", key, h->now)) ||
-	    (rc = db_run(db, ST_USAGE_ADD, e, "ii", h->tenant_id, day)) ||
-	    (rc = db_run(db, ST_TOKEN_TOUCH, e, "ii", h->token_id, h->now)))
-		goto fail;
-	return pake_db_commit(db, e);
-fail:
-	pake_db_rollback(db);
-	return e->code ? e->code : PAKE_EINTERNAL;
+int
+pake_db_usage_put(pake_db *db, int64_t tenant, int64_t day, int64_t calls,
+    pake_err *e)
+{
+	return db_run(db, SQL_USAGE_PUT, e, "iii", tenant, day, calls);
+}
+
+int
+pake_db_token_touch(pake_db *db, int64_t id, int64_t when, pake_err *e)
+{
+	return db_run(db, SQL_TOKEN_TOUCH, e, "ii", id, when);
 }

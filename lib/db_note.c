@@ -4,6 +4,7 @@
  * Tags live twice: in note_tags (one row per tag, for filters and counts)
  * and joined in notes.tags (for the full-text index).  Both are written in
  * the same transaction by the same function, so they cannot drift.
+ * Every statement works on one store: a store holds one tenant's notes.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -11,7 +12,72 @@
 #include "pake/db_int.h"
 #include "pake/util.h"
 
-/* Column order of NOTE_COLS in db.c. */
+/* Column order of NOTE_COLS. */
+#define NOTE_COLS "pake_id, title, type, status, confidence, " \
+	"verification_status, created_at, modified_at, created_ms, " \
+	"modified_ms, source_uri, summary, human_notes, body, file_path, " \
+	"extra_json, extra_yaml, tags, id"
+
+static const char SQL_INSERT[] = "INSERT INTO notes(" NOTE_COLS ") "
+    "VALUES(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+    "?16, ?17, ?18, ?19, NULL)";
+/* UPDATE numbers its columns like INSERT (bind_note); ?1 is unused. */
+static const char SQL_UPDATE[] = "UPDATE notes SET title = ?3, type = ?4, "
+    "status = ?5, confidence = ?6, verification_status = ?7, "
+    "created_at = ?8, modified_at = ?9, created_ms = ?10, "
+    "modified_ms = ?11, source_uri = ?12, summary = ?13, "
+    "human_notes = ?14, body = ?15, file_path = ?16, extra_json = ?17, "
+    "extra_yaml = ?18, tags = ?19 WHERE pake_id = ?2";
+static const char SQL_DELETE[] = "DELETE FROM notes WHERE pake_id = ?1";
+static const char SQL_GET[] = "SELECT " NOTE_COLS " FROM notes "
+    "WHERE pake_id = ?1";
+static const char SQL_EXISTS[] = "SELECT id FROM notes WHERE pake_id = ?1";
+static const char SQL_PATH_TAKEN[] = "SELECT 1 FROM notes WHERE "
+    "file_path = ?1";
+static const char SQL_BY_PATH[] = "SELECT pake_id FROM notes WHERE "
+    "file_path = ?1";
+static const char SQL_SET_PATH[] = "UPDATE notes SET file_path = ?2 WHERE "
+    "pake_id = ?1";
+static const char SQL_COUNT[] = "SELECT notes FROM store_info";
+static const char SQL_COUNT_ADD[] = "UPDATE store_info SET notes = "
+    "notes + ?1";
+static const char SQL_LIST[] = "SELECT " NOTE_COLS " FROM notes "
+    "ORDER BY modified_ms DESC, id DESC LIMIT ?1";
+static const char SQL_LIST_AFTER[] = "SELECT " NOTE_COLS " FROM notes "
+    "WHERE (modified_ms, id) < (?2, ?3) "
+    "ORDER BY modified_ms DESC, id DESC LIMIT ?1";
+static const char SQL_EACH[] = "SELECT " NOTE_COLS " FROM notes ORDER BY id";
+/* Plain single-row statements on purpose: an INSERT ... SELECT opens
+ * a statement transaction, and FTS5 flushes its pending terms at each
+ * one (see the note on notes_fts in db_store.c). */
+static const char SQL_TAG_DEL[] = "DELETE FROM note_tags WHERE note_id = ?1";
+static const char SQL_TAG_ADD[] = "INSERT OR IGNORE INTO note_tags(note_id, "
+    "tag) VALUES(?1, ?2)";
+static const char SQL_TAGS[] = "SELECT tag, count(*) AS n FROM note_tags "
+    "GROUP BY tag ORDER BY n DESC, tag LIMIT ?1";
+static const char SQL_PENDING_ADD[] = "INSERT OR REPLACE INTO "
+    "vault_pending(pake_id, file_path) VALUES(?1, ?2)";
+static const char SQL_PENDING_DONE[] = "DELETE FROM vault_pending "
+    "WHERE seq = ?1";
+static const char SQL_PENDING_EACH[] = "SELECT seq, pake_id, file_path FROM "
+    "vault_pending ORDER BY seq";
+static const char SQL_TOMB_ADD[] = "INSERT OR REPLACE INTO "
+    "note_tombstones(pake_id, file_path, deleted_ms) VALUES(?1, ?2, ?3)";
+static const char SQL_TOMB_HAS[] = "SELECT 1 FROM note_tombstones WHERE "
+    "pake_id = ?1";
+static const char SQL_TOMB_DEL[] = "DELETE FROM note_tombstones WHERE "
+    "pake_id = ?1";
+static const char SQL_SOURCE_GET[] = "SELECT pake_id FROM note_sources "
+    "WHERE source = ?1";
+static const char SQL_SOURCE_SET[] = "INSERT OR REPLACE INTO "
+    "note_sources(source, pake_id) VALUES(?1, ?2)";
+static const char SQL_FTS_ADD[] = "INSERT INTO notes_fts(rowid, title, body, "
+    "summary, tags) VALUES(?1, ?2, ?3, ?4, ?5)";
+static const char SQL_FTS_DEL[] = "INSERT INTO notes_fts(notes_fts, rowid, "
+    "title, body, summary, tags) SELECT 'delete', id, title, body, summary, "
+    "tags FROM notes WHERE pake_id = ?1";
+
+/* Column indexes of NOTE_COLS. */
 enum { C_PAKE_ID, C_TITLE, C_TYPE, C_STATUS, C_CONF, C_VSTATUS, C_CREATED,
 	C_MODIFIED, C_CREATED_MS, C_MODIFIED_MS, C_SOURCE, C_SUMMARY, C_HUMAN,
 	C_BODY, C_PATH, C_EXTRA_JSON, C_EXTRA_YAML, C_TAGS, C_ID };
@@ -122,34 +188,33 @@ bind_note(sqlite3_stmt *st, const pake_note *n, const char *tags)
 }
 /* Replace the rows in note_tags of the note stored as row id. */
 static int
-write_tags(pake_db *db, int64_t tenant, int64_t id, const pake_note *n,
-    int fresh, pake_err *e)
+write_tags(pake_db *db, int64_t id, const pake_note *n, int fresh,
+    pake_err *e)
 {
 	size_t i;
 	int rc = 0;
 
 	if (!fresh)
-		rc = db_run(db, ST_TAG_DEL, e, "i", id);
+		rc = db_run(db, SQL_TAG_DEL, e, "i", id);
 	for (i = 0; i < n->ntags && rc == 0; i++)
-		rc = db_run(db, ST_TAG_ADD, e, "iti", id, n->tags[i], tenant);
+		rc = db_run(db, SQL_TAG_ADD, e, "it", id, n->tags[i]);
 	return rc;
 }
 /* The row id of a note, 0 when there is none. */
 static int64_t
-note_rowid(pake_db *db, int64_t tenant, const char *pake_id)
+note_rowid(pake_db *db, const char *pake_id)
 {
 	int64_t id = 0;
 	pake_err e;
 
-	return db_int1(db, ST_NOTE_EXISTS, &id, &e, "it", tenant, pake_id) == 1 ?
-	    id : 0;
+	return db_int1(db, SQL_EXISTS, &id, &e, "t", pake_id) == 1 ? id : 0;
 }
 /* Take the note's current row out of the full-text index (before the row
  * changes or goes). */
 static int
-fts_del(pake_db *db, int64_t tenant, const char *pake_id, pake_err *e)
+fts_del(pake_db *db, const char *pake_id, pake_err *e)
 {
-	return db_run(db, ST_FTS_DEL, e, "it", tenant, pake_id);
+	return db_run(db, SQL_FTS_DEL, e, "t", pake_id);
 }
 
 /* Index the note stored as row id. */
@@ -160,7 +225,7 @@ fts_add(pake_db *db, int64_t id, const pake_note *n, const char *tags,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = db_stmt(db, ST_FTS_ADD, e)) == NULL)
+	if ((st = db_stmt(db, SQL_FTS_ADD, e)) == NULL)
 		return e->code;
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, n->title);
@@ -175,8 +240,7 @@ fts_add(pake_db *db, int64_t id, const pake_note *n, const char *tags,
 
 /* Insert or update: the same columns, then the index and the tags. */
 static int
-note_write(pake_db *db, int64_t tenant, const pake_note *n, enum db_stmt id,
-    pake_err *e)
+note_write(pake_db *db, const pake_note *n, int insert, pake_err *e)
 {
 	sqlite3_stmt *st;
 	int64_t rowid;
@@ -185,84 +249,76 @@ note_write(pake_db *db, int64_t tenant, const pake_note *n, enum db_stmt id,
 
 	if ((tags = join_tags(n)) == NULL)
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-	if (id == ST_NOTE_UPDATE && (rc = fts_del(db, tenant, n->pake_id,
-	    e)) != 0) {
+	if (!insert && (rc = fts_del(db, n->pake_id, e)) != 0) {
 		free(tags);
 		return rc;
 	}
-	if ((st = db_stmt(db, id, e)) == NULL) {
+	if ((st = db_stmt(db, insert ? SQL_INSERT : SQL_UPDATE, e)) == NULL) {
 		free(tags);
 		return e->code;
 	}
-	sqlite3_bind_int64(st, 1, tenant);
-	/* UPDATE numbers its columns like INSERT: ?1 tenant, ?2 pake_id. */
 	bind_note(st, n, tags);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		free(tags);
-		return db_fail(db, rc, e, id == ST_NOTE_INSERT ? "insert note" :
+		return db_fail(db, rc, e, insert ? "insert note" :
 		    "update note");
 	}
-	if (id == ST_NOTE_UPDATE && sqlite3_changes(db->h) == 0) {
+	if (!insert && sqlite3_changes(db->h) == 0) {
 		free(tags);
 		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
 		    "update %s", n->pake_id);
 	}
-	rowid = id == ST_NOTE_INSERT ? sqlite3_last_insert_rowid(db->h) :
-	    note_rowid(db, tenant, n->pake_id);
+	rowid = insert ? sqlite3_last_insert_rowid(db->h) :
+	    note_rowid(db, n->pake_id);
 	rc = fts_add(db, rowid, n, tags, e);
 	free(tags);
 	if (rc != 0)
 		return rc;
-	/* An imported note may come back after a delete; the tenant counts
+	/* An imported note may come back after a delete; the store counts
 	 * its notes for the quota. */
-	if (id == ST_NOTE_INSERT &&
-	    ((rc = db_run(db, ST_TOMB_DEL, e, "it", tenant, n->pake_id)) != 0 ||
-	    (rc = db_run(db, ST_TENANT_NOTES, e, "ii", tenant, (int64_t)1)) != 0))
+	if (insert &&
+	    ((rc = db_run(db, SQL_TOMB_DEL, e, "t", n->pake_id)) != 0 ||
+	    (rc = db_run(db, SQL_COUNT_ADD, e, "i", (int64_t)1)) != 0))
 		return rc;
-	return write_tags(db, tenant, rowid, n, id == ST_NOTE_INSERT, e);
+	return write_tags(db, rowid, n, insert, e);
 }
 
 int
-pake_db_note_insert(pake_db *db, int64_t tenant, const pake_note *n,
-    pake_err *e)
+pake_db_note_insert(pake_db *db, const pake_note *n, pake_err *e)
 {
-	return note_write(db, tenant, n, ST_NOTE_INSERT, e);
+	return note_write(db, n, 1, e);
 }
 
 int
-pake_db_note_update(pake_db *db, int64_t tenant, const pake_note *n,
-    pake_err *e)
+pake_db_note_update(pake_db *db, const pake_note *n, pake_err *e)
 {
-	return note_write(db, tenant, n, ST_NOTE_UPDATE, e);
+	return note_write(db, n, 0, e);
 }
 int
-pake_db_note_delete(pake_db *db, int64_t tenant, const char *pake_id,
-    pake_err *e)
+pake_db_note_delete(pake_db *db, const char *pake_id, pake_err *e)
 {
 	int rc;
 
-	if ((rc = fts_del(db, tenant, pake_id, e)) != 0 ||
-	    (rc = db_run(db, ST_NOTE_DELETE, e, "it", tenant, pake_id)) != 0)
+	if ((rc = fts_del(db, pake_id, e)) != 0 ||
+	    (rc = db_run(db, SQL_DELETE, e, "t", pake_id)) != 0)
 		return rc;
 	if (sqlite3_changes(db->h) == 0)
 		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
 		    "delete %s", pake_id);
-	return db_run(db, ST_TENANT_NOTES, e, "ii", tenant, (int64_t)-1);
+	return db_run(db, SQL_COUNT_ADD, e, "i", (int64_t)-1);
 }
 
 int
-pake_db_note_get(pake_db *db, int64_t tenant, const char *pake_id,
-    pake_note *n, pake_err *e)
+pake_db_note_get(pake_db *db, const char *pake_id, pake_note *n, pake_err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = db_stmt(db, ST_NOTE_GET, e)) == NULL)
+	if ((st = db_stmt(db, SQL_GET, e)) == NULL)
 		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, pake_id);
+	db_bind_text(st, 1, pake_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(st);
@@ -279,52 +335,47 @@ pake_db_note_get(pake_db *db, int64_t tenant, const char *pake_id,
 	sqlite3_reset(st);
 	return rc;
 }
-/* 1 when the single-row query id with (tenant, text) finds a row, 0 when
- * not, -1 on failure. */
+/* 1 when the single-row query sql with ?1 = s finds a row, 0 when not,
+ * -1 on failure. */
 static int
-exists(pake_db *db, enum db_stmt id, int64_t tenant, const char *s)
+exists(pake_db *db, const char *sql, const char *s)
 {
 	int64_t v;
 	pake_err e;
 
-	return db_int1(db, id, &v, &e, "it", tenant, s);
+	return db_int1(db, sql, &v, &e, "t", s);
 }
 
 int
-pake_db_note_exists(pake_db *db, int64_t tenant, const char *pake_id)
+pake_db_note_exists(pake_db *db, const char *pake_id)
 {
-	return exists(db, ST_NOTE_EXISTS, tenant, pake_id);
+	return exists(db, SQL_EXISTS, pake_id);
 }
 
 int
-pake_db_path_taken(pake_db *db, int64_t tenant, const char *file_path)
+pake_db_path_taken(pake_db *db, const char *file_path)
 {
-	return exists(db, ST_PATH_TAKEN, tenant, file_path);
+	return exists(db, SQL_PATH_TAKEN, file_path);
 }
 
 int
-pake_db_tombstone_has(pake_db *db, int64_t tenant, const char *pake_id)
+pake_db_tombstone_has(pake_db *db, const char *pake_id)
 {
-	return exists(db, ST_TOMB_HAS, tenant, pake_id);
+	return exists(db, SQL_TOMB_HAS, pake_id);
 }
 
-/* The note at a vault path: (tenant, file_path) is unique.  A statement
- * of its own in the dynamic cache, so the table of fixed ones stays as
- * it is. */
+/* The note at a vault path (file_path is unique). */
 int
-pake_db_note_by_path(pake_db *db, int64_t tenant, const char *file_path,
+pake_db_note_by_path(pake_db *db, const char *file_path,
     char id[PAKE_ID_LEN + 1], pake_err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	id[0] = '\0';
-	st = db_stmt_dyn(db, "SELECT pake_id FROM notes WHERE tenant_id = ?1 "
-	    "AND file_path = ?2", e);
-	if (st == NULL)
+	if ((st = db_stmt(db, SQL_BY_PATH, e)) == NULL)
 		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, file_path);
+	db_bind_text(st, 1, file_path);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		pake_strlcpy(id, (const char *)sqlite3_column_text(st, 0),
@@ -338,19 +389,19 @@ pake_db_note_by_path(pake_db *db, int64_t tenant, const char *file_path,
 	return db_fail(db, rc, e, "note by path");
 }
 int
-pake_db_note_set_path(pake_db *db, int64_t tenant, const char *pake_id,
+pake_db_note_set_path(pake_db *db, const char *pake_id,
     const char *file_path, pake_err *e)
 {
-	return db_run(db, ST_NOTE_SET_PATH, e, "itt", tenant, pake_id,
-	    file_path);
+	return db_run(db, SQL_SET_PATH, e, "tt", pake_id, file_path);
 }
+
 int64_t
-pake_db_note_count(pake_db *db, int64_t tenant)
+pake_db_note_count(pake_db *db)
 {
 	int64_t n = -1;
 	pake_err e;
 
-	return db_int1(db, ST_NOTE_COUNT, &n, &e, "i", tenant) == 1 ? n : -1;
+	return db_int1(db, SQL_COUNT, &n, &e, "") == 1 ? n : -1;
 }
 
 /* Step st, handing each row to cb as a note. */
@@ -379,32 +430,29 @@ walk(pake_db *db, sqlite3_stmt *st, pake_note_cb cb, void *arg, pake_err *e)
 }
 
 int
-pake_db_note_list(pake_db *db, int64_t tenant, int limit, int64_t after_ms,
-    int64_t after_id, pake_note_cb cb, void *arg, pake_err *e)
+pake_db_note_list(pake_db *db, int limit, int64_t after_ms, int64_t after_id,
+    pake_note_cb cb, void *arg, pake_err *e)
 {
 	sqlite3_stmt *st;
 
-	st = db_stmt(db, after_id > 0 ? ST_NOTE_LIST_AFTER : ST_NOTE_LIST, e);
+	st = db_stmt(db, after_id > 0 ? SQL_LIST_AFTER : SQL_LIST, e);
 	if (st == NULL)
 		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
-	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int(st, 1, limit);
 	if (after_id > 0) {
-		sqlite3_bind_int64(st, 3, after_ms);
-		sqlite3_bind_int64(st, 4, after_id);
+		sqlite3_bind_int64(st, 2, after_ms);
+		sqlite3_bind_int64(st, 3, after_id);
 	}
 	return walk(db, st, cb, arg, e);
 }
 
 int
-pake_db_note_each(pake_db *db, int64_t tenant, pake_note_cb cb, void *arg,
-    pake_err *e)
+pake_db_note_each(pake_db *db, pake_note_cb cb, void *arg, pake_err *e)
 {
 	sqlite3_stmt *st;
 
-	if ((st = db_stmt(db, ST_NOTE_EACH, e)) == NULL)
+	if ((st = db_stmt(db, SQL_EACH, e)) == NULL)
 		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
 	return walk(db, st, cb, arg, e);
 }
 
@@ -414,7 +462,7 @@ pake_db_note_each(pake_db *db, int64_t tenant, pake_note_cb cb, void *arg,
  * is always bound), so the statement cache serves repeated shapes.
  */
 int
-pake_db_search_notes(pake_db *db, int64_t tenant, const pake_db_search *q,
+pake_db_search_notes(pake_db *db, const pake_db_search *q,
     pake_note_cb cb, void *arg, pake_err *e)
 {
 	pake_buf sql = {0};
@@ -437,7 +485,7 @@ pake_db_search_notes(pake_db *db, int64_t tenant, const pake_db_search *q,
 	else
 		pake_buf_puts(&sql, "n.modified_ms AS r FROM notes n "
 		    "WHERE ?1 IS NULL AND ");
-	pake_buf_puts(&sql, "n.tenant_id = ?2");
+	pake_buf_puts(&sql, "1");	/* ?2 is free: the filters follow */
 	if (q->exclude)
 		pake_buf_puts(&sql, " AND n.id NOT IN (SELECT rowid FROM "
 		    "notes_fts WHERE notes_fts MATCH ?3)");
@@ -486,7 +534,6 @@ pake_db_search_notes(pake_db *db, int64_t tenant, const pake_db_search *q,
 	if (st == NULL)
 		return e->code;
 	db_bind_text(st, 1, q->match);
-	sqlite3_bind_int64(st, 2, tenant);
 	if (q->exclude)
 		db_bind_text(st, 3, q->exclude);
 	k = 4;
@@ -515,16 +562,14 @@ pake_db_search_notes(pake_db *db, int64_t tenant, const pake_db_search *q,
 }
 
 int
-pake_db_tags(pake_db *db, int64_t tenant, int limit, pake_tag_cb cb,
-    void *arg, pake_err *e)
+pake_db_tags(pake_db *db, int limit, pake_tag_cb cb, void *arg, pake_err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = db_stmt(db, ST_TAGS, e)) == NULL)
+	if ((st = db_stmt(db, SQL_TAGS, e)) == NULL)
 		return e->code;
-	sqlite3_bind_int64(st, 1, tenant);
-	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int(st, 1, limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = cb(arg, (const char *)sqlite3_column_text(st, 0),
 		    sqlite3_column_int64(st, 1));
@@ -537,12 +582,12 @@ pake_db_tags(pake_db *db, int64_t tenant, int limit, pake_tag_cb cb,
 	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "tags");
 }
 int
-pake_db_pending_add(pake_db *db, int64_t tenant, const char *pake_id,
-    const char *file_path, int64_t *seq, pake_err *e)
+pake_db_pending_add(pake_db *db, const char *pake_id, const char *file_path,
+    int64_t *seq, pake_err *e)
 {
 	int rc;
 
-	rc = db_run(db, ST_PENDING_ADD, e, "itt", tenant, pake_id, file_path);
+	rc = db_run(db, SQL_PENDING_ADD, e, "tt", pake_id, file_path);
 	if (rc == 0)
 		*seq = sqlite3_last_insert_rowid(db->h);
 	return rc;
@@ -550,19 +595,19 @@ pake_db_pending_add(pake_db *db, int64_t tenant, const char *pake_id,
 int
 pake_db_pending_done(pake_db *db, int64_t seq, pake_err *e)
 {
-	return db_run(db, ST_PENDING_DONE, e, "i", seq);
+	return db_run(db, SQL_PENDING_DONE, e, "i", seq);
 }
 
 int
 pake_db_pending_each(pake_db *db, pake_pending_cb cb, void *arg, pake_err *e)
 {
 	sqlite3_stmt *st;
-	struct row { int64_t seq, tenant; char id[40]; char *path; } *rows = NULL;
+	struct row { int64_t seq; char id[40]; char *path; } *rows = NULL;
 	size_t n = 0, cap = 0, i;
 	int rc;
 
 	/* Collect first: the callback writes to the same table. */
-	if ((st = db_stmt(db, ST_PENDING_EACH, e)) == NULL)
+	if ((st = db_stmt(db, SQL_PENDING_EACH, e)) == NULL)
 		return e->code;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
@@ -575,10 +620,9 @@ pake_db_pending_each(pake_db *db, pake_pending_cb cb, void *arg, pake_err *e)
 			rows = r;
 		}
 		rows[n].seq = sqlite3_column_int64(st, 0);
-		rows[n].tenant = sqlite3_column_int64(st, 1);
-		pake_strlcpy(rows[n].id, (const char *)sqlite3_column_text(st, 2),
+		pake_strlcpy(rows[n].id, (const char *)sqlite3_column_text(st, 1),
 		    sizeof rows[n].id);
-		rows[n].path = col_dup(st, 3);
+		rows[n].path = col_dup(st, 2);
 		n++;
 	}
 	sqlite3_reset(st);
@@ -588,34 +632,31 @@ pake_db_pending_each(pake_db *db, pake_pending_cb cb, void *arg, pake_err *e)
 		rc = 0;
 	for (i = 0; i < n; i++) {
 		if (rc == 0 && rows[i].path)
-			rc = cb(arg, rows[i].tenant, rows[i].id, rows[i].path,
-			    rows[i].seq);
+			rc = cb(arg, rows[i].id, rows[i].path, rows[i].seq);
 		free(rows[i].path);
 	}
 	free(rows);
 	return rc;
 }
 int
-pake_db_tombstone_add(pake_db *db, int64_t tenant, const char *pake_id,
+pake_db_tombstone_add(pake_db *db, const char *pake_id,
     const char *file_path, pake_err *e)
 {
-	return db_run(db, ST_TOMB_ADD, e, "itti", tenant, pake_id, file_path,
+	return db_run(db, SQL_TOMB_ADD, e, "tti", pake_id, file_path,
 	    pake_now_ms());
 }
 
 int
-pake_db_source_get(pake_db *db, int64_t tenant, const char *source,
-    char id[PAKE_ID_LEN + 1])
+pake_db_source_get(pake_db *db, const char *source, char id[PAKE_ID_LEN + 1])
 {
 	sqlite3_stmt *st;
 	pake_err e;
 	int rc;
 
 	id[0] = '\0';
-	if ((st = db_stmt(db, ST_SOURCE_GET, &e)) == NULL)
+	if ((st = db_stmt(db, SQL_SOURCE_GET, &e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, tenant);
-	db_bind_text(st, 2, source);
+	db_bind_text(st, 1, source);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		pake_strlcpy(id, (const char *)sqlite3_column_text(st, 0),
@@ -624,8 +665,8 @@ pake_db_source_get(pake_db *db, int64_t tenant, const char *source,
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 int
-pake_db_source_set(pake_db *db, int64_t tenant, const char *source,
-    const char *pake_id, pake_err *e)
+pake_db_source_set(pake_db *db, const char *source, const char *pake_id,
+    pake_err *e)
 {
-	return db_run(db, ST_SOURCE_SET, e, "itt", tenant, source, pake_id);
+	return db_run(db, SQL_SOURCE_SET, e, "tt", source, pake_id);
 }

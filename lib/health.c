@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -128,35 +129,40 @@ check_disk(pake_ctx *c, pake_health *h)
 	    "%lld MB free, below %d MB", least, PAKE_HEALTH_MIN_FREE_MB);
 }
 
-/* database, schema, wal, vault_dir, pending, disk. */
+/* database, schema, wal, vault_dir, pending, disk: the control database
+ * and the acting tenant's store. */
 static void
 cheap(pake_ctx *c, pake_health *h)
 {
 	char mode[32];
 	pake_err e = {0};
 	int64_t pending;
-	int v, want;
+	pake_db *st;
+	int v, want, sv, swant;
 
-	if (pake_db_ping(c->db, &e) != 0) {
+	if (pake_db_ping(c->db, &e) != 0 ||
+	    (st = pake_ctx_store(c, &e)) == NULL) {
 		add(h, "database", 0, "does not answer (%s)",
 		    pake_code_name(e.code));
 		return;		/* the rest would only repeat it */
 	}
 	add(h, "database", 1, NULL);
 	v = pake_db_schema_version(c->db);
-	want = pake_db_schema_latest();
-	if (v == want)
-		add(h, "schema", 1, "version %d", v);
+	want = pake_db_schema_latest(c->db);
+	sv = pake_db_schema_version(st);
+	swant = pake_db_schema_latest(st);
+	if (v == want && sv == swant)
+		add(h, "schema", 1, "version %d, store %d", v, sv);
 	else
-		add(h, "schema", 0, "version %d, this program writes %d", v,
-		    want);
+		add(h, "schema", 0, "version %d, store %d; this program writes "
+		    "%d, %d", v, sv, want, swant);
 	if (pake_db_journal_mode(c->db, mode, sizeof mode, &e) != 0)
 		add(h, "wal", 0, "journal mode cannot be read");
 	else
 		add(h, "wal", strcmp(mode, "wal") == 0, strcmp(mode, "wal") ?
 		    "journal mode is %.20s" : NULL, mode);
 	check_vault_dir(c, h);
-	if (pake_db_pending_count(c->db, &pending, &e) != 0)
+	if (pake_db_pending_count(st, &pending, &e) != 0)
 		add(h, "pending", 0, "cannot be counted");
 	else
 		add(h, "pending", pending < PAKE_HEALTH_MAX_PENDING,
@@ -166,37 +172,132 @@ cheap(pake_ctx *c, pake_health *h)
 	check_disk(c, h);
 }
 
-/* integrity, fts, vault: pake-db check's checks, with its repair. */
+/* The tenants whose stores a thorough check visits. */
+struct tenants {
+	char (*name)[PAKE_NAME_LEN];
+	int *live;		/* not deleted: has a vault to check */
+	size_t n, cap;
+};
+
+static int
+tenant_one(void *arg, const pake_tenant *t)
+{
+	struct tenants *ts = arg;
+	void *p, *q;
+
+	if (ts->n == ts->cap) {
+		ts->cap = ts->cap ? ts->cap * 2 : 16;
+		p = realloc(ts->name, ts->cap * sizeof *ts->name);
+		q = p ? realloc(ts->live, ts->cap * sizeof *ts->live) : NULL;
+		if (p)
+			ts->name = p;
+		if (q)
+			ts->live = q;
+		if (p == NULL || q == NULL)
+			return PAKE_EINTERNAL;
+	}
+	pake_strlcpy(ts->name[ts->n], t->name, sizeof ts->name[ts->n]);
+	ts->live[ts->n++] = strcmp(t->status, "deleted") != 0;
+	return 0;
+}
+
+/* Add b's counts to a. */
+static void
+report_add(pake_vault_report *a, const pake_vault_report *b)
+{
+	a->files += b->files;
+	a->missing += b->missing;
+	a->stale += b->stale;
+	a->orphans += b->orphans;
+	a->untracked += b->untracked;
+	a->pending += b->pending;
+	a->repaired += b->repaired;
+}
+
+/* Check the acting tenant's vault (and repair it), adding to h. */
+static int
+vault_one(pake_ctx *c, const pake_health_opts *o, pake_health *h,
+    pake_err *e)
+{
+	pake_vault_report r, after;
+	int rc;
+
+	if ((rc = pake_vault_check(c, o->repair, o->report, o->arg, &r,
+	    e)) != 0)
+		return rc;
+	after = r;
+	if (o->repair && r.repaired &&
+	    (rc = pake_vault_check(c, 0, NULL, NULL, &after, e)) != 0)
+		return rc;
+	report_add(&h->vault, &r);
+	report_add(&h->after, &after);
+	return 0;
+}
+
+/* integrity, fts, vault: pake-db check's checks, with its repair, over
+ * the control database and every tenant's store and vault. */
 static int
 thorough(pake_ctx *c, const pake_health_opts *o, pake_health *h, pake_err *e)
 {
+	struct tenants ts = {NULL, NULL, 0, 0};
+	char acting[PAKE_NAME_LEN], msg[256];
 	const pake_vault_report *r;
 	pake_err fe = {0};
-	int ok, rc;
+	int ok, fts_ok = 1, rc = 0;
+	pake_db *st;
+	size_t i;
 
 	ok = pake_db_integrity(c->db, h->integrity, sizeof h->integrity,
 	    e) == 0;
 	if (!ok && e->code != PAKE_EUNAVAIL)
 		return e->code;
+	if ((rc = pake_db_tenant_each(c->db, tenant_one, &ts, e)) != 0)
+		goto out;
+	pake_strlcpy(acting, c->tenant, sizeof acting);
+	for (i = 0; i < ts.n; i++) {
+		if ((st = pake_ctx_store_of(c, ts.name[i], e)) == NULL) {
+			rc = e->code;
+			goto out;
+		}
+		if (pake_db_integrity(st, msg, sizeof msg, &fe) != 0) {
+			if (fe.code != PAKE_EUNAVAIL) {
+				*e = fe;
+				rc = e->code;
+				goto out;
+			}
+			if (ok)
+				snprintf(h->integrity, sizeof h->integrity,
+				    "store of %s: %s", ts.name[i], msg);
+			ok = 0;
+		}
+		if (pake_db_fts_check(st, &fe) != 0 && !(o->repair &&
+		    pake_db_fts_rebuild(st, &fe) == 0 &&
+		    pake_db_fts_check(st, &fe) == 0))
+			fts_ok = 0;
+		if (!ts.live[i])
+			continue;
+		if ((rc = pake_ctx_set_tenant(c, ts.name[i], e)) != 0 ||
+		    (rc = vault_one(c, o, h, e)) != 0)
+			break;
+	}
+	if (pake_ctx_set_tenant(c, acting, &fe) != 0 && rc == 0) {
+		*e = fe;
+		rc = e->code;
+	}
+	if (rc != 0)
+		goto out;
 	add(h, "integrity", ok, ok ? NULL : "%s", h->integrity);
-	ok = pake_db_fts_check(c->db, &fe) == 0;
-	if (!ok && o->repair && pake_db_fts_rebuild(c->db, &fe) == 0)
-		ok = pake_db_fts_check(c->db, &fe) == 0;
-	add(h, "fts", ok, ok ? NULL : "index does not match the notes");
-	if ((rc = pake_vault_check(c, o->repair, o->report, o->arg, &h->vault,
-	    e)) != 0)
-		return rc;
-	h->after = h->vault;
-	if (o->repair && h->vault.repaired &&
-	    (rc = pake_vault_check(c, 0, NULL, NULL, &h->after, e)) != 0)
-		return rc;
+	add(h, "fts", fts_ok, fts_ok ? NULL : "index does not match the notes");
 	r = &h->after;
 	ok = r->missing == 0 && r->stale == 0 && r->orphans == 0 &&
 	    r->pending == 0;
 	add(h, "vault", ok, ok ? NULL : "%lld missing, %lld stale, %lld "
 	    "orphans, %lld pending", (long long)r->missing,
 	    (long long)r->stale, (long long)r->orphans, (long long)r->pending);
-	return 0;
+out:
+	free(ts.name);
+	free(ts.live);
+	return rc;
 }
 
 int

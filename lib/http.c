@@ -27,7 +27,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include "pake/db.h"
+#include "pake/auth.h"
+#include "pake/counters.h"
 #include "pake/http.h"
 #include "pake/http_int.h"
 
@@ -91,7 +92,7 @@ ctx_get(pake_http *h, pake_err *e)
 		return NULL;
 	}
 	p->log = *h->log;
-	if (pake_ctx_open(&p->c, h->cfg, &p->log, e) != 0) {
+	if (pake_ctx_open_as(&p->c, h->cfg, &p->log, "default", e) != 0) {
 		free(p);
 		return NULL;
 	}
@@ -108,7 +109,7 @@ ctx_put(pake_http *h, pake_ctx *c)
 	}
 	pthread_mutex_unlock(&h->lock);
 	if (c) {
-		pake_ctx_close(c);
+		pake_auth_close(c);
 		free(c);
 	}
 }
@@ -300,6 +301,21 @@ static const double buckets_ms[] = {1, 2.5, 5, 10, 25, 50, 100, 250, 500,
 	1000, 2500, 5000};
 #define NBUCKETS ((int)(sizeof buckets_ms / sizeof buckets_ms[0]))
 
+/* The method as a metric label: a known one, else "other" (a client's
+ * made-up method never becomes a series of its own). */
+static const char *
+method_label(const char *m)
+{
+	static const char *const known[] = {"GET", "HEAD", "POST", "PUT",
+	    "PATCH", "DELETE", "OPTIONS"};
+	size_t i;
+
+	for (i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(m, known[i]) == 0)
+			return known[i];
+	return "other";
+}
+
 /* Log the request, count it, and queue the answer. */
 static enum MHD_Result
 respond(pake_http *h, http_req *r, pake_ctx *c)
@@ -307,6 +323,7 @@ respond(pake_http *h, http_req *r, pake_ctx *c)
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	double ms = (double)(now_us() - r->t0_us) / 1000.0;
+	pake_counters *k;
 	pake_err e = {0};
 	char num[32];
 	int b;
@@ -351,8 +368,12 @@ respond(pake_http *h, http_req *r, pake_ctx *c)
 	}
 	for (b = 0; b < NBUCKETS && ms > buckets_ms[b]; b++)
 		;
-	if (c && pake_db_metric_add(c->db, r->route[0] ? r->route : "unmatched",
-	    r->method, r->status, b, ms, &e) != 0)
+	/* Counted in the shared counters file, never in a database: a read
+	 * writes nothing (ARCHITECTURE.md, "The counters file"). */
+	if (c && (k = pake_ctx_counters(c, &e)) != NULL)
+		pake_counters_http(k, r->route[0] ? r->route : "unmatched",
+		    method_label(r->method), r->status, b, (uint64_t)(ms * 1000));
+	else if (c)
 		pake_log_msg(h->log, PAKE_LOG_WARN, "metrics not counted: %s",
 		    e.detail);
 	return ret;
@@ -601,7 +622,7 @@ pake_http_run(pake_http *h)
 	pthread_mutex_unlock(&h->lock);
 	pthread_join(h->watchdog, NULL);
 	for (i = 0; i < h->npool; i++) {
-		pake_ctx_close(h->pool[i]);
+		pake_auth_close(h->pool[i]);
 		free(h->pool[i]);
 	}
 	pthread_mutex_destroy(&h->lock);

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pake/auth.h"
+#include "pake/counters.h"
 #include "pake/http_int.h"
+#include "pake/maint.h"
 #include "pake/mcp.h"
 #include "pake/op.h"
 
@@ -305,111 +307,109 @@ r_health(http_api *a, const http_route *rt)
 	    200 : 503, out);
 }
 
-/* Prometheus text from the counters in the database. */
+/*
+ * Prometheus text from the counters file (counters.h) and the files'
+ * sizes (maint.h).  Label values are escaped as the exposition format
+ * requires; they come from a bounded set anyway (route templates, known
+ * methods or "other", statuses), never from a tenant or a client's text.
+ */
 struct prom {
 	pake_buf b;
-	char last[128];
 };
-
-static int
-prom_req(void *arg, const char *route, const char *method, int status,
-    int64_t count)
-{
-	struct prom *p = arg;
-
-	pake_buf_printf(&p->b, "pake_http_requests_total{route=\"%s\","
-	    "method=\"%s\",status=\"%d\"} %lld\n", route, method, status,
-	    (long long)count);
-	return 0;
-}
 
 static const char *const bucket_le[] = {"0.001", "0.0025", "0.005", "0.01",
 	"0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "+Inf"};
 
-struct lat {
-	pake_buf *b;
-	char route[128];
-	int64_t cum[13];
-	double sum;
-	int have;
-};
-
+/* A label value: backslash, double quote and newline escaped. */
 static void
-lat_flush(struct lat *l)
+prom_label(pake_buf *b, const char *v)
 {
-	int i;
-
-	if (!l->have)
-		return;
-	for (i = 1; i < 13; i++)
-		l->cum[i] += l->cum[i - 1];
-	for (i = 0; i < 13; i++)
-		pake_buf_printf(l->b, "pake_http_request_duration_seconds_bucket"
-		    "{route=\"%s\",le=\"%s\"} %lld\n", l->route, bucket_le[i],
-		    (long long)l->cum[i]);
-	pake_buf_printf(l->b, "pake_http_request_duration_seconds_sum"
-	    "{route=\"%s\"} %.6f\n", l->route, l->sum / 1000.0);
-	pake_buf_printf(l->b, "pake_http_request_duration_seconds_count"
-	    "{route=\"%s\"} %lld\n", l->route, (long long)l->cum[12]);
-	memset(l->cum, 0, sizeof l->cum);
-	l->sum = 0;
-	l->have = 0;
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			pake_buf_putc(b, '\\');
+		if (*v == '\n')
+			pake_buf_puts(b, "\\n");
+		else
+			pake_buf_putc(b, *v);
+	}
 }
 
 static int
-prom_lat(void *arg, const char *route, int bucket, int64_t count,
-    double sum_ms)
+prom_req(void *arg, const char *route, const char *method, int status,
+    uint64_t count)
 {
-	struct lat *l = arg;
+	struct prom *p = arg;
 
-	if (l->have && strcmp(l->route, route) != 0)
-		lat_flush(l);
-	pake_strlcpy(l->route, route, sizeof l->route);
-	if (bucket < 0 || bucket > 12)
-		bucket = 12;
-	l->cum[bucket] += count;
-	l->sum += sum_ms;
-	l->have = 1;
+	pake_buf_puts(&p->b, "pake_http_requests_total{route=\"");
+	prom_label(&p->b, route);
+	pake_buf_puts(&p->b, "\",method=\"");
+	prom_label(&p->b, method);
+	pake_buf_printf(&p->b, "\",status=\"%d\"} %llu\n", status,
+	    (unsigned long long)count);
+	return 0;
+}
+
+static int
+prom_lat(void *arg, const char *route,
+    const uint64_t bucket[PAKE_COUNTERS_BUCKETS], uint64_t sum_us)
+{
+	struct prom *p = arg;
+	uint64_t cum = 0;
+	int i;
+
+	for (i = 0; i < PAKE_COUNTERS_BUCKETS; i++) {
+		cum += bucket[i];
+		pake_buf_puts(&p->b, "pake_http_request_duration_seconds_bucket"
+		    "{route=\"");
+		prom_label(&p->b, route);
+		pake_buf_printf(&p->b, "\",le=\"%s\"} %llu\n", bucket_le[i],
+		    (unsigned long long)cum);
+	}
+	pake_buf_puts(&p->b, "pake_http_request_duration_seconds_sum{route=\"");
+	prom_label(&p->b, route);
+	pake_buf_printf(&p->b, "\"} %.6f\n", (double)sum_us / 1e6);
+	pake_buf_puts(&p->b, "pake_http_request_duration_seconds_count"
+	    "{route=\"");
+	prom_label(&p->b, route);
+	pake_buf_printf(&p->b, "\"} %llu\n", (unsigned long long)cum);
 	return 0;
 }
 
 static void
 r_metrics(http_api *a, const http_route *rt)
 {
-	struct prom p = {{0}, ""};
-	struct lat l;
-	pake_db_stats st;
+	struct prom p = {{0}};
+	pake_maint_stats st;
+	pake_counters *k;
 	pake_err e = {0};
 
 	(void)rt;
-	memset(&l, 0, sizeof l);
-	l.b = &p.b;
+	if ((k = pake_ctx_counters(a->c, &e)) == NULL)
+		goto fail;
 	pake_buf_puts(&p.b, "# HELP pake_http_requests_total HTTP requests "
 	    "by route pattern, method and status.\n"
 	    "# TYPE pake_http_requests_total counter\n");
-	if (pake_db_metric_requests(a->c->db, prom_req, &p, &e) != 0)
-		goto fail;
+	pake_counters_http_each(k, prom_req, NULL, &p);
 	pake_buf_puts(&p.b, "# HELP pake_http_request_duration_seconds Time "
 	    "to answer a request.\n"
 	    "# TYPE pake_http_request_duration_seconds histogram\n");
-	if (pake_db_metric_latency(a->c->db, prom_lat, &l, &e) != 0)
-		goto fail;
-	lat_flush(&l);
-	if (pake_db_stats_get(a->c->db, &st, &e) != 0)
+	pake_counters_http_each(k, NULL, prom_lat, &p);
+	if (pake_maint_stats_get(a->c, &st, &e) != 0)
 		goto fail;
 	pake_buf_printf(&p.b, "# HELP pake_notes Notes stored, all tenants.\n"
 	    "# TYPE pake_notes gauge\npake_notes %lld\n"
 	    "# HELP pake_tenants Tenants.\n# TYPE pake_tenants gauge\n"
 	    "pake_tenants %lld\n"
-	    "# HELP pake_database_bytes Size of the database file.\n"
+	    "# HELP pake_database_bytes Size of the database files (control "
+	    "and stores).\n"
 	    "# TYPE pake_database_bytes gauge\npake_database_bytes %lld\n"
-	    "# HELP pake_wal_bytes Size of the write-ahead log.\n"
+	    "# HELP pake_wal_bytes Size of the write-ahead logs.\n"
 	    "# TYPE pake_wal_bytes gauge\npake_wal_bytes %lld\n"
 	    "# HELP pake_vault_pending Changes not yet mirrored to a vault.\n"
 	    "# TYPE pake_vault_pending gauge\npake_vault_pending %lld\n",
-	    (long long)st.notes, (long long)st.tenants,
-	    (long long)(st.page_count * st.page_size), (long long)st.wal_bytes,
-	    (long long)st.pending);
+	    (long long)st.notes, (long long)st.tenants, (long long)st.bytes,
+	    (long long)st.wal_bytes, (long long)st.pending);
+	pake_maint_stats_free(&st);
 	if (p.b.oom)
 		goto fail;
 	http_text(a->r, 200, "text/plain; version=0.0.4; charset=utf-8", p.b.p,

@@ -108,6 +108,7 @@ typedef struct vwriter {
 
 typedef struct importer {
 	pake_ctx *c;
+	pake_db *db;		/* the acting tenant's store */
 	int flags;
 	char root[PATH_MAX];
 	int same_vault;		/* DIR is the tenant's vault */
@@ -181,12 +182,11 @@ writer_start(pake_ctx *c)
 	if (w == NULL)
 		return NULL;
 	w->log = *c->log;
-	if (pake_ctx_open(&w->c, c->cfg, &w->log, &e) != 0) {
+	if (pake_ctx_open_as(&w->c, c->cfg, &w->log, c->tenant, &e) != 0) {
 		free(w);
 		return NULL;
 	}
-	if (pake_ctx_set_tenant(&w->c, c->tenant, &e) != 0 ||
-	    pthread_mutex_init(&w->mu, NULL) != 0) {
+	if (pthread_mutex_init(&w->mu, NULL) != 0) {
 		pake_ctx_close(&w->c);
 		free(w);
 		return NULL;
@@ -261,7 +261,7 @@ flush_batch(importer *im, pake_err *e)
 
 	if (im->in_tx) {
 		im->in_tx = 0;
-		if ((rc = pake_db_commit(im->c->db, e)) != 0)
+		if ((rc = pake_db_commit(im->db, e)) != 0)
 			return rc;
 	}
 	if (im->npend && im->w == NULL && !im->w_failed && !im->one)
@@ -411,7 +411,7 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 	 * looked up by its source, so two processes importing one new file
 	 * at once find one note, not make two. */
 	if (!im->in_tx) {
-		if ((rc = pake_db_begin(im->c->db, e)) != 0) {
+		if ((rc = pake_db_begin(im->db, e)) != 0) {
 			pake_note_free(&n);
 			goto done;
 		}
@@ -423,7 +423,7 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 		for (char *p = n.pake_id; *p; p++)	/* one spelling */
 			if (*p >= 'A' && *p <= 'F')
 				*p = (char)(*p - 'A' + 'a');
-	} else if (pake_db_source_get(im->c->db, im->c->tenant_id, real,
+	} else if (pake_db_source_get(im->db, real,
 	    n.pake_id) != 1 && (rc = pake_uuid4(n.pake_id, e)) != 0) {
 		pake_note_free(&n);
 		goto done;
@@ -443,7 +443,7 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 		pake_note_free(&n);
 		goto done;
 	}
-	exists = pake_db_note_get(im->c->db, im->c->tenant_id, n.pake_id, &old,
+	exists = pake_db_note_get(im->db, n.pake_id, &old,
 	    &fe) == 0;
 	moved = 0;
 	/* Only a file that states its pake_id can be a copy or a move; one
@@ -457,7 +457,7 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 			goto done;
 		}
 		moved = pake_vault_path_ok(rel) &&
-		    pake_db_path_taken(im->c->db, im->c->tenant_id, rel) == 0;
+		    pake_db_path_taken(im->db, rel) == 0;
 	}
 	if (exists) {
 		n.file_path = strdup(moved ? rel : old.file_path);
@@ -477,33 +477,33 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 			im->st->unchanged++;
 			changed = 0;
 		} else {
-			rc = pake_db_note_update(im->c->db, im->c->tenant_id, &n, e);
+			rc = pake_db_note_update(im->db, &n, e);
 			im->st->updated++;
 		}
 		pake_note_free(&old);
-	} else if (pake_store_quota(im->c, &fe) == PAKE_EQUOTA) {
+	} else if (pake_store_quota(im->c, im->db, &fe) == PAKE_EQUOTA) {
 		skip(im, rel, "the note limit of the plan is reached",
 		    PAKE_EQUOTA);
 		pake_note_free(&n);
 		goto done;
 	} else {
 		if (im->same_vault && pake_vault_path_ok(rel) &&
-		    pake_db_path_taken(im->c->db, im->c->tenant_id, rel) == 0)
+		    pake_db_path_taken(im->db, rel) == 0)
 			n.file_path = strdup(rel);
 		else if ((rc = pake_vault_choose_path(im->c, &n, vpath,
 		    sizeof vpath, e)) == 0)
 			n.file_path = strdup(vpath);
 		if (rc == 0)
-			rc = pake_db_note_insert(im->c->db, im->c->tenant_id, &n, e);
+			rc = pake_db_note_insert(im->db, &n, e);
 		im->st->created++;
 	}
 	if (rc == 0 && !had_id)
-		rc = pake_db_source_set(im->c->db, im->c->tenant_id, real,
+		rc = pake_db_source_set(im->db, real,
 		    n.pake_id, e);
 	/* Mirror into the vault unless the file read is the vault file. */
 	if (rc == 0 && changed &&
 	    !(im->same_vault && strcmp(n.file_path, rel) == 0)) {
-		rc = pake_db_pending_add(im->c->db, im->c->tenant_id, n.pake_id,
+		rc = pake_db_pending_add(im->db, n.pake_id,
 		    n.file_path, &seq, e);
 		if (rc == 0) {
 			pake_sync_item *p = &im->pend[im->npend++];
@@ -631,12 +631,18 @@ walk(importer *im, const char *dir, const char *rel, int depth, pake_err *e)
 /* A new importer for c (NULL when out of memory). */
 static importer *
 importer_new(pake_ctx *c, int flags, pake_import_report report, void *arg,
-    pake_import_stats *st)
+    pake_import_stats *st, pake_err *e)
 {
 	importer *im = calloc(1, sizeof *im);
 
-	if (im == NULL)
+	if (im == NULL) {
+		pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 		return NULL;
+	}
+	if ((im->db = pake_ctx_store(c, e)) == NULL) {
+		free(im);
+		return NULL;
+	}
 	im->c = c;
 	im->flags = flags;
 	im->report = report;
@@ -653,7 +659,7 @@ importer_end(importer *im, int rc, pake_err *e)
 	if (rc == 0)
 		rc = flush_batch(im, e);
 	if (rc != 0 && im->in_tx)
-		pake_db_rollback(im->c->db);
+		pake_db_rollback(im->db);
 	if (im->w)
 		writer_end(im->w);	/* every file written before we return */
 	for (int i = 0; i < im->npend; i++)
@@ -678,8 +684,8 @@ pake_vault_import(pake_ctx *c, const char *dir, int flags,
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
 		return pake_fail(e, PAKE_ENOTFOUND, "Folder not found",
 		    "%s is not a folder", dir);
-	if ((im = importer_new(c, flags, report, arg, st)) == NULL)
-		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if ((im = importer_new(c, flags, report, arg, st, e)) == NULL)
+		return e->code;
 	if (realpath(dir, im->root) == NULL) {
 		free(im);
 		return pake_fail(e, PAKE_ENOTFOUND, "Folder not found",
@@ -740,8 +746,8 @@ pake_vault_import_fd(pake_ctx *c, int fd, const char *real, const char *rel,
 	if (fstat(fd, &sb) != 0)
 		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "fstat %s: %s",
 		    rel, strerror(errno));
-	if ((im = importer_new(c, 0, NULL, NULL, &st)) == NULL)
-		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if ((im = importer_new(c, 0, NULL, NULL, &st, e)) == NULL)
+		return e->code;
 	im->same_vault = im->one = 1;
 	rc = import_file(im, real, fd, rel, &sb, e);
 	if (rc == 0 && st.skipped)
@@ -784,6 +790,7 @@ int
 pake_vault_export(pake_ctx *c, const char *dir, int64_t *n, pake_err *e)
 {
 	struct exporter x = {dir, 0, e};
+	pake_db *st;
 	int rc;
 
 	*n = 0;
@@ -793,10 +800,12 @@ pake_vault_export(pake_ctx *c, const char *dir, int64_t *n, pake_err *e)
 		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "mkdir %s: %s",
 		    dir, strerror(errno));
 	/* One read transaction: a consistent snapshot while others write. */
-	if ((rc = pake_db_begin_read(c->db, e)) != 0)
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	if ((rc = pake_db_begin_read(st, e)) != 0)
 		return rc;
-	rc = pake_db_note_each(c->db, c->tenant_id, export_one, &x, e);
-	pake_db_rollback(c->db);
+	rc = pake_db_note_each(st, export_one, &x, e);
+	pake_db_rollback(st);
 	*n = x.n;
 	return rc;
 }

@@ -1,9 +1,9 @@
 /*
  * store.c: the note store (see store.h).
  *
- * A change is one short BEGIN IMMEDIATE transaction that writes the row,
- * its tags (and through triggers the full-text index) and a vault_pending
- * row; after COMMIT the vault file is written from the committed state.
+ * A change is one short BEGIN IMMEDIATE transaction on the acting tenant's
+ * store that writes the row, its tags and the full-text index; after
+ * COMMIT the vault file is written from the committed state.
  * Nothing slow (file I/O, fsync) happens while the write lock is held.
  */
 #include <ctype.h>
@@ -118,27 +118,33 @@ mirror(pake_ctx *c, const char *pake_id, const char *path)
 }
 
 int
-pake_store_quota(pake_ctx *c, pake_err *e)
+pake_store_quota(pake_ctx *c, pake_db *st, pake_err *e)
 {
 	pake_tenant t;
+	int64_t n;
 	int rc;
 
 	if ((rc = pake_db_tenant_get(c->db, NULL, c->tenant_id, &t, e)) != 0)
 		return rc;
-	if (t.notes < pake_tenant_limit(&t, PAKE_LIM_NOTES))
+	if ((n = pake_db_note_count(st)) < 0)
+		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_DB, "note count");
+	if (n < pake_tenant_limit(&t, PAKE_LIM_NOTES))
 		return 0;
 	return pake_fail(e, PAKE_EQUOTA, "Note limit of the plan reached",
-	    "tenant %s has %lld notes", t.name, (long long)t.notes);
+	    "tenant %s has %lld notes", t.name, (long long)n);
 }
 
 int
 pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
 {
 	char path[PATH_MAX];
+	pake_db *st;
 	int rc;
 
 	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
 		return rc;
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
 	if (n->pake_id[0] == '\0' && (rc = pake_uuid4(n->pake_id, e)) != 0)
 		return rc;
 	if (!pake_uuid_valid(n->pake_id))
@@ -148,10 +154,10 @@ pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
 	if ((rc = pake_store_validate(n, (size_t)pake_config_num(c->cfg,
 	    PAKE_CFG_MAX_NOTE), e)) != 0)
 		return rc;
-	if ((rc = pake_db_begin(c->db, e)) != 0)
+	if ((rc = pake_db_begin(st, e)) != 0)
 		return rc;
-	if ((rc = pake_store_quota(c, e)) != 0) {
-		pake_db_rollback(c->db);
+	if ((rc = pake_store_quota(c, st, e)) != 0) {
+		pake_db_rollback(st);
 		if (rc == PAKE_EQUOTA) {
 			pake_err ae = *e;
 			cJSON *d = cJSON_CreateObject();
@@ -169,14 +175,14 @@ pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
 			goto fail;
 		}
 	}
-	if ((rc = pake_db_note_insert(c->db, c->tenant_id, n, e)) != 0)
+	if ((rc = pake_db_note_insert(st, n, e)) != 0)
 		goto fail;
-	if ((rc = pake_db_commit(c->db, e)) != 0)
+	if ((rc = pake_db_commit(st, e)) != 0)
 		return rc;
 	mirror(c, n->pake_id, n->file_path);
 	return 0;
 fail:
-	pake_db_rollback(c->db);
+	pake_db_rollback(st);
 	if (rc == PAKE_ECONFLICT)
 		rc = pake_fail(e, PAKE_ECONFLICT, "A note with this id exists",
 		    "%s", e->detail);
@@ -186,6 +192,7 @@ fail:
 int
 pake_store_get(pake_ctx *c, const char *pake_id, pake_note *out, pake_err *e)
 {
+	pake_db *st;
 	int rc;
 
 	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_READ, e)) != 0)
@@ -193,7 +200,9 @@ pake_store_get(pake_ctx *c, const char *pake_id, pake_note *out, pake_err *e)
 	if (!pake_uuid_valid(pake_id))
 		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
 		    "malformed id");
-	return pake_db_note_get(c->db, c->tenant_id, pake_id, out, e);
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	return pake_db_note_get(st, pake_id, out, e);
 }
 
 /* Copy the fields of patch named by mask into n. */
@@ -234,8 +243,8 @@ apply_patch(pake_note *n, const pake_note *p, unsigned mask, pake_err *e)
 /* Start changing an existing note: check the permission, open the write
  * transaction and read the note as it stands.  On failure nothing is open. */
 static int
-begin_change(pake_ctx *c, uint32_t perm, const char *pake_id, pake_note *n,
-    pake_err *e)
+begin_change(pake_ctx *c, uint32_t perm, const char *pake_id, pake_db **st,
+    pake_note *n, pake_err *e)
 {
 	int rc;
 
@@ -244,10 +253,12 @@ begin_change(pake_ctx *c, uint32_t perm, const char *pake_id, pake_note *n,
 	if (!pake_uuid_valid(pake_id))
 		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
 		    "malformed id");
-	if ((rc = pake_db_begin(c->db, e)) != 0)
+	if ((*st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	if ((rc = pake_db_begin(*st, e)) != 0)
 		return rc;
-	if ((rc = pake_db_note_get(c->db, c->tenant_id, pake_id, n, e)) != 0)
-		pake_db_rollback(c->db);
+	if ((rc = pake_db_note_get(*st, pake_id, n, e)) != 0)
+		pake_db_rollback(*st);
 	return rc;
 }
 
@@ -256,11 +267,12 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
     unsigned mask, pake_note *out, pake_err *e)
 {
 	char ts[32], path[PATH_MAX], *old_path = NULL;
+	pake_db *st;
 	pake_note n;
 	int64_t now;
 	int rc;
 
-	if ((rc = begin_change(c, PAKE_P_NOTES_WRITE, pake_id, &n, e)) != 0)
+	if ((rc = begin_change(c, PAKE_P_NOTES_WRITE, pake_id, &st, &n, e)) != 0)
 		return rc;
 	now = pake_now_ms();
 	if (now <= n.modified_ms)	/* keep modified_ms strictly rising */
@@ -288,9 +300,9 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 		    pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL) : 0) != 0)
 			goto fail;
 	}
-	if ((rc = pake_db_note_update(c->db, c->tenant_id, &n, e)) != 0)
+	if ((rc = pake_db_note_update(st, &n, e)) != 0)
 		goto fail;
-	if ((rc = pake_db_commit(c->db, e)) != 0) {
+	if ((rc = pake_db_commit(st, e)) != 0) {
 		pake_note_free(&n);
 		free(old_path);
 		return rc;
@@ -303,7 +315,7 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 		pake_note_free(&n);
 	return 0;
 fail:
-	pake_db_rollback(c->db);
+	pake_db_rollback(st);
 	pake_note_free(&n);
 	free(old_path);
 	return rc;
@@ -312,16 +324,16 @@ fail:
 int
 pake_store_delete(pake_ctx *c, const char *pake_id, pake_err *e)
 {
+	pake_db *st;
 	pake_note n;
 	int rc;
 
-	if ((rc = begin_change(c, PAKE_P_NOTES_DELETE, pake_id, &n, e)) != 0)
+	if ((rc = begin_change(c, PAKE_P_NOTES_DELETE, pake_id, &st, &n, e)) != 0)
 		return rc;
-	if ((rc = pake_db_note_delete(c->db, c->tenant_id, pake_id, e)) != 0 ||
-	    (rc = pake_db_tombstone_add(c->db, c->tenant_id, pake_id,
-	    n.file_path, e)) != 0 ||
-	    (rc = pake_db_commit(c->db, e)) != 0) {
-		pake_db_rollback(c->db);
+	if ((rc = pake_db_note_delete(st, pake_id, e)) != 0 ||
+	    (rc = pake_db_tombstone_add(st, pake_id, n.file_path, e)) != 0 ||
+	    (rc = pake_db_commit(st, e)) != 0) {
+		pake_db_rollback(st);
 		pake_note_free(&n);
 		return rc;
 	}
@@ -410,6 +422,7 @@ pake_store_list(pake_ctx *c, int limit, const char *cursor, pake_note_cb cb,
 {
 	struct page p = {cb, arg, 0, 0, 0, 0};
 	long long ms = 0, id = 0;
+	pake_db *st;
 	char plain[128], tail;
 	int rc;
 
@@ -421,8 +434,9 @@ pake_store_list(pake_ctx *c, int limit, const char *cursor, pake_note_cb cb,
 	if (cursor && *cursor && (cursor_read(cursor, plain, sizeof plain) ||
 	    sscanf(plain, "l:%lld:%lld%c", &ms, &id, &tail) != 2 || id <= 0))
 		return pake_fail(e, PAKE_EINVAL, "Invalid cursor", "list cursor");
-	rc = pake_db_note_list(c->db, c->tenant_id, p.limit + 1, ms, id,
-	    page_row, &p, e);
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	rc = pake_db_note_list(st, p.limit + 1, ms, id, page_row, &p, e);
 	if (rc == 0 && p.seen > p.limit) {
 		snprintf(plain, sizeof plain, "l:%lld:%lld",
 		    (long long)p.last_ms, (long long)p.last_id);
@@ -472,6 +486,7 @@ pake_store_search(pake_ctx *c, const pake_search *s, pake_note_cb cb,
 	const char *tags_any[PAKE_TAGS_MAX];
 	struct page p = {cb, arg, 0, 0, 0, 0};
 	pake_db_search q;
+	pake_db *st;
 	pake_query pq;
 	char plain[128], tail;
 	long long off = 0;
@@ -523,7 +538,11 @@ pake_store_search(pake_ctx *c, const pake_search *s, pake_note_cb cb,
 	q.modified_to = s->modified_to;
 	q.limit = p.limit + 1;
 	q.offset = (int)off;
-	rc = pake_db_search_notes(c->db, c->tenant_id, &q, page_row, &p, e);
+	if ((st = pake_ctx_store(c, e)) == NULL) {
+		pake_query_free(&pq);
+		return e->code;
+	}
+	rc = pake_db_search_notes(st, &q, page_row, &p, e);
 	pake_query_free(&pq);
 	if (rc == 0 && p.seen > p.limit) {
 		snprintf(plain, sizeof plain, "s:%lld:%x", off + p.limit,
@@ -538,11 +557,14 @@ int
 pake_store_tags(pake_ctx *c, int limit, pake_tag_cb cb, void *arg,
     pake_err *e)
 {
+	pake_db *st;
 	int rc;
 
 	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_READ, e)) != 0)
 		return rc;
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
 	if (limit <= 0 || limit > 10000)
 		limit = 10000;
-	return pake_db_tags(c->db, c->tenant_id, limit, cb, arg, e);
+	return pake_db_tags(st, limit, cb, arg, e);
 }

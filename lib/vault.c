@@ -212,15 +212,18 @@ pake_vault_choose_path(pake_ctx *c, const pake_note *n, char *out,
 	char stem[PAKE_NAME_MAX * 4 + 1], full[PATH_MAX];
 	const char *folder = pake_vault_folder(n->type);
 	struct stat st;
+	pake_db *sd;
 	int k, taken;
 
+	if ((sd = pake_ctx_store(c, e)) == NULL)
+		return e->code;
 	pake_vault_stem(n->title ? n->title : "", n->pake_id, stem, sizeof stem);
 	for (k = 1; k < 10000; k++) {
 		if (k == 1)
 			snprintf(out, len, "%s/%s.md", folder, stem);
 		else
 			snprintf(out, len, "%s/%s-%d.md", folder, stem, k);
-		taken = pake_db_path_taken(c->db, c->tenant_id, out);
+		taken = pake_db_path_taken(sd, out);
 		if (taken < 0)
 			return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_DB,
 			    "path lookup failed");
@@ -404,8 +407,11 @@ sync_locked(pake_ctx *c, const char *pake_id, const char *old_path, int wf,
 	size_t len;
 	char *text;
 	int rc, owner;
+	pake_db *sd;
 
-	rc = pake_db_note_get(c->db, c->tenant_id, pake_id, &n, e);
+	if ((sd = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	rc = pake_db_note_get(sd, pake_id, &n, e);
 	if (rc == PAKE_ENOTFOUND) {		/* deleted: remove our file */
 		pake_err_clear(e);
 		if (!pake_vault_path_ok(old_path))
@@ -428,15 +434,15 @@ sync_locked(pake_ctx *c, const char *pake_id, const char *old_path, int wf,
 			break;
 		/* Someone else's file holds the name: never overwrite it,
 		 * move the note to a free name. */
-		if ((rc = pake_db_begin(c->db, e)) != 0)
+		if ((rc = pake_db_begin(sd, e)) != 0)
 			goto out;
 		if ((rc = pake_vault_choose_path(c, &n, newrel, sizeof newrel,
-		    e)) != 0 || (rc = pake_db_note_set_path(c->db, c->tenant_id,
-		    pake_id, newrel, e)) != 0) {
-			pake_db_rollback(c->db);
+		    e)) != 0 || (rc = pake_db_note_set_path(sd, pake_id,
+		    newrel, e)) != 0) {
+			pake_db_rollback(sd);
 			goto out;
 		}
-		if ((rc = pake_db_commit(c->db, e)) != 0)
+		if ((rc = pake_db_commit(sd, e)) != 0)
 			goto out;
 		free(n.file_path);
 		if ((n.file_path = strdup(newrel)) == NULL) {
@@ -474,12 +480,16 @@ pake_vault_sync(pake_ctx *c, const char *pake_id, const char *file_path,
 {
 	int rc;
 
+	pake_db *sd;
+
+	if ((sd = pake_ctx_store(c, e)) == NULL)
+		return e->code;
 	if ((rc = slot_lock(c, pake_id, F_WRLCK, e)) != 0)
 		return rc;
 	rc = sync_locked(c, pake_id, file_path, 0, e);
 	slot_lock(c, pake_id, F_UNLCK, NULL);
 	if (rc == 0 && seq > 0)
-		rc = pake_db_pending_done(c->db, seq, e);
+		rc = pake_db_pending_done(sd, seq, e);
 	return rc;
 }
 
@@ -489,7 +499,10 @@ pake_vault_sync_many(pake_ctx *c, const pake_sync_item *items, size_t n,
 {
 	size_t i;
 	int rc = 0, fd;
+	pake_db *sd;
 
+	if ((sd = pake_ctx_store(c, e)) == NULL)
+		return e->code;
 	for (i = 0; i < n && rc == 0; i++) {
 		if ((rc = slot_lock(c, items[i].pake_id, F_WRLCK, e)) != 0)
 			break;
@@ -508,16 +521,16 @@ pake_vault_sync_many(pake_ctx *c, const pake_sync_item *items, size_t n,
 	if (rc != 0)
 		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "syncfs: %s",
 		    strerror(errno));
-	if ((rc = pake_db_begin(c->db, e)) != 0)
+	if ((rc = pake_db_begin(sd, e)) != 0)
 		return rc;
 	for (i = 0; i < n && rc == 0; i++)
 		if (items[i].seq > 0)
-			rc = pake_db_pending_done(c->db, items[i].seq, e);
+			rc = pake_db_pending_done(sd, items[i].seq, e);
 	if (rc != 0) {
-		pake_db_rollback(c->db);
+		pake_db_rollback(sd);
 		return rc;
 	}
-	return pake_db_commit(c->db, e);
+	return pake_db_commit(sd, e);
 }
 
 struct flush {
@@ -527,13 +540,10 @@ struct flush {
 };
 
 static int
-flush_one(void *arg, int64_t tenant, const char *pake_id,
-    const char *file_path, int64_t seq)
+flush_one(void *arg, const char *pake_id, const char *file_path, int64_t seq)
 {
 	struct flush *f = arg;
 
-	if (tenant != f->c->tenant_id)
-		return 0;	/* that tenant's own tools will finish it */
 	f->done++;
 	return pake_vault_sync(f->c, pake_id, file_path, seq, f->e);
 }
@@ -542,6 +552,9 @@ int
 pake_vault_flush(pake_ctx *c, pake_err *e)
 {
 	struct flush f = {c, e, 0};
+	pake_db *sd;
 
-	return pake_db_pending_each(c->db, flush_one, &f, e);
+	if ((sd = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	return pake_db_pending_each(sd, flush_one, &f, e);
 }

@@ -24,6 +24,7 @@
 
 struct checker {
 	pake_ctx *c;
+	pake_db *db;			/* the tenant's store */
 	int repair;
 	pake_check_report report;
 	void *arg;
@@ -161,18 +162,18 @@ scan(struct checker *k, const char *dir, const char *rel, int depth)
 		if (!S_ISREG(sb.st_mode) || n < 4 ||
 		    strcmp(de->d_name + n - 3, ".md") != 0)
 			continue;
-		if (pake_db_path_taken(k->c->db, k->c->tenant_id, sub) == 1)
+		if (pake_db_path_taken(k->db, sub) == 1)
 			continue;
 		/* A file no note claims is an orphan when it holds the id of
 		 * a deleted note: repair removes it.  One holding the id of a
 		 * note that lives elsewhere (a copy, or a move a crash cut
 		 * short) may hold someone's edits: reported, never touched. */
 		if (file_id(path, id) == 0 &&
-		    pake_db_note_exists(k->c->db, k->c->tenant_id, id) == 1) {
+		    pake_db_note_exists(k->db, id) == 1) {
 			k->out->untracked++;
 			say(k, "duplicate", sub);
 		} else if (id[0] &&
-		    pake_db_tombstone_has(k->c->db, k->c->tenant_id, id) == 1) {
+		    pake_db_tombstone_has(k->db, id) == 1) {
 			k->out->orphans++;
 			say(k, "orphan", sub);
 			if (k->repair && unlink(path) == 0)
@@ -187,15 +188,13 @@ scan(struct checker *k, const char *dir, const char *rel, int depth)
 }
 
 static int
-count_pending(void *arg, int64_t tenant, const char *pake_id,
-    const char *file_path, int64_t seq)
+count_pending(void *arg, const char *pake_id, const char *file_path,
+    int64_t seq)
 {
 	struct checker *k = arg;
 
-	if (tenant == k->c->tenant_id) {
-		k->out->pending++;
-		say(k, "pending", file_path);
-	}
+	k->out->pending++;
+	say(k, "pending", file_path);
 	return 0;
 }
 
@@ -203,21 +202,23 @@ int
 pake_vault_check(pake_ctx *c, int repair, pake_check_report report,
     void *arg, pake_vault_report *out, pake_err *e)
 {
-	struct checker k = {c, repair, report, arg, out, e, NULL, 0, 0};
+	struct checker k = {c, NULL, repair, report, arg, out, e, NULL, 0, 0};
 	size_t i;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_READ, e)) != 0)
 		return rc;
-	if ((rc = pake_db_pending_each(c->db, count_pending, &k, e)) != 0)
+	if ((k.db = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	if ((rc = pake_db_pending_each(k.db, count_pending, &k, e)) != 0)
 		return rc;
 	if (repair && out->pending) {
 		if ((rc = pake_vault_flush(c, e)) != 0)
 			return rc;
 		out->repaired += out->pending;
 	}
-	if ((rc = pake_db_note_each(c->db, c->tenant_id, check_note, &k, e)) ||
+	if ((rc = pake_db_note_each(k.db, check_note, &k, e)) ||
 	    (rc = scan(&k, c->vault, "", 0)) != 0) {
 		free(k.fix);
 		return rc;

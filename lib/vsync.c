@@ -202,6 +202,7 @@ sync_deleted(pake_ctx *c, const char *vreal, const char *rel,
 	char full[PATH_MAX * 2], real[PATH_MAX], *slash;
 	char id[PAKE_ID_LEN + 1];
 	struct stat sb;
+	pake_db *st;
 	int rc;
 
 	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_DELETE, e)) != 0)
@@ -218,7 +219,9 @@ sync_deleted(pake_ctx *c, const char *vreal, const char *rel,
 	*slash = '\0';
 	if (vreal[0] && realpath(full, real) && !inside(vreal, real))
 		return leave(e, "the folder resolves outside the vault");
-	rc = pake_db_note_by_path(c->db, c->tenant_id, rel, id, e);
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	rc = pake_db_note_by_path(st, rel, id, e);
 	if (rc == PAKE_ENOTFOUND) {	/* not a note's file: nothing to do */
 		pake_err_clear(e);
 		return 0;

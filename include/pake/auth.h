@@ -61,13 +61,31 @@ int pake_auth_refresh(pake_ctx *c, const char *refresh, pake_session *s,
     pake_err *e);
 int pake_auth_logout(pake_ctx *c, const char *token, pake_err *e);
 
+/* Open a context (ctx.h) acting as the configured token (PAKE_TOKEN)
+ * when there is one, else as the installation's owner; pake_auth_close()
+ * flushes what is due (below) and closes it. */
+int pake_auth_open(pake_ctx *c, const pake_config *cfg, pake_log *log,
+    pake_err *e);
+void pake_auth_close(pake_ctx *c);
+
 /* Act as the token's user: its tenant, exactly its permissions; counts the
- * request against the rate limit and the daily quota. */
+ * request against the rate limit and the daily quota.  Nothing is written
+ * to a database: the counts live in the counters file (counters.h). */
 int pake_auth_token(pake_ctx *c, const char *token, pake_err *e);
 
 /* Count one more request of the token the context acts as (a long-lived
- * front such as pake-mcp calls this per request); no-op without a token. */
+ * front such as pake-mcp calls this per request); no-op without a token.
+ * Per-minute limits are an exact sliding window shared by every process;
+ * daily calls are exact too. */
 int pake_auth_count(pake_ctx *c, pake_err *e);
+
+/* Write the slow facts of the counters file -- each tenant's daily calls,
+ * each token's last use -- to the control database when a flush is due:
+ * at most once every PAKE_FLUSH_MS for the whole machine, whichever
+ * process comes first.  A crash loses at most that much of them. */
+#define PAKE_FLUSH_MS	60000
+#define PAKE_FLUSH_MAX	512	/* records one flush writes */
+void pake_auth_flush(pake_ctx *c);
 /* Act as the user mapped to a UNIX uid (pake-tenant user map-uid): the
  * socket-activated MCP server's peer.  An unknown uid is unauthorized. */
 int pake_auth_uid(pake_ctx *c, int64_t uid, pake_err *e);

@@ -1,10 +1,12 @@
 /*
  * ctx.h: the context every operation runs in.
  *
- * It carries the open database, the acting tenant and user with their
+ * It carries the control database, the acting tenant's store (opened on
+ * first use), the counters file, the acting tenant and user with their
  * permissions, the request id, the configuration and the log.  Fronts build
- * one per request (or per process) with pake_ctx_open(); domains read it and
- * never reach for globals.
+ * one per request (or per process) with pake_ctx_open() or, to act as the
+ * configured token, pake_auth_open() (auth.h); domains read it and never
+ * reach for globals.
  */
 #ifndef PAKE_CTX_H
 #define PAKE_CTX_H
@@ -32,11 +34,23 @@ enum pake_perm {
 };
 
 #define PAKE_CTX_SCHEMAS 64	/* at least the registry's size */
+#define PAKE_CTX_STORES	4	/* tenant stores a context keeps open */
 
 struct cJSON;
+struct pake_counters;
 
 typedef struct pake_ctx {
-	pake_db *db;
+	pake_db *db;			/* the control database */
+	pake_db *store;			/* the acting tenant's, once opened */
+	struct pake_counters *counters;	/* once opened */
+	/* Stores opened so far, most recently used kept: a server's pooled
+	 * context serves many tenants one request at a time. */
+	struct {
+		char name[64];
+		pake_db *db;
+		unsigned long used;
+	} stores[PAKE_CTX_STORES];
+	unsigned long tick;
 	const pake_config *cfg;
 	pake_log *log;
 	int64_t tenant_id;
@@ -56,11 +70,22 @@ typedef struct pake_ctx {
 	struct cJSON *schema[PAKE_CTX_SCHEMAS];
 } pake_ctx;
 
-/* Open the database and act as the configured tenant with full rights
- * (local tools, DESIGN §3). */
+/* Open the control database and act as the configured tenant with full
+ * rights: the local owner of the installation (ARCHITECTURE.md, "The
+ * context").  pake_ctx_open_as() acts as tenant instead. */
 int pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log,
     pake_err *e);
+int pake_ctx_open_as(pake_ctx *c, const pake_config *cfg, pake_log *log,
+    const char *tenant, pake_err *e);
 void pake_ctx_close(pake_ctx *c);
+/* The acting tenant's store, opened (and migrated) on first use; NULL and
+ * e filled when it cannot be. */
+pake_db *pake_ctx_store(pake_ctx *c, pake_err *e);
+/* The store of another tenant (maintenance, administration), from the
+ * same cache; tenant must exist in the control database. */
+pake_db *pake_ctx_store_of(pake_ctx *c, const char *tenant, pake_err *e);
+/* The counters file beside the control database, opened on first use. */
+struct pake_counters *pake_ctx_counters(pake_ctx *c, pake_err *e);
 /* Forget who is acting: the default tenant, no user, no permissions (a
  * server does this before authenticating each request). */
 int pake_ctx_reset(pake_ctx *c, pake_err *e);

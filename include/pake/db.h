@@ -19,49 +19,58 @@
 
 typedef struct pake_db pake_db;
 
-/* Open (creating the file and its folder when needed), set WAL, the busy
- * timeout and foreign keys, and apply migrations. */
-int pake_db_open(pake_db **out, const char *path, int busy_ms, pake_err *e);
+/*
+ * Two kinds of file (ARCHITECTURE.md, "Two kinds of database"): the control
+ * database (tenants, plans, users, tokens, activity, daily usage) and one
+ * store per tenant (its notes, tags, full-text index, vault bookkeeping).
+ * Each opens with its own schema; opening creates the file and its folder
+ * when needed, sets WAL and the busy handler, and applies migrations.
+ * Opening a control database written by pake 0.1 (one file for every
+ * tenant) moves each tenant's notes into its store first (db_control.c).
+ */
+int pake_db_open_control(pake_db **out, const char *path, int busy_ms,
+    pake_err *e);
+int pake_db_open_store(pake_db **out, const char *path, int busy_ms,
+    pake_err *e);
 void pake_db_close(pake_db *db);
 const char *pake_db_path(const pake_db *db);
 int pake_db_schema_version(pake_db *db);
-int pake_db_schema_latest(void);	/* the version this program writes */
+int pake_db_schema_latest(const pake_db *db);	/* what this program writes */
+/* The store file of tenant name beside the control database at control:
+ * "<control>-stores/<name>.db". */
+int pake_db_store_path(const char *control, const char *name, char *out,
+    size_t n, pake_err *e);
 
 int pake_db_begin(pake_db *db, pake_err *e);	/* BEGIN IMMEDIATE */
 int pake_db_begin_read(pake_db *db, pake_err *e);/* BEGIN (a snapshot) */
 int pake_db_commit(pake_db *db, pake_err *e);
 void pake_db_rollback(pake_db *db);
 
-
-/* Notes.  All take the tenant; a row of another tenant does not exist. */
-int pake_db_note_insert(pake_db *db, int64_t tenant, const pake_note *n,
+/* Notes of a store (lib/db_note.c); a store holds one tenant's. */
+int pake_db_note_insert(pake_db *db, const pake_note *n, pake_err *e);
+int pake_db_note_update(pake_db *db, const pake_note *n, pake_err *e);
+int pake_db_note_delete(pake_db *db, const char *pake_id, pake_err *e);
+int pake_db_note_get(pake_db *db, const char *pake_id, pake_note *n,
     pake_err *e);
-int pake_db_note_update(pake_db *db, int64_t tenant, const pake_note *n,
-    pake_err *e);
-int pake_db_note_delete(pake_db *db, int64_t tenant, const char *pake_id,
-    pake_err *e);
-int pake_db_note_get(pake_db *db, int64_t tenant, const char *pake_id,
-    pake_note *n, pake_err *e);
-int pake_db_note_exists(pake_db *db, int64_t tenant, const char *pake_id);
+int pake_db_note_exists(pake_db *db, const char *pake_id);
 /* The id of the note whose vault file is file_path; PAKE_ENOTFOUND when
  * none. */
-int pake_db_note_by_path(pake_db *db, int64_t tenant, const char *file_path,
+int pake_db_note_by_path(pake_db *db, const char *file_path,
     char id[PAKE_ID_LEN + 1], pake_err *e);
-int pake_db_path_taken(pake_db *db, int64_t tenant, const char *file_path);
-int pake_db_note_set_path(pake_db *db, int64_t tenant, const char *pake_id,
+int pake_db_path_taken(pake_db *db, const char *file_path);
+int pake_db_note_set_path(pake_db *db, const char *pake_id,
     const char *file_path, pake_err *e);
-int64_t pake_db_note_count(pake_db *db, int64_t tenant);
+/* Notes in the store (kept as a count, not counted). */
+int64_t pake_db_note_count(pake_db *db);
 
 /* Called once per row; a non-zero return stops the walk and is returned. */
 typedef int (*pake_note_cb)(void *arg, pake_note *n);
 
 /* Most recently modified first; after_ms/after_id continue a page. */
-int pake_db_note_list(pake_db *db, int64_t tenant, int limit,
-    int64_t after_ms, int64_t after_id, pake_note_cb cb, void *arg,
-    pake_err *e);
-/* Every note of the tenant, in id order (export, check). */
-int pake_db_note_each(pake_db *db, int64_t tenant, pake_note_cb cb,
-    void *arg, pake_err *e);
+int pake_db_note_list(pake_db *db, int limit, int64_t after_ms,
+    int64_t after_id, pake_note_cb cb, void *arg, pake_err *e);
+/* Every note, in id order (export, check). */
+int pake_db_note_each(pake_db *db, pake_note_cb cb, void *arg, pake_err *e);
 
 /* Search: the FTS5 expressions come from pake_query_parse(). */
 typedef struct pake_db_search {
@@ -77,33 +86,41 @@ typedef struct pake_db_search {
 	int64_t created_from, created_to, modified_from, modified_to; /* 0: none */
 	int limit, offset;
 } pake_db_search;
-int pake_db_search_notes(pake_db *db, int64_t tenant, const pake_db_search *q,
+int pake_db_search_notes(pake_db *db, const pake_db_search *q,
     pake_note_cb cb, void *arg, pake_err *e);
 
 /* Tags with their counts, most used first. */
 typedef int (*pake_tag_cb)(void *arg, const char *tag, int64_t count);
-int pake_db_tags(pake_db *db, int64_t tenant, int limit, pake_tag_cb cb,
-    void *arg, pake_err *e);
+int pake_db_tags(pake_db *db, int limit, pake_tag_cb cb, void *arg,
+    pake_err *e);
 
 /* Vault sync bookkeeping: a change committed to the database but not yet
  * mirrored to the vault file is "pending" until its file is written. */
-int pake_db_pending_add(pake_db *db, int64_t tenant, const char *pake_id,
+int pake_db_pending_add(pake_db *db, const char *pake_id,
     const char *file_path, int64_t *seq, pake_err *e);
 int pake_db_pending_done(pake_db *db, int64_t seq, pake_err *e);
-int pake_db_tombstone_add(pake_db *db, int64_t tenant, const char *pake_id,
+int pake_db_tombstone_add(pake_db *db, const char *pake_id,
     const char *file_path, pake_err *e);
-typedef int (*pake_pending_cb)(void *arg, int64_t tenant, const char *pake_id,
+typedef int (*pake_pending_cb)(void *arg, const char *pake_id,
     const char *file_path, int64_t seq);
 int pake_db_pending_each(pake_db *db, pake_pending_cb cb, void *arg,
     pake_err *e);
-int pake_db_tombstone_has(pake_db *db, int64_t tenant, const char *pake_id);
+int pake_db_tombstone_has(pake_db *db, const char *pake_id);
 
 /* Where imported notes came from (a file's real path), so that importing
  * the same vault again finds the same notes. */
-int pake_db_source_get(pake_db *db, int64_t tenant, const char *source,
+int pake_db_source_get(pake_db *db, const char *source,
     char id[PAKE_ID_LEN + 1]);
-int pake_db_source_set(pake_db *db, int64_t tenant, const char *source,
-    const char *pake_id, pake_err *e);
+int pake_db_source_set(pake_db *db, const char *source, const char *pake_id,
+    pake_err *e);
+
+/* Store maintenance (lib/db_store.c). */
+int pake_db_fts_check(pake_db *db, pake_err *e);	/* 0 clean */
+int pake_db_fts_rebuild(pake_db *db, pake_err *e);
+typedef struct pake_db_content {
+	int64_t notes, tags, pending;
+} pake_db_content;
+int pake_db_content_stats(pake_db *db, pake_db_content *s, pake_err *e);
 
 /* Identity (lib/db_auth.c). */
 int pake_db_tenant_get(pake_db *db, const char *name, int64_t id,
@@ -140,7 +157,6 @@ int pake_db_token_revoke_family(pake_db *db, const char *family, int64_t now,
 int pake_db_token_revoke_user(pake_db *db, int64_t user, int64_t now,
     pake_err *e);
 int pake_db_token_used(pake_db *db, int64_t id, int64_t now, pake_err *e);
-int pake_db_token_touch(pake_db *db, int64_t id, int64_t now, pake_err *e);
 typedef int (*pake_token_cb)(void *arg, const pake_token *t);
 int pake_db_token_each(pake_db *db, int64_t tenant, pake_token_cb cb,
     void *arg, pake_err *e);
@@ -151,42 +167,26 @@ typedef int (*pake_event_cb)(void *arg, const pake_event *ev);
 int pake_db_event_each(pake_db *db, int64_t tenant, int64_t since_ms,
     int limit, pake_event_cb cb, void *arg, pake_err *e);
 
-/* Count one request of a token, in one write transaction: a sliding
- * window of per_min uses a minute (exact: no burst at window edges), then
- * calls_day calls a UTC day for the tenant, then the token's last use.
- * PAKE_ERATE or PAKE_EQUOTA with *retry_ms when a limit is reached
- * (nothing is counted then). */
-typedef struct pake_db_hit {
-	int64_t token_id, tenant_id, now;
-	int64_t per_min, calls_day;
-} pake_db_hit;
-int pake_db_request_hit(pake_db *db, const pake_db_hit *h, int64_t *retry_ms,
-    pake_err *e);
+int64_t pake_db_tenant_count(pake_db *db);
 
-/* HTTP metrics (lib/db_metrics.c). */
-int pake_db_metric_add(pake_db *db, const char *route, const char *method,
-    int status, int bucket, double ms, pake_err *e);
-typedef int (*pake_metric_cb)(void *arg, const char *route,
-    const char *method, int status, int64_t count);
-int pake_db_metric_requests(pake_db *db, pake_metric_cb cb, void *arg,
-    pake_err *e);
-typedef int (*pake_latency_cb)(void *arg, const char *route, int bucket,
-    int64_t count, double sum_ms);
-int pake_db_metric_latency(pake_db *db, pake_latency_cb cb, void *arg,
-    pake_err *e);
+/* Daily usage and a token's last use, as the counters file flushes them
+ * (lib/auth.c): calls only ever grow, a last use only moves forward. */
+int pake_db_usage_get(pake_db *db, int64_t tenant, int64_t day,
+    int64_t *calls, pake_err *e);
+int pake_db_usage_put(pake_db *db, int64_t tenant, int64_t day,
+    int64_t calls, pake_err *e);
+int pake_db_token_touch(pake_db *db, int64_t id, int64_t when, pake_err *e);
 
-/* Maintenance. */
+/* Maintenance of either kind of file (lib/db.c). */
 int pake_db_integrity(pake_db *db, char *msg, size_t n, pake_err *e);
-int pake_db_fts_check(pake_db *db, pake_err *e);	/* 0 clean */
-int pake_db_fts_rebuild(pake_db *db, pake_err *e);
 int pake_db_backup(pake_db *db, const char *dest, pake_err *e);
+int pake_db_restore(pake_db *db, const char *src, pake_err *e);
 int pake_db_vacuum(pake_db *db, pake_err *e);
-typedef struct pake_db_stats {
-	int64_t notes, tags, tenants, pending, page_count, page_size,
-	    freelist, wal_bytes;
+typedef struct pake_db_file {
+	int64_t page_count, page_size, freelist, wal_bytes;
 	int schema;
-} pake_db_stats;
-int pake_db_stats_get(pake_db *db, pake_db_stats *s, pake_err *e);
+} pake_db_file;
+int pake_db_file_stats(pake_db *db, pake_db_file *s, pake_err *e);
 
 /* Health (lib/db_health.c): cheap questions a health check asks. */
 int pake_db_ping(pake_db *db, pake_err *e);	/* reads a table */

@@ -32,7 +32,7 @@ enum pake_field {
 int pake_store_validate(const pake_note *n, size_t max_body, pake_err *e);
 
 /* PAKE_EQUOTA when the tenant holds as many notes as its plan allows. */
-int pake_store_quota(pake_ctx *c, pake_err *e);
+int pake_store_quota(pake_ctx *c, pake_db *st, pake_err *e);
 /* Create n (fields given; defaults fill the rest).  On success n holds the
  * stored note: pake_id, times and file_path. */
 int pake_store_create(pake_ctx *c, pake_note *n, pake_err *e);

@@ -1,0 +1,280 @@
+/*
+ * db_store.c: a tenant store's schema, its place on disk, its full-text
+ * maintenance, and building one from a pake 0.1 database.
+ *
+ * A store holds one tenant's content: notes, tags, the full-text index,
+ * vault bookkeeping (pending syncs, tombstones, import sources), and what
+ * later domains add.  Because nothing in it belongs to anyone else, no table
+ * has a tenant column, the FTS5 statistics (document counts, term
+ * frequencies, BM25's average lengths) are the tenant's own, and its write
+ * lock is its own: another tenant's writes cannot change this tenant's
+ * ranking or make it wait.
+ *
+ * The file is "<control>-stores/<tenant>.db", beside the control database
+ * (never in a vault); tenant names are [a-z0-9][a-z0-9-]{0,62}, checked
+ * again here because they become a path.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "pake/db_int.h"
+#include "pake/util.h"
+
+static const char store_v1[] =
+	"CREATE TABLE store_info("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  notes INTEGER NOT NULL);"	/* kept by db_note.c: the quota */
+	"INSERT INTO store_info(id, notes) VALUES(1, 0);"
+	"CREATE TABLE notes("
+	"  id INTEGER PRIMARY KEY,"
+	"  pake_id TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  confidence REAL NOT NULL,"
+	"  verification_status TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  modified_at TEXT NOT NULL,"
+	"  created_ms INTEGER NOT NULL,"
+	"  modified_ms INTEGER NOT NULL,"
+	"  source_uri TEXT NOT NULL,"
+	"  summary TEXT,"
+	"  human_notes TEXT,"
+	"  body TEXT NOT NULL,"
+	"  tags TEXT NOT NULL DEFAULT '',"	/* tags joined, for FTS only */
+	"  file_path TEXT NOT NULL UNIQUE,"
+	"  extra_json TEXT,"
+	"  extra_yaml TEXT);"
+	"CREATE INDEX notes_recent ON notes(modified_ms DESC, id DESC);"
+	"CREATE INDEX notes_type ON notes(type, modified_ms DESC);"
+	"CREATE TABLE note_tags("
+	"  note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,"
+	"  tag TEXT NOT NULL,"
+	"  PRIMARY KEY(note_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX note_tags_tag ON note_tags(tag);"
+	/* The index is kept by db_note.c in the same transaction as the
+	 * row, not by triggers: a trigger makes every INSERT a statement
+	 * transaction, and FTS5 flushes its pending terms to a new segment at
+	 * each one, which made bulk imports five times slower. */
+	"CREATE VIRTUAL TABLE notes_fts USING fts5("
+	"  title, body, summary, tags,"
+	"  content='notes', content_rowid='id',"
+	"  tokenize='unicode61 remove_diacritics 2');"
+	"CREATE TABLE vault_pending("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  pake_id TEXT NOT NULL UNIQUE,"
+	"  file_path TEXT NOT NULL);"
+	"CREATE TABLE note_tombstones("
+	"  pake_id TEXT PRIMARY KEY,"
+	"  file_path TEXT NOT NULL,"
+	"  deleted_ms INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE note_sources("
+	"  source TEXT PRIMARY KEY,"
+	"  pake_id TEXT NOT NULL) WITHOUT ROWID;";
+
+static const db_migration steps[] = {
+	{store_v1, NULL},
+};
+
+const db_schema db_store_schema = {
+	"store", steps, (int)(sizeof steps / sizeof steps[0])
+};
+
+int
+pake_db_store_path(const char *control, const char *name, char *out,
+    size_t n, pake_err *e)
+{
+	size_t i, len = strlen(name);
+
+	if (len == 0 || len >= PAKE_NAME_LEN || name[0] == '-')
+		return pake_fail(e, PAKE_EINVAL, NULL, "tenant name");
+	for (i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '-'))
+			return pake_fail(e, PAKE_EINVAL, NULL, "tenant name");
+	if ((size_t)snprintf(out, n, "%s-stores/%s.db", control, name) >= n)
+		return pake_fail(e, PAKE_EINVAL, NULL, "store path too long");
+	return 0;
+}
+
+int
+pake_db_fts_check(pake_db *db, pake_err *e)
+{
+	int rc = sqlite3_exec(db->h, "INSERT INTO notes_fts(notes_fts, rank) "
+	    "VALUES('integrity-check', 1)", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		return 0;
+	if ((rc & 0xff) == SQLITE_CORRUPT)
+		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_DB,
+		    "full-text index does not match the notes");
+	return db_fail(db, rc, e, "fts integrity-check");
+}
+
+int
+pake_db_fts_rebuild(pake_db *db, pake_err *e)
+{
+	int rc;
+
+	if ((rc = pake_db_begin(db, e)) != 0)
+		return rc;
+	if ((rc = db_exec(db, "INSERT INTO notes_fts(notes_fts) "
+	    "VALUES('rebuild')", e)) != 0) {
+		pake_db_rollback(db);
+		return rc;
+	}
+	return pake_db_commit(db, e);
+}
+
+int
+db_store_optimize(pake_db *db, pake_err *e)
+{
+	return db_exec(db, "INSERT INTO notes_fts(notes_fts) VALUES('optimize')",
+	    e);
+}
+
+int
+pake_db_content_stats(pake_db *db, pake_db_content *s, pake_err *e)
+{
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	if ((rc = db_query_int(db, "SELECT notes FROM store_info", &s->notes,
+	    e)) != 0 ||
+	    (rc = db_query_int(db, "SELECT count(DISTINCT tag) FROM note_tags",
+	    &s->tags, e)) != 0 ||
+	    (rc = db_query_int(db, "SELECT count(*) FROM vault_pending",
+	    &s->pending, e)) != 0)
+		return rc;
+	return 0;
+}
+
+/* The rows of one tenant, from the 0.1 file attached as "old"; ?1 is the
+ * tenant.  Row ids are kept, so list cursors handed out before the upgrade
+ * still work. */
+static const char *const upgrade_sql[] = {
+	"INSERT INTO notes(id, pake_id, title, type, status, confidence, "
+	"verification_status, created_at, modified_at, created_ms, "
+	"modified_ms, source_uri, summary, human_notes, body, tags, file_path, "
+	"extra_json, extra_yaml) SELECT id, pake_id, title, type, status, "
+	"confidence, verification_status, created_at, modified_at, created_ms, "
+	"modified_ms, source_uri, summary, human_notes, body, tags, file_path, "
+	"extra_json, extra_yaml FROM old.notes WHERE tenant_id = ?1",
+	"INSERT INTO note_tags(note_id, tag) SELECT note_id, tag FROM "
+	"old.note_tags WHERE tenant_id = ?1",
+	"INSERT INTO vault_pending(seq, pake_id, file_path) SELECT seq, "
+	"pake_id, file_path FROM old.vault_pending WHERE tenant_id = ?1",
+	"INSERT INTO note_tombstones(pake_id, file_path, deleted_ms) SELECT "
+	"pake_id, file_path, deleted_ms FROM old.note_tombstones WHERE "
+	"tenant_id = ?1",
+	"INSERT INTO note_sources(source, pake_id) SELECT source, pake_id FROM "
+	"old.note_sources WHERE tenant_id = ?1",
+	"UPDATE store_info SET notes = (SELECT count(*) FROM notes) WHERE "
+	"?1 IS NOT NULL",
+	"INSERT INTO notes_fts(notes_fts) SELECT 'rebuild' WHERE ?1 IS NOT NULL",
+};
+
+/* Run each statement of upgrade_sql with ?1 = tenant. */
+static int
+copy_rows(pake_db *st, int64_t tenant, pake_err *e)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof upgrade_sql / sizeof upgrade_sql[0]; i++)
+		if ((rc = db_run(st, upgrade_sql[i], e, "i", tenant)) != 0)
+			return rc;
+	return 0;
+}
+
+/* fsync the folder of path: the rename must be on disk before the control
+ * database forgets the rows (the checkpoint synced the file itself). */
+static int
+sync_dir(const char *path, pake_err *e)
+{
+	char dir[4200], *slash;
+	int fd, rc = 0;
+
+	pake_strlcpy(dir, path, sizeof dir);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		pake_strlcpy(dir, ".", sizeof dir);
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    fsync(fd) != 0)
+		rc = pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "sync %s: %s", dir,
+		    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int
+db_store_upgrade(const char *control, int64_t tenant, const char *store_path,
+    int busy_ms, pake_err *e)
+{
+	char tmp[4200], side[4200];
+	const char *const ext[] = {"-wal", "-shm", "-journal"};
+	pake_db *st = NULL;
+	sqlite3_stmt *at;
+	size_t i;
+	int rc;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.upgrade", store_path) >=
+	    sizeof tmp)
+		return pake_fail(e, PAKE_EINVAL, NULL, "store path too long");
+	/* What an earlier, interrupted upgrade left. */
+	unlink(tmp);
+	for (i = 0; i < 3; i++) {
+		snprintf(side, sizeof side, "%s%s", tmp, ext[i]);
+		unlink(side);
+	}
+	if ((rc = db_open(&st, tmp, busy_ms, &db_store_schema, e)) != 0)
+		return rc;
+	if ((at = db_stmt_dyn(st, "ATTACH DATABASE ?1 AS old", e)) == NULL) {
+		rc = e->code;
+		goto out;
+	}
+	db_bind_text(at, 1, control);
+	rc = sqlite3_step(at);
+	sqlite3_reset(at);
+	if (rc != SQLITE_DONE) {
+		rc = db_fail(st, rc, e, "attach");
+		goto out;
+	}
+	/* A deferred BEGIN: IMMEDIATE would also want the write lock of
+	 * "old", which the migrating connection holds. */
+	if ((rc = db_exec(st, "BEGIN", e)) == 0) {
+		if ((rc = copy_rows(st, tenant, e)) != 0)
+			pake_db_rollback(st);
+		else
+			rc = pake_db_commit(st, e);
+	}
+	if (rc == 0)
+		rc = db_exec(st, "DETACH DATABASE old", e);
+	/* Everything into the file itself: it is renamed without its WAL. */
+	if (rc == 0)
+		rc = db_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", e);
+out:
+	pake_db_close(st);
+	if (rc == 0) {
+		for (i = 0; i < 3; i++) {
+			snprintf(side, sizeof side, "%s%s", store_path, ext[i]);
+			unlink(side);
+		}
+		if (rename(tmp, store_path) != 0)
+			rc = pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS,
+			    "rename %s: %s", tmp, strerror(errno));
+		else
+			rc = sync_dir(store_path, e);
+	}
+	for (i = 0; i < 2; i++) {
+		snprintf(side, sizeof side, "%s%s", tmp, ext[i]);
+		unlink(side);
+	}
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
