@@ -19,6 +19,7 @@
  * name and is stdio as usual.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -242,6 +243,24 @@ listening(int fd)
 	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &sl) == 0 && on;
 }
 
+/* End a refused connection gently: stop writing, then read and drop what
+ * the peer still sends (at most 64 KiB or a second), so that its own
+ * writes do not fail with a reset before it reads our answer. */
+static void
+drain(int fd)
+{
+	struct pollfd p = {fd, POLLIN, 0};
+	char buf[4096];
+	size_t total = 0;
+	ssize_t n;
+
+	shutdown(fd, SHUT_WR);
+	while (total < 65536 && poll(&p, 1, 1000) > 0 &&
+	    (n = read(fd, buf, sizeof buf)) > 0)
+		total += (size_t)n;
+	shutdown(fd, SHUT_RDWR);
+}
+
 /* Act as the pake user mapped to the peer's uid; on failure tell the peer
  * and exit. */
 static void
@@ -275,7 +294,7 @@ peer_login(pake_cli *cli, int out)
 	}
 	(void)write_line(out, &b);
 	pake_buf_free(&b);
-	shutdown(out, SHUT_RDWR);
+	drain(out);
 	pake_auth_close(&cli->ctx);
 	cli->opened = 0;
 	pake_config_free(&cli->cfg);

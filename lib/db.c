@@ -323,6 +323,7 @@ migrate(pake_db *db, pake_err *e)
 		return rc;
 	if ((rc = db_query_int(db, "PRAGMA user_version", &v, e)) != 0)
 		goto fail;
+	db->from_version = (int)v;
 	for (i = (int)v; i < sc->n; i++) {
 		if (sc->step[i].fn && (rc = sc->step[i].fn(db, e)) != 0)
 			goto fail;

@@ -181,6 +181,10 @@ split_stores(pake_db *db, pake_err *e)
 	int64_t id;
 	int rc;
 
+	/* A new file: its rows are not committed yet, and there are none to
+	 * move; stores are created on first use. */
+	if (db->from_version == 0)
+		return 0;
 	if ((st = db_stmt(db, each, e)) == NULL)
 		return e->code;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

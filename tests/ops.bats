@@ -40,7 +40,8 @@ state() {
 	pake-note list --json --limit 100 |
 	    jq -c '[.notes[] | {pake_id, file_path, m: .metadata.modified_at}]'
 	snapshot
-	find "$T" -type f ! -name 'pake.db*' -print0 | LC_ALL=C sort -z |
+	find "$T" -type f ! -name 'pake.db*' ! -path '*/pake.db-stores/*' -print0 |
+	    LC_ALL=C sort -z |
 	    xargs -0 -r sha1sum
 }
 
@@ -547,9 +548,9 @@ state() {
 
 @test "health: too many pending vault syncs fail the pending check; repair clears them" {
 	add_body "Real" $'note\n' >/dev/null
-	sqlite3 "$PAKE_DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
-	    INSERT INTO vault_pending(tenant_id, pake_id, file_path)
-	    SELECT 1, printf('00000000-0000-4000-8000-%012d', i), printf('00-Inbox/ghost-%d.md', i) FROM n"
+	sqlite3 "$PAKE_DB-stores/default.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+	    INSERT INTO vault_pending(pake_id, file_path)
+	    SELECT printf('00000000-0000-4000-8000-%012d', i), printf('00-Inbox/ghost-%d.md', i) FROM n"
 	run --separate-stderr pake-health
 	assert_equal "$status" 1
 	assert_line "pending: FAIL 1000 waiting, limit 1000"

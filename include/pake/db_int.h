@@ -39,6 +39,7 @@ struct pake_db {
 	int busy_ms;
 	int64_t busy_since;	/* ms, monotonic: when the current wait began */
 	int in_ckpt;		/* the WAL hook's checkpoint is waiting */
+	int from_version;	/* while migrating: the committed version */
 	struct {
 		const char *sql;	/* key: the address of static text */
 		sqlite3_stmt *st;
