@@ -1,7 +1,9 @@
 # pake: build, test, install.  See README.md.
 #
 #   make            build every tool into build/bin/
-#   make check      install missing Debian packages, build, run the bats suite
+#   make check      install missing Debian packages, check the layers, build,
+#                   run the bats suite
+#   make layers     SQL only in lib/db*.c, no include cycles (scripts/layers.sh)
 #   make asan       the same suite under AddressSanitizer + UBSan (build-asan/)
 #   make bench      benchmarks (numbers on stdout)
 #   make run        serve the JSON API on 127.0.0.1:8000 (scripts/run.sh)
@@ -55,7 +57,10 @@ $(BUILD)/test/%: tests/unit/%.c $(BUILD)/libpake.a $(HDRS)
 deps:
 	@sh scripts/deps.sh
 
-check: deps
+layers:
+	@sh scripts/layers.sh
+
+check: deps layers
 	$(MAKE) all
 	sh scripts/test.sh $(abspath $(BUILD))
 
@@ -90,5 +95,5 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps check asan bench run tour install clean
+.PHONY: all deps layers check asan bench run tour install clean
 .SECONDARY:
