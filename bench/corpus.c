@@ -5,7 +5,7 @@
  *   corpus --queries N [--seed N]
  *
  * With --format md (the default) it writes OUTDIR/000000.md, 000001.md, ...:
- * one note each, YAML frontmatter (DESIGN §4) and a markdown body.  OUTDIR is
+ * one note each, YAML frontmatter (ARCHITECTURE.md §7) and a markdown body.  OUTDIR is
  * created if it does not exist (one level).  With --format tsv and OUTDIR "-"
  * it writes one line per note to stdout instead: pake_id, title, type and the
  * tags joined by commas, separated by tabs, for scripts that need to know what

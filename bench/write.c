@@ -3,7 +3,7 @@
  *
  *   write [common pake flags] [-w WRITERS] [-n NOTES] [--words K]
  *
- * The normal case pake is built for (DESIGN §3) is many short-lived
+ * The normal case pake is built for (ARCHITECTURE.md §3) is many short-lived
  * processes writing one database at once.  This forks WRITERS processes
  * (default 32); each opens its own context, waits at a start line until
  * every writer is ready, then creates NOTES notes (default 50) one after the

@@ -360,7 +360,7 @@ pake_config_free(pake_config *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* Recompute the derived defaults (DESIGN §3) after any change: the
+/* Recompute the derived defaults (ARCHITECTURE.md §7) after any change: the
  * tenants folder follows the database, wherever that came from. */
 static int
 resolve(pake_config *c)

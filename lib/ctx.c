@@ -19,7 +19,7 @@
 #include "pake/util.h"
 
 /* The vault of a tenant: the configured vault for "default", otherwise
- * <tenants_dir>/<name> (ARCHITECTURE.md, "The vault"). */
+ * <tenants_dir>/<name> (ARCHITECTURE.md §7). */
 static int
 tenant_vault(pake_ctx *c, const char *name, pake_err *e)
 {

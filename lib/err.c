@@ -1,5 +1,5 @@
 /*
- * err.c: the table behind the one error envelope (DESIGN §5).
+ * err.c: the table behind the one error envelope (ARCHITECTURE.md §8).
  *
  * One row per code: its wire name, the default sentence, the HTTP status and
  * the sysexits.h status the shell tools exit with.

@@ -369,7 +369,7 @@ respond(pake_http *h, http_req *r, pake_ctx *c)
 	for (b = 0; b < NBUCKETS && ms > buckets_ms[b]; b++)
 		;
 	/* Counted in the shared counters file, never in a database: a read
-	 * writes nothing (ARCHITECTURE.md, "The counters file"). */
+	 * writes nothing (ARCHITECTURE.md §4). */
 	if (c && (k = pake_ctx_counters(c, &e)) != NULL)
 		pake_counters_http(k, r->route[0] ? r->route : "unmatched",
 		    method_label(r->method), r->status, b, (uint64_t)(ms * 1000));

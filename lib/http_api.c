@@ -73,7 +73,7 @@ body_json(http_api *a)
 		return NULL;
 	}
 	/* A NUL, raw or escaped, is how a title hides a path from C
-	 * strings (DESIGN §4): refused as such, never silently cut short. */
+	 * strings (ARCHITECTURE.md §7): refused as such, never silently cut short. */
 	if (memchr(r->body.p, '\0', r->body.len) ||
 	    pake_json_has_nul(r->body.p, r->body.len)) {
 		http_fail(r, PAKE_ESECURITY, NULL, a->log);

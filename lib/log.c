@@ -1,5 +1,5 @@
 /*
- * log.c: journald fields or JSON lines on stderr (DESIGN §6).
+ * log.c: journald fields or JSON lines on stderr (ARCHITECTURE.md §9).
  *
  * A record is written with a single write(2) so that lines from many
  * processes sharing one stderr never interleave mid-line.

@@ -234,7 +234,7 @@ fail(struct req *r, int code, const char *msg)
 	return NULL;
 }
 
-/* The error envelope of DESIGN §5: fixed message, never the detail. */
+/* The error envelope (ARCHITECTURE.md §8): fixed message, no detail. */
 static cJSON *
 envelope(const pake_err *e)
 {

@@ -1,9 +1,9 @@
 /*
  * note.c: the note value: defaults, tags, and its JSON form.
  *
- * The JSON form is the one every front shows (DESIGN §4): the Python MCP
- * server's get_note_by_id shape, with every frontmatter field, known and
- * unknown, under "metadata".
+ * The JSON form is the one every front shows (ARCHITECTURE.md §7): the
+ * Python MCP server's get_note_by_id shape, with every frontmatter field,
+ * known and unknown, under "metadata".
  */
 #include <stdlib.h>
 #include <string.h>

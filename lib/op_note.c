@@ -1,7 +1,8 @@
 /*
  * op_note.c: the note operations of the registry: JSON in, store call,
- * JSON out.  Field names and shapes follow DESIGN §4 and the Python MCP
- * server (search_notes, get_note_by_id), so every front speaks them.
+ * JSON out.  Field names and shapes follow ARCHITECTURE.md §7 and the
+ * Python MCP server (search_notes, get_note_by_id), so every front
+ * speaks them.
  */
 #include <stddef.h>
 #include <stdlib.h>

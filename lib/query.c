@@ -1,6 +1,6 @@
 /*
  * query.c: the user's search text, turned into FTS5 expressions that can
- * never be an FTS5 syntax error (DESIGN §3).
+ * never be an FTS5 syntax error (ARCHITECTURE.md §3).
  *
  * The idea: user text never reaches FTS5 as syntax.  The input is cut into
  * terms (plain words, "phrases", -excluded terms, OR, tag:x, type:X) and

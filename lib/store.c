@@ -286,7 +286,7 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 	if ((rc = pake_store_validate(&n, (size_t)pake_config_num(c->cfg,
 	    PAKE_CFG_MAX_NOTE), e)) != 0)
 		goto fail;
-	/* A new type may mean a new folder (DESIGN §3): the note moves, its
+	/* A new type may mean a new folder (ARCHITECTURE.md §7): the note moves, its
 	 * old file goes when the new one is written.  The name stays. */
 	if ((old_path = strdup(n.file_path)) == NULL) {
 		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);

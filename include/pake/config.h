@@ -50,7 +50,7 @@ int pake_config_set(pake_config *c, const char *key, const char *value,
 void pake_config_free(pake_config *c);
 
 /* The effective value: set value, else derived default (paths resolved
- * as DESIGN §3 says).  Never NULL for DB, VAULT, TENANTS_DIR, TENANT,
+ * as ARCHITECTURE.md §7 says).  Never NULL for DB, VAULT, TENANTS_DIR, TENANT,
  * LOG_LEVEL, LOG_FORMAT. */
 const char *pake_config_str(const pake_config *c, int key);
 long pake_config_num(const pake_config *c, int key);

@@ -71,8 +71,8 @@ typedef struct pake_ctx {
 } pake_ctx;
 
 /* Open the control database and act as the configured tenant with full
- * rights: the local owner of the installation (ARCHITECTURE.md, "The
- * context").  pake_ctx_open_as() acts as tenant instead. */
+ * rights: the local owner of the installation (ARCHITECTURE.md §6).
+ * pake_ctx_open_as() acts as tenant instead. */
 int pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log,
     pake_err *e);
 int pake_ctx_open_as(pake_ctx *c, const pake_config *cfg, pake_log *log,

@@ -20,7 +20,7 @@
 typedef struct pake_db pake_db;
 
 /*
- * Two kinds of file (ARCHITECTURE.md, "Two kinds of database"): the control
+ * Two kinds of file (ARCHITECTURE.md §3): the control
  * database (tenants, plans, users, tokens, activity, daily usage) and one
  * store per tenant (its notes, tags, full-text index, vault bookkeeping).
  * Each opens with its own schema; opening creates the file and its folder

@@ -1,6 +1,6 @@
 /*
  * health.h: is this pake installation well?  The one set of checks behind
- * GET /health, pake-health and pake-db check (DESIGN §6).
+ * GET /health, pake-health and pake-db check (ARCHITECTURE.md §9).
  *
  * Cheap checks, fit for every GET /health:
  *   database   the database answers a read

@@ -48,8 +48,8 @@ typedef struct pake_note {
 void pake_note_init(pake_note *n);	/* zero, with the defaults */
 void pake_note_free(pake_note *n);	/* frees members, re-inits */
 int pake_note_add_tag(pake_note *n, const char *tag, pake_err *e);
-/* Fill what n lacks with DESIGN §4's defaults; times missing or not
- * parseable become `when` (ms).  -1 when out of memory. */
+/* Fill what n lacks with the defaults (ARCHITECTURE.md §7); times missing
+ * or not parseable become `when` (ms).  -1 when out of memory. */
 int pake_note_defaults(pake_note *n, int64_t when);
 /* 1 when a and b hold the same content: every frontmatter field, tags in
  * order, body bytes and unknown keys (file_path and rowid are not content). */

@@ -1,5 +1,5 @@
 /*
- * op.h: the operation registry (DESIGN §2).
+ * op.h: the operation registry (ARCHITECTURE.md §10).
  *
  * Every operation is one record: name, description, JSON Schemas of input
  * and output, the permission it needs, MCP hints and one handler.  MCP

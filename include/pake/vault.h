@@ -1,5 +1,5 @@
 /*
- * vault.h: the markdown mirror of the database (DESIGN §3, §4).
+ * vault.h: the markdown mirror of the database (ARCHITECTURE.md §7).
  *
  * The database is the source of truth.  A change is committed first, with
  * a "pending" row naming the note; then the note's file is written from the
