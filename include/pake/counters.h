@@ -56,7 +56,9 @@ int pake_counters_rate(pake_counters *k, int64_t token, int64_t per_min,
  * A call stamped one day before the entry's day (a clock a moment behind
  * midnight) counts toward the entry's day.  0: counted, *calls = the day's
  * count after it.  PAKE_EQUOTA: refused, *calls = the day's count.
- * limit above PAKE_COUNTERS_CALLS_MAX is enforced as that. */
+ * limit above PAKE_COUNTERS_CALLS_MAX is enforced as that.  PAKE_EINVAL
+ * for a tenant below 1 or a day out of range; PAKE_EUNAVAIL when every
+ * tenant entry is in use (fail closed). */
 typedef int64_t (*pake_counters_base_fn)(void *arg, int64_t tenant,
     int64_t day);
 int pake_counters_calls(pake_counters *k, int64_t tenant, int64_t day,
@@ -107,13 +109,14 @@ typedef struct pake_counters_rec {
  * tenant's count of its current day, and of the previous day when the
  * entry moved on before that day's final count was marked; each token's
  * last-use time.  Values are absolute: store them with max() (two flushes
- * may overlap).  A tenant's two records are never split between calls.
- * Returns how many were filled; when that is max, call again after mark. */
+ * may overlap).  Returns how many were filled; when that is max, more may
+ * be dirty: call again after mark. */
 size_t pake_counters_dirty(pake_counters *k, pake_counters_rec *recs,
     size_t max);
 /* Record recs[0..n) as stored in the database.  A failed commit simply
  * does not mark, so the next flush offers them again.  Marks never move
- * backwards (a max per tenant and day, per token). */
+ * backwards: a max per tenant and day, and per token (unless the clock went
+ * back more than ten minutes). */
 void pake_counters_mark(pake_counters *k, const pake_counters_rec *recs,
     size_t n);
 
