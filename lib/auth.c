@@ -595,9 +595,10 @@ pake_auth_count(pake_ctx *c, pake_err *e)
 	rc = pake_counters_rate(k, c->token_id, pake_tenant_limit(&tn,
 	    PAKE_LIM_PER_MIN), now, &retry, e);
 	if (rc == PAKE_ERATE) {
-		e->retry_after = (int)((retry + 999) / 1000);
-		return pake_fail(e, PAKE_ERATE, NULL, "%lld requests a minute",
+		pake_fail(e, PAKE_ERATE, NULL, "%lld requests a minute",
 		    (long long)pake_tenant_limit(&tn, PAKE_LIM_PER_MIN));
+		e->retry_after = (int)((retry + 999) / 1000);
+		return PAKE_ERATE;
 	}
 	if (rc != 0)
 		return rc;
@@ -606,10 +607,10 @@ pake_auth_count(pake_ctx *c, pake_err *e)
 	    e);
 	if (rc == PAKE_EQUOTA) {
 		pake_err ae = {0};
-		e->retry_after = (int)(((now / 86400000 + 1) * 86400000 - now +
-		    999) / 1000);
 		pake_fail(e, PAKE_EQUOTA, NULL, "%lld calls a day",
 		    (long long)pake_tenant_limit(&tn, PAKE_LIM_CALLS_DAY));
+		e->retry_after = (int)(((now / 86400000 + 1) * 86400000 - now +
+		    999) / 1000);
 		ae = *e;
 		pake_audit(c, tn.id, "quota_hit", detail("limit",
 		    "api_calls_per_day"));
