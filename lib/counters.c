@@ -160,9 +160,11 @@
  * latency routes; PAKE_COUNTERS_RATE_MAX requests a minute; days up to
  * 2^20 - 1 (the year 4840); 2^32 - 1 calls a day.  Every CAS loop gives up
  * after 2^20 failed attempts (PAKE_EUNAVAIL), which contention between
- * live processes never reaches.  A first write to an untouched page of the
- * sparse file needs a free block: on a full file system the kernel raises
- * SIGBUS instead, so the file belongs on a file system with a little room.
+ * live processes never reaches.  The file's blocks are allocated when it
+ * is made (posix_fallocate, about 33 MB): a first write to an untouched page
+ * of a sparse file on a full file system would raise SIGBUS in whichever
+ * process made it, so a full disk is refused once, at creation, instead.
+ * Only where the file system cannot allocate ahead is the file sparse.
  * A process killed between creating its temporary file and renaming it
  * leaves that file (sparse, one page of data) beside the path.  Processes
  * of two layout versions running at once keep replacing each other's file.
@@ -386,6 +388,18 @@ pause_ms(long ms)
 		;
 }
 
+/* Give fd its full size with every block allocated (see LIMITS); where
+ * the file system cannot, a sparse file.  0 or an errno value. */
+static int
+size_file(int fd, off_t size)
+{
+	int rc = posix_fallocate(fd, 0, size);
+
+	if (rc == EOPNOTSUPP || rc == EINVAL)
+		rc = ftruncate(fd, size) == 0 ? 0 : errno;
+	return rc;
+}
+
 /* Build a fresh file under a temporary name beside path and rename it over
  * path, if path still names the file open as fd (whose layout is wrong). */
 static int
@@ -411,7 +425,7 @@ replace(int fd, const struct stat *old, const char *path, pake_err *e)
 		    strerror(errno));
 		goto out;
 	}
-	if (ftruncate(t, (off_t)sizeof(struct layout)) != 0 ||
+	if ((errno = size_file(t, (off_t)sizeof(struct layout))) != 0 ||
 	    pwrite(t, &magic, sizeof magic, 0) != (ssize_t)sizeof magic ||
 	    rename(tmp, path) != 0) {
 		rc = pake_fail(e, PAKE_EUNAVAIL, NULL, "counters %s: %s", tmp,
@@ -447,11 +461,10 @@ pake_counters_open(pake_counters **out, const char *path, pake_err *e)
 		}
 		/* Empty: just created (by us or a racing creator). */
 		if (sb.st_size == 0) {
-			if (ftruncate(fd, size) != 0) {
-				rc = errno;
+			if ((rc = size_file(fd, size)) != 0) {
 				close(fd);
 				return pake_fail(e, PAKE_EUNAVAIL, NULL,
-				    "counters %s: ftruncate: %s", path,
+				    "counters %s: allocate: %s", path,
 				    strerror(rc));
 			}
 			sb.st_size = size;
