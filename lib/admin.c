@@ -4,7 +4,10 @@
  * Each change is one write transaction that also records its activity
  * event, so the log never claims what did not happen nor misses what did.
  */
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "pake/admin.h"
 #include "pake/db.h"
 
@@ -106,6 +109,28 @@ pake_tenant_create(pake_ctx *c, const char *name, const char *display,
 	return rc;
 }
 
+/* The tenant's note count, from its store when it has one (a store is
+ * made on first use; looking must not make it). */
+static int
+count_notes(pake_ctx *c, pake_tenant *t, pake_err *e)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+	pake_db *st;
+
+	t->notes = 0;
+	if (pake_db_store_path(pake_db_path(c->db), t->name, path, sizeof path,
+	    e) != 0)
+		return e->code;
+	if (stat(path, &sb) != 0)
+		return 0;
+	if ((st = pake_ctx_store_of(c, t->name, e)) == NULL)
+		return e->code;
+	t->notes = pake_db_note_count(st);
+	return t->notes < 0 ? pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_DB,
+	    "note count of %s", t->name) : 0;
+}
+
 int
 pake_tenant_show(pake_ctx *c, const char *name, pake_tenant *out, pake_err *e)
 {
@@ -116,7 +141,7 @@ pake_tenant_show(pake_ctx *c, const char *name, pake_tenant *out, pake_err *e)
 	if (!pake_tenant_name_ok(name) ||
 	    pake_db_tenant_get(c->db, name, 0, out, e) != 0)
 		return pake_fail(e, PAKE_ENOTFOUND, MSG_TENANT_NF, "%s", name);
-	return 0;
+	return count_notes(c, out, e);
 }
 
 int
@@ -156,14 +181,48 @@ pake_tenant_set_status(pake_ctx *c, const char *name, const char *status,
 	return finish(c, rc, e);
 }
 
+/* Each tenant with its note count: collected first, then counted (the
+ * walk's statement stays open while the callback runs). */
+struct tlist {
+	pake_tenant *t;
+	size_t n, cap;
+};
+
+static int
+tlist_add(void *arg, const pake_tenant *t)
+{
+	struct tlist *l = arg;
+	pake_tenant *p;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		if ((p = realloc(l->t, l->cap * sizeof *p)) == NULL)
+			return PAKE_EINTERNAL;
+		l->t = p;
+	}
+	l->t[l->n++] = *t;
+	return 0;
+}
+
 int
 pake_tenant_list(pake_ctx *c, pake_tenant_cb cb, void *arg, pake_err *e)
 {
+	struct tlist l = {NULL, 0, 0};
+	size_t i;
 	int rc;
 
 	if ((rc = pake_ctx_allow(c, PAKE_P_TENANTS_MANAGE, e)) != 0)
 		return rc;
-	return pake_db_tenant_each(c->db, cb, arg, e);
+	if ((rc = pake_db_tenant_each(c->db, tlist_add, &l, e)) != 0) {
+		free(l.t);
+		return rc == PAKE_EINTERNAL && e->code == 0 ? pake_fail(e,
+		    PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL) : rc;
+	}
+	for (i = 0; i < l.n && rc == 0; i++)
+		if ((rc = count_notes(c, &l.t[i], e)) == 0)
+			rc = cb(arg, &l.t[i]);
+	free(l.t);
+	return rc;
 }
 
 /* May the context give role?  super_admin only in the default tenant and

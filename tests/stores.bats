@@ -155,6 +155,9 @@ use_fixture() {
 	assert_equal "$(pake-tenant token list --tenant acme --json | jq '[.tokens[] | select(.revoked_at != null)] | length')" 1
 	[ "$(pake-tenant audit --all --json --limit 1000 | jq '(.events // .) | length')" -ge 11 ]
 	assert_equal "$(pake-tenant tenant show gone --json | jq -r .status)" suspended
+	assert_equal "$(pake-tenant tenant show acme --json | jq -r .notes)" 3
+	assert_equal "$(pake-tenant tenant list --json | jq -c '[.tenants[] | [.name, .notes]]')" \
+	    '[["acme",3],["beta",1],["default",4],["gone",0]]'
 	# The deleted note's tombstone and the import source are in default's store.
 	assert_equal "$(sqlite3 "$T/db/pake.db-stores/default.db" 'SELECT count(*) FROM note_tombstones')" 1
 	assert_equal "$(sqlite3 "$T/db/pake.db-stores/default.db" 'SELECT count(*) FROM note_sources')" 1

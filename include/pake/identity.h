@@ -25,7 +25,7 @@ typedef struct pake_tenant {
 	char plan[16];		/* basic, professional, enterprise */
 	int64_t created_ms;
 	int64_t limit[PAKE_LIM__N];
-	int64_t notes;		/* notes stored now */
+	int64_t notes;		/* notes in its store (admin.c fills it) */
 } pake_tenant;
 
 typedef struct pake_user {
