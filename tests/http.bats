@@ -861,7 +861,7 @@ EOF
 	expect 200
 }
 
-@test "/metrics: Prometheus text, counted in the database across processes, no tenant names" {
+@test "/metrics: Prometheus text, counted in the counters file across processes, no tenant names" {
 	pake-tenant tenant create zebracorp >/dev/null
 	mkuser zebracorp user zoltan
 	TZ_=$(mktoken zebracorp zoltan)
@@ -899,6 +899,22 @@ EOF
 	printf '%s\n' "$BODY" >"$T/metrics"
 	run grep -vE '^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9.e+-]+)$' "$T/metrics"
 	assert_output ""
+}
+
+@test "/metrics: made-up methods are counted as other, never as series of their own" {
+	local i m
+	serve no
+	for i in $(seq 60); do
+		m=$(printf 'M%04d%s' "$i" "$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr a-f A-F)")
+		curl -s -o /dev/null -X "$m" "$URL/notes"
+	done
+	hreq "$URL/metrics"
+	expect 200
+	grep -qE '^pake_http_requests_total\{route="/notes",method="other",status="(405|401)"\} 60$' <<<"$BODY" ||
+	    fail "60 requests not counted as other: $(grep requests_total <<<"$BODY")"
+	[ "$(grep -c '^pake_http_requests_total' <<<"$BODY")" -le 3 ] ||
+	    fail "too many series: $(grep requests_total <<<"$BODY")"
+	[[ "$BODY" != *M00* ]] || fail "a made-up method became a label"
 }
 
 @test "notes: POST 201, GET as JSON and as text/markdown (the vault file), PATCH, DELETE" {
