@@ -4,21 +4,49 @@
 #   sh bench/run.sh BUILD_DIR
 #
 # BUILD_DIR holds libpake.a and bin/ (make all).  The benchmark programs
-# (bench/corpus.c, search.c, write.c) are built into BUILD_DIR/bench.  For
-# each corpus size (BENCH_SIZES, default "10000 100000") it generates the
-# corpus (seed 1), imports it with `pake-vault import` into a fresh database
-# and vault (wall time -> notes/s), shows `pake-db stats`, and measures
-# in-process search latency over 2,000 queries (corpus --queries 2000
-# --seed 2: two words and a type filter, top 10).  Then 32 writer processes
-# create 50 notes each at once on a fresh database (BENCH_WRITERS,
-# BENCH_WRITES override), and `pake-db check` must find it clean.  A summary
-# table ends the output.  Everything is done in a temporary folder under
-# ${TMPDIR:-/tmp}, removed only at exit: on ext4 without a journal the
-# kernel will not reuse an inode freed in the last minutes and steps over
-# every such inode each time it creates a file, so deleting a corpus
-# between the runs would slow the import and the writers that follow.  A
-# size over 10,000 is skipped when less than 5 GB is free there (100,000
-# notes: ~850 MB of markdown, ~850 MB of vault, ~1.1 GB of database).
+# (bench/corpus.c, search.c, write.c) are built into BUILD_DIR/bench.  The
+# parts, in the order they run (BENCH_PARTS chooses some of them, by name,
+# separated by spaces; default all):
+#
+# search, import: for each corpus size (BENCH_SIZES, default "10000
+#   100000") it generates the corpus (seed 1), imports it with `pake-vault
+#   import` into a fresh database and vault (wall time -> notes/s; part
+#   import), shows `pake-db stats`, and measures in-process search latency
+#   over 2,000 queries (corpus --queries 2000 --seed 2: two words and a type
+#   filter, top 10; part search).
+# writers: 32 writer processes create 50 notes each at once on a fresh
+#   database (BENCH_WRITERS, BENCH_WRITES override), and `pake-db check`
+#   must find it clean.  Then the same writers spread over BENCH_WRITER_TENANTS
+#   (default 8) tenants (writer i in tenant w(i mod 8), bench/write -t 8),
+#   and all in one tenant (-t 1), each on a fresh database that must check
+#   clean: writes/s of each and their ratio (goal: at least 3x), lost
+#   writes and errors.
+# tenants: search p50 in a tenant of BENCH_TENANT_NOTES (default 10,000)
+#   notes alone in its database (tenant t0, corpus seed 1), and again after
+#   BENCH_TENANTS - 1 (default 9) other tenants of as many notes were
+#   imported into the same database (t1, t2, ..., corpus seeds 2, 3, ...;
+#   each `pake-tenant tenant create tN` then `PAKE_TENANT=tN pake-vault
+#   import`).  Both p50s and their ratio (goal: within 10 %).
+# http: bench/http.sh, pake-http against nginx with wrk (GET /notes/{id}
+#   in Accept=no and Accept=yes, keep-alive and new connections).
+# wal: bench/wal.sh, the size of the write-ahead logs under a mixed HTTP
+#   load.
+#
+# http and wal need wrk and nginx: bench/deps.sh installs what is missing
+# first (apt-get).  Their knobs (BENCH_HTTP_SECS, BENCH_WAL_SECS, ...) are
+# described at the top of each script, and the limits of their benchmark
+# tenant under raise_limits in bench/lib.sh: by default the enterprise
+# plan's 1,200 requests a minute per token cap every HTTP run.
+#
+# A summary, a line or a few per measurement, ends the output.  Everything
+# is done in a temporary folder under ${TMPDIR:-/tmp}, removed only at
+# exit: on ext4 without a journal the kernel will not reuse an inode freed
+# in the last minutes and steps over every such inode each time it creates
+# a file, so deleting a corpus between the runs would slow the import and
+# the writers that follow.  A size over 10,000 is skipped when less than
+# 5 GB is free there (100,000 notes: ~850 MB of markdown, ~850 MB of
+# vault, ~1.1 GB of database), and the tenants part when less than 50 KB
+# a note is (5 GB for 10 x 10,000).  Exit status 0 when every part passed.
 #
 # shellcheck disable=SC2086 # $CF, $LIBS and $PKGS are lists of words
 set -eu
@@ -26,54 +54,57 @@ set -eu
 [ $# -eq 1 ] || { echo "usage: sh bench/run.sh BUILD_DIR" >&2; exit 64; }
 B=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bench/lib.sh"
+ALLPARTS="search import writers tenants http wal"
+PARTS=${BENCH_PARTS:-$ALLPARTS}
 SIZES=${BENCH_SIZES:-10000 100000}
 WRITERS=${BENCH_WRITERS:-32}
 WRITES=${BENCH_WRITES:-50}
+WTENANTS=${BENCH_WRITER_TENANTS:-8}
+TNOTES=${BENCH_TENANT_NOTES:-10000}
+NTENANTS=${BENCH_TENANTS:-10}
 NQ=2000
 MINFREE_KB=$((5 * 1024 * 1024))
+
+for p in $PARTS; do
+	case " $ALLPARTS " in
+	*" $p "*) ;;
+	*) echo "run.sh: unknown part '$p' in BENCH_PARTS (parts: $ALLPARTS)" >&2; exit 64 ;;
+	esac
+done
+# has PART: PART is to run.
+has() {
+	case " $PARTS " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pake-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-SUMMARY=$T/summary	# search lines, then import lines, then writers
+SUMMARY=$T/summary	# search lines, then import, writers, tenants, http, wal
 
 # The same setup on every machine: no configuration file, the default
 # tenant as the local owner, tool logs of warnings and errors only.
 export PAKE_CONFIG=/dev/null PAKE_LOG_LEVEL=warn PAKE_LOG_FORMAT=text
-unset PAKE_TENANT PAKE_TOKEN
+unset PAKE_TENANT PAKE_TOKEN PAKE_TENANTS_DIR
 
-# now: wall clock seconds with nanoseconds (GNU date), else whole seconds.
-now() {
-	t=$(date +%s.%N)
-	case $t in
-	*N) date +%s ;;
-	*) echo "$t" ;;
-	esac
+# freekb: the kilobytes free in $T.
+freekb() {
+	df -Pk "$T" | awk 'NR == 2 { print $4 }'
 }
 
-# val LINE KEY: the value of KEY=... in a key=value line.
-val() {
-	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
-# commas N: an integer with thousands separators.
-commas() {
-	printf '%s\n' "$1" | awk '{ n = sprintf("%.0f", $1); s = "";
-		while (length(n) > 3) { s = "," substr(n, length(n) - 2) s;
-			n = substr(n, 1, length(n) - 3) } print n s }'
-}
-
-# label N: 10000 -> 10k.
-label() {
-	awk -v n="$1" 'BEGIN { if (n % 1000 == 0) print n / 1000 "k";
-		else print n }'
-}
-
-# ms X: a latency in milliseconds, 2 significant digits at least.
-ms() {
-	awk -v x="$1" 'BEGIN { if (x < 10) printf "%.2f", x;
-		else printf "%.1f", x }'
+# check_db: `pake-db check` of $PAKE_DB; prints "clean" or "NOT CLEAN" (and
+# then the first lines of the report on stderr).
+check_db() {
+	if "$B/bin/pake-db" check >"$T/check.out" 2>&1; then
+		echo clean
+	else
+		echo "NOT CLEAN"
+		head -n 20 "$T/check.out" >&2
+	fi
 }
 
 echo "== building benchmark programs into $B/bench"
@@ -87,68 +118,196 @@ for p in search write; do
 done
 echo "cc: $(${CC:-cc} --version | head -n 1)"
 echo "sqlite: $(pkg-config --modversion sqlite3); cpus: $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')"
+echo "parts: $PARTS; load average: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
-: >"$SUMMARY"
-: >"$T/summary.import"
+for f in summary summary.import summary.writers summary.tenants summary.http summary.wal; do
+	: >"$T/$f"
+done
 status=0
 "$B/bench/corpus" --queries $NQ --seed 2 >"$T/queries" 2>/dev/null
 
-for SIZE in $SIZES; do
-	L=$(label "$SIZE")
-	echo
-	echo "== $L notes"
-	if [ "$SIZE" -gt 10000 ]; then
-		free=$(df -Pk "$T" | awk 'NR == 2 { print $4 }')
-		if [ "$free" -lt "$MINFREE_KB" ]; then
-			echo "skipped: $((free / 1024)) MB free in $T, need 5 GB"
-			echo "search $L notes: skipped (less than 5 GB free)" >>"$SUMMARY"
-			echo "import $L: skipped (less than 5 GB free)" >>"$T/summary.import"
-			continue
-		fi
-	fi
-	D=$T/$SIZE
-	mkdir -p "$D"
-	export PAKE_DB="$D/pake.db" PAKE_VAULT="$D/vault"
+# search_line OUT: the summary's words for a search run's output.
+search_line() {
+	echo "p50 $(ms "$(val "$1" p50_ms)") ms p90 $(ms "$(val "$1" p90_ms)") ms p99 $(ms "$(val "$1" p99_ms)") ms max $(ms "$(val "$1" max_ms)") ms, mean hits $(val "$1" mean_hits)"
+}
 
+# import_dir DIR [TENANT]: import DIR with pake-vault (into TENANT), print the
+# time and rate; sets RATE and SECS.
+import_dir() {
+	_n=$(find "$1" -name '*.md' | wc -l)
 	t0=$(now)
-	"$B/bench/corpus" --seed 1 --count "$SIZE" "$D/corpus" 2>"$D/corpus.log"
+	PAKE_TENANT=${2:-default} "$B/bin/pake-vault" import "$1" </dev/null 2>"$1.log" || status=$?
 	t1=$(now)
-	echo "$(cat "$D/corpus.log"); $(du -sh "$D/corpus" | cut -f 1) on disk, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s wall"
-
-	t0=$(now)
-	"$B/bin/pake-vault" import "$D/corpus" </dev/null 2>"$D/import.log"
-	t1=$(now)
-	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-	rate=$(awk -v a="$t0" -v b="$t1" -v n="$SIZE" 'BEGIN { printf "%.0f", n / (b - a) }')
-	echo "import: $secs s, $(commas "$rate") notes/s"
-	if [ -s "$D/import.log" ]; then
+	SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+	RATE=$(awk -v a="$t0" -v b="$t1" -v n="$_n" 'BEGIN { printf "%.0f", n / (b - a) }')
+	echo "import${2:+ into $2}: $SECS s, $(commas "$RATE") notes/s"
+	if [ -s "$1.log" ]; then
 		echo "import log (first lines):"
-		head -n 5 "$D/import.log"
+		head -n 5 "$1.log"
 	fi
+}
 
-	"$B/bin/pake-db" stats
-	echo "vault: $(du -sh "$D/vault" | cut -f 1), db+wal: $(du -ch "$D"/pake.db* | tail -n 1 | cut -f 1)"
+# make_corpus SEED COUNT DIR: generate a corpus and say how long it took.
+make_corpus() {
+	t0=$(now)
+	"$B/bench/corpus" --seed "$1" --count "$2" "$3" 2>"$3.corpus.log"
+	t1=$(now)
+	echo "$(cat "$3.corpus.log"); $(du -sh "$3" | cut -f 1) on disk, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s wall"
+}
 
-	out=$("$B/bench/search" "$T/queries") || status=$?
-	echo "search: $out"
-	echo "search $L notes: p50 $(ms "$(val "$out" p50_ms)") ms p90 $(ms "$(val "$out" p90_ms)") ms p99 $(ms "$(val "$out" p99_ms)") ms max $(ms "$(val "$out" max_ms)") ms, mean hits $(val "$out" mean_hits) ($NQ queries, two words + type filter, top 10)" >>"$SUMMARY"
-	echo "import $L: $(commas "$rate") notes/s ($secs s)" >>"$T/summary.import"
-done
+# ---------------------------------------------------------------------
+# search, import
+
+if has search || has import; then
+	for SIZE in $SIZES; do
+		L=$(label "$SIZE")
+		echo
+		echo "== $L notes"
+		if [ "$SIZE" -gt 10000 ]; then
+			free=$(freekb)
+			if [ "$free" -lt "$MINFREE_KB" ]; then
+				echo "skipped: $((free / 1024)) MB free in $T, need 5 GB"
+				! has search || echo "search $L notes: skipped (less than 5 GB free)" >>"$SUMMARY"
+				echo "import $L: skipped (less than 5 GB free)" >>"$T/summary.import"
+				continue
+			fi
+		fi
+		D=$T/$SIZE
+		mkdir -p "$D"
+		export PAKE_DB="$D/pake.db" PAKE_VAULT="$D/vault"
+
+		make_corpus 1 "$SIZE" "$D/corpus"
+		import_dir "$D/corpus"
+
+		"$B/bin/pake-db" stats
+		echo "vault: $(du -sh "$D/vault" | cut -f 1), db+wal: $(du -ch "$D"/pake.db* | tail -n 1 | cut -f 1)"
+
+		if has search; then
+			out=$("$B/bench/search" "$T/queries") || status=$?
+			echo "search: $out"
+			echo "search $L notes: $(search_line "$out") ($NQ queries, two words + type filter, top 10)" >>"$SUMMARY"
+		fi
+		echo "import $L: $(commas "$RATE") notes/s ($SECS s)" >>"$T/summary.import"
+	done
+fi
+
+# ---------------------------------------------------------------------
+# writers
+
+# writers NAME [write flags]: bench/write on a fresh database $T/NAME, then
+# pake-db check; sets OUT (write's line) and CHECK.
+writers() {
+	_d=$T/$1
+	shift
+	mkdir -p "$_d"
+	export PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault"
+	OUT=$("$B/bench/write" -w "$WRITERS" -n "$WRITES" "$@") || status=1
+	echo "write: $OUT"
+	CHECK=$(check_db)
+	echo "pake-db check: $CHECK"
+	[ "$CHECK" = clean ] || status=1
+}
+
+# wline: the summary's words for the last writers run.
+wline() {
+	echo "$(commas "$(val "$OUT" writes_per_s)") writes/s, p50 $(ms "$(val "$OUT" p50_ms)") ms p99 $(ms "$(val "$OUT" p99_ms)") ms max $(ms "$(val "$OUT" max_ms)") ms, lost $(val "$OUT" lost), errors $(val "$OUT" errors), failed processes $(val "$OUT" failed_children), db check $CHECK"
+}
+
+if has writers; then
+	echo
+	echo "== writers: $WRITERS processes x $WRITES notes"
+	writers writers
+	echo "writers ${WRITERS}x$WRITES: p50 $(ms "$(val "$OUT" p50_ms)") ms p99 $(ms "$(val "$OUT" p99_ms)") ms max $(ms "$(val "$OUT" max_ms)") ms, $(commas "$(val "$OUT" writes_per_s)") writes/s, lost $(val "$OUT" lost), errors $(val "$OUT" errors), failed processes $(val "$OUT" failed_children), db check $CHECK" >>"$T/summary.writers"
+
+	echo
+	echo "== writers over tenants: $WRITERS processes x $WRITES notes in $WTENANTS tenants, then in 1"
+	writers writers-t$WTENANTS -t "$WTENANTS"
+	spread=$(val "$OUT" writes_per_s)
+	spread_line=$(wline)
+	writers writers-t1 -t 1
+	one=$(val "$OUT" writes_per_s)
+	r=$(ratio "$spread" "$one")
+	verdict=$(awk -v r="$r" 'BEGIN { print (r != "n/a" && r >= 3) ? "met" : "NOT met" }')
+	echo "ratio: ${r}x"
+	{
+		echo "writers ${WRITERS}x$WRITES over $WTENANTS tenants: $spread_line"
+		echo "writers ${WRITERS}x$WRITES in 1 tenant:  $(wline)"
+		echo "writers over tenants: ${r}x the writes/s of one tenant (goal >= 3x: $verdict)"
+	} >>"$T/summary.writers"
+fi
+
+# ---------------------------------------------------------------------
+# tenants
+
+if has tenants; then
+	TL=$(label "$TNOTES")
+	echo
+	echo "== tenants: search in a tenant of $TL notes, alone and beside $((NTENANTS - 1)) more"
+	need=$((NTENANTS * TNOTES * 50))
+	free=$(freekb)
+	if [ "$free" -lt "$need" ]; then
+		echo "skipped: $((free / 1024)) MB free in $T, need $((need / 1024)) MB"
+		echo "tenants: skipped ($((free / 1024)) MB free, need $((need / 1024)) MB)" >>"$T/summary.tenants"
+	else
+		D=$T/tenants
+		mkdir -p "$D"
+		export PAKE_DB="$D/pake.db" PAKE_VAULT="$D/vault" PAKE_TENANTS_DIR="$D/tenants"
+		i=0
+		alone="" after=""
+		while [ "$i" -lt "$NTENANTS" ]; do
+			echo "-- tenant t$i: $TL notes, corpus seed $((i + 1))"
+			make_corpus $((i + 1)) "$TNOTES" "$D/c$i"
+			"$B/bin/pake-tenant" tenant create "t$i" >/dev/null
+			import_dir "$D/c$i" "t$i"
+			if [ "$i" -eq 0 ]; then
+				alone=$("$B/bench/search" --tenant t0 "$T/queries") || status=$?
+				echo "search t0 alone: $alone"
+			fi
+			i=$((i + 1))
+		done
+		"$B/bin/pake-db" stats
+		echo "tenant vaults: $(du -sh "$D/tenants" | cut -f 1), db+wal: $(du -ch "$D"/pake.db* | tail -n 1 | cut -f 1)"
+		after=$("$B/bench/search" --tenant t0 "$T/queries") || status=$?
+		echo "search t0 beside $((NTENANTS - 1)) tenants: $after"
+		CHECK=$(check_db)
+		echo "pake-db check: $CHECK"
+		[ "$CHECK" = clean ] || status=1
+		a=$(val "$alone" p50_ms)
+		b=$(val "$after" p50_ms)
+		r=$(ratio "$b" "$a")
+		verdict=$(awk -v r="$r" 'BEGIN { print (r != "n/a" && r <= 1.10) ? "met" : "NOT met" }')
+		{
+			echo "tenants: search in t0 ($TL notes) alone: $(search_line "$alone")"
+			echo "tenants: search in t0 beside $((NTENANTS - 1)) tenants of $TL ($(commas $((NTENANTS * TNOTES))) notes in the db): $(search_line "$after")"
+			echo "tenants: p50 $(ms "$b") ms / $(ms "$a") ms = ${r}x (goal within 10 %, <= 1.10x: $verdict), db check $CHECK"
+		} >>"$T/summary.tenants"
+	fi
+	unset PAKE_TENANTS_DIR
+fi
+
+# ---------------------------------------------------------------------
+# http, wal
+
+if has http || has wal; then
+	echo
+	echo "== dependencies of http and wal (bench/deps.sh)"
+	sh "$ROOT/bench/deps.sh" || echo "deps.sh failed: status $?"
+fi
+if has http; then
+	echo
+	BENCH_TMP=$T/http BENCH_SUMMARY=$T/summary.http sh "$ROOT/bench/http.sh" "$B" ||
+	    { echo "http.sh: status $?"; status=1; }
+	[ -s "$T/summary.http" ] || echo "http: did not finish (see above)" >>"$T/summary.http"
+fi
+if has wal; then
+	echo
+	BENCH_TMP=$T/wal BENCH_SUMMARY=$T/summary.wal sh "$ROOT/bench/wal.sh" "$B" ||
+	    { echo "wal.sh: status $?"; status=1; }
+	[ -s "$T/summary.wal" ] || echo "wal: did not finish (see above)" >>"$T/summary.wal"
+fi
 
 echo
-echo "== writers: $WRITERS processes x $WRITES notes"
-D=$T/writers
-mkdir -p "$D"
-export PAKE_DB="$D/pake.db" PAKE_VAULT="$D/vault"
-out=$("$B/bench/write" -w "$WRITERS" -n "$WRITES") || status=$?
-echo "write: $out"
-check=clean
-"$B/bin/pake-db" check >"$D/check.out" 2>&1 || check="NOT CLEAN"
-echo "pake-db check: $check"
-[ "$check" = clean ] || cat "$D/check.out"
-echo "writers ${WRITERS}x$WRITES: p50 $(ms "$(val "$out" p50_ms)") ms p99 $(ms "$(val "$out" p99_ms)") ms max $(ms "$(val "$out" max_ms)") ms, $(commas "$(val "$out" writes_per_s)") writes/s, lost $(val "$out" lost), errors $(val "$out" errors), failed processes $(val "$out" failed_children), db check $check" >"$T/summary.writers"
-
-echo
-echo "== summary"
-cat "$SUMMARY" "$T/summary.import" "$T/summary.writers"
-[ "$status" -eq 0 ] && [ "$check" = clean ]
+echo "== summary (load average now: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?'))"
+cat "$SUMMARY" "$T/summary.import" "$T/summary.writers" "$T/summary.tenants" \
+    "$T/summary.http" "$T/summary.wal"
+[ "$status" -eq 0 ]

@@ -5,9 +5,12 @@
  *
  * QUERYFILE holds lines "word1 word2<TAB>Type" (what `corpus --queries`
  * prints).  The program opens the database the way every shell tool does
- * (configuration, then PAKE_* environment, then --db/--vault/... flags),
- * runs every query once untimed to warm the page cache and the statement
- * cache, then runs them all again through the operation registry,
+ * (configuration, then PAKE_* environment, then --db/--vault/--tenant...
+ * flags), acting as the owner of the database in the tenant chosen by
+ * --tenant or PAKE_TENANT (default default), whose notes alone it searches.
+ * It runs every query once untimed to warm the page cache and the
+ * statement cache, then runs them all again through the operation
+ * registry,
  *
  *   search_notes {"query":"w1 w2","filters":{"pake_type":T},"limit":10}
  *
@@ -17,7 +20,7 @@
  * of key=value pairs on stdout for bench/run.sh:
  *
  *   queries=2000 errors=0 p50_ms=... p90_ms=... p99_ms=... max_ms=...
- *   mean_hits=... zero_hits=...
+ *   mean_hits=... zero_hits=... tenant=NAME
  *
  * Exit status 0, 1 when any query failed, 64 on a usage error.
  */
@@ -35,7 +38,7 @@
 #define MAXLINE		1024
 
 static const char usage[] =
-"usage: search [--limit N] [--db PATH] [--vault DIR] QUERYFILE\n"
+"usage: search [--limit N] [--db PATH] [--vault DIR] [--tenant T] QUERYFILE\n"
 "  QUERYFILE: lines \"word1 word2<TAB>Type\" (corpus --queries N)\n";
 
 struct query {
@@ -192,9 +195,10 @@ main(int argc, char **argv)
 	}
 	qsort(lat, n, sizeof *lat, cmp_double);
 	printf("queries=%zu errors=%zu p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
-	    "max_ms=%.3f mean_hits=%.2f zero_hits=%zu\n", n, errors,
-	    quantile(lat, n, 0.50), quantile(lat, n, 0.90),
-	    quantile(lat, n, 0.99), lat[n - 1], hits / (double)n, zero);
+	    "max_ms=%.3f mean_hits=%.2f zero_hits=%zu tenant=%s\n", n,
+	    errors, quantile(lat, n, 0.50), quantile(lat, n, 0.90),
+	    quantile(lat, n, 0.99), lat[n - 1], hits / (double)n, zero,
+	    cli.ctx.tenant);
 
 	for (i = 0; i < n; i++) {
 		free(q[i].text);
