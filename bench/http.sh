@@ -5,7 +5,7 @@
 #   sh bench/http.sh BUILD_DIR
 #
 # On a fresh database it makes a tenant "bench" (enterprise plan, limits
-# raised by raise_limits in bench/lib.sh when that can be done), a user
+# lifted by raise_limits in bench/lib.sh), a user
 # with the role user and an API token of that user, and one note whose
 # GET /notes/{id} JSON answer is about BENCH_HTTP_BODY bytes (default 500;
 # the real size, measured with curl, is printed).  nginx, started by us
@@ -76,7 +76,7 @@ echo "wrk: $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f 1-2); nginx: $(nginx -v 2>&1
 TOK=$(bench_tenant bench)
 AUTH="Authorization: Bearer $TOK"
 LIMIT=$(limit_of bench)
-echo "tenant bench: enterprise plan, $(commas "$LIMIT") requests a minute per token"
+echo "tenant bench: enterprise plan, $(limit_text "$LIMIT") requests a minute per token"
 
 # status URL [curl args]: "STATUS BYTES CONTENT-TYPE" of one GET, the body
 # in $T/got.
@@ -205,7 +205,7 @@ measure ncl "d. nginx, Connection: close: GET /note.json" "$NGINX_URL/note.json"
 goal_a=$(goal a 'x >= 0.5 * n')
 goal_c=$(goal c 'x >= 500')
 {
-	echo "http GET /notes/{id}, $size B of JSON, wrk -t$THREADS -c$CONNS ${SECS}s (tenant limit $(commas "$LIMIT") requests/min per token):"
+	echo "http GET /notes/{id}, $size B of JSON, wrk -t$THREADS -c$CONNS ${SECS}s (tenant limit $(limit_text "$LIMIT") requests/min per token):"
 	echo "  nginx keep-alive (ceiling):            $(line nka)"
 	echo "  nginx Connection: close:               $(line ncl)"
 	echo "  a. pake-http Accept=no keep-alive:     $(line a nka 'nginx keep-alive' '>= 50 % of nginx' "$goal_a")"

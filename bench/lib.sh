@@ -207,30 +207,12 @@ servers_stop() {
 }
 
 # raise_limits TENANT: lift TENANT's rate limits (requests a minute per
-# token, API calls a day) so that they do not cap a benchmark.
-#
-# No pake tool can change a tenant's limits yet: tenant_create stores the
-# plan's (the columns tenants.max_per_minute and max_calls_day exist, and
-# pake_tenant_limit() honours them, but no operation writes them).  So by
-# default this does nothing, and a benchmark tenant on the enterprise plan
-# keeps 1200 requests a minute per token and 100,000 calls a day: the first
-# 1,200 requests of a wrk run are answered, the rest are 429 rate_limited,
-# and the run is reported FAILED.  BENCH_RAISE_LIMITS=sqlite writes the two
-# columns with sqlite3(1) instead, behind pake's back: a stopgap, the owner
-# of the database file editing it.  When pake gets a way to set limits, the
-# default branch becomes that one line (for example
-# `"$B/bin/pake-tenant" tenant limits "$1" --per-minute 0 --calls-day 0`).
+# token, API calls a day) so that they do not cap a benchmark: pake-tenant
+# tenant limits ... unlimited.  The per-minute check is then skipped; the
+# daily count, the metrics and everything else on the path still run.
 raise_limits() {
-	case ${BENCH_RAISE_LIMITS:-} in
-	sqlite)
-		sqlite3 "$PAKE_DB" "PRAGMA busy_timeout = 10000; UPDATE tenants
-		    SET max_per_minute = 1000000000, max_calls_day = 1000000000
-		    WHERE name = '$1';" >/dev/null
-		;;
-	*)
-		: # no pake tool sets limits yet; see above
-		;;
-	esac
+	"$B/bin/pake-tenant" tenant limits "$1" --per-minute unlimited \
+	    --calls-per-day unlimited >/dev/null
 }
 
 # bench_tenant NAME: create tenant NAME on the enterprise plan, raise its
@@ -247,7 +229,16 @@ bench_tenant() {
 
 # limit_of TENANT: the requests a minute TENANT's tokens may make now.
 limit_of() {
-	"$B/bin/pake-tenant" tenant show --json "$1" | jq -r '.limits.requests_per_minute'
+	"$B/bin/pake-tenant" tenant show --json "$1" |
+	    jq -r '.limits.requests_per_minute // "unlimited"'
+}
+
+# limit_text LIMIT: a limit for the summary (commas, or "unlimited").
+limit_text() {
+	case $1 in
+	*[!0-9]*|'') echo "$1" ;;
+	*) commas "$1" ;;
+	esac
 }
 
 # wrk_parse FILE: read wrk's --latency output; sets W_RPS (requests/s),

@@ -5,7 +5,7 @@
 #   sh bench/wal.sh BUILD_DIR
 #
 # On a fresh database it makes a tenant "bench" (enterprise plan, limits
-# raised by raise_limits in bench/lib.sh when that can be done) with a user
+# lifted by raise_limits in bench/lib.sh) with a user
 # and an API token, and imports BENCH_WAL_NOTES notes (default 1000, corpus
 # seed 3) into it.  pake-http serves it in Accept=no (systemd-socket-
 # activate given the listening socket, as tests/http.bats does), and
@@ -63,7 +63,7 @@ done
 echo "== wal: ${SECS}s of mixed load (GET, search, create, patch: $MIX) from $CONNS clients, pake-http Accept=no"
 TOK=$(bench_tenant bench)
 LIMIT=$(limit_of bench)
-echo "tenant bench: enterprise plan, $(commas "$LIMIT") requests a minute per token"
+echo "tenant bench: enterprise plan, $(limit_text "$LIMIT") requests a minute per token"
 "$B/bench/corpus" --seed 3 --count "$NOTES" "$T/corpus" 2>/dev/null
 "$B/bench/corpus" --seed 3 --count "$NOTES" --format tsv - >"$T/ids" 2>/dev/null
 "$B/bench/corpus" --queries 500 --seed 4 >"$T/queries" 2>/dev/null
@@ -146,7 +146,7 @@ elif [ "$errors" -gt 0 ]; then
 	ok="FAILED ($(commas "$W_NON2XX") answers not 2xx, first $(val "$mix" first_error); $W_SOCKERR socket errors)"
 	status=1
 fi
-echo "wal under load (Accept=no, ${SECS} s, $CONNS clients, GET/search/create/patch $(echo "$MIX" | tr ' ' /), tenant limit $(commas "$LIMIT")/min): largest WAL $(commas "$(val "$stats" max)") B ($(mb "$(val "$stats" max)") MB, $(val "$stats" file)), largest sum $(mb "$(val "$stats" sum_max)") MB; $(commas "$W_RPS") req/s, p50 $(ms "$W_P50") ms, p99 $(ms "$W_P99") ms, $(commas "$W_REQS") requests, errors $(commas "$errors") (not 2xx: get $(val "$mix" errors_get), search $(val "$mix" errors_search), create $(val "$mix" errors_create), patch $(val "$mix" errors_patch); socket $W_SOCKERR): $ok; db check $check" >>"$SUMMARY"
+echo "wal under load (Accept=no, ${SECS} s, $CONNS clients, GET/search/create/patch $(echo "$MIX" | tr ' ' /), tenant limit $(limit_text "$LIMIT")/min): largest WAL $(commas "$(val "$stats" max)") B ($(mb "$(val "$stats" max)") MB, $(val "$stats" file)), largest sum $(mb "$(val "$stats" sum_max)") MB; $(commas "$W_RPS") req/s, p50 $(ms "$W_P50") ms, p99 $(ms "$W_P99") ms, $(commas "$W_REQS") requests, errors $(commas "$errors") (not 2xx: get $(val "$mix" errors_get), search $(val "$mix" errors_search), create $(val "$mix" errors_create), patch $(val "$mix" errors_patch); socket $W_SOCKERR): $ok; db check $check" >>"$SUMMARY"
 
 if [ -z "${BENCH_SUMMARY:-}" ]; then
 	echo

@@ -18,6 +18,8 @@ static const char usage[] =
 "usage: pake-tenant tenant create NAME [--plan P] [--display-name D]\n"
 "       pake-tenant tenant list | show NAME | suspend NAME | resume NAME |\n"
 "                          delete NAME\n"
+"       pake-tenant tenant limits NAME [--users N] [--notes N]\n"
+"                          [--calls-per-day N] [--per-minute N]\n"
 "       pake-tenant user add [--tenant T] [--role R] [--email E] USERNAME\n"
 "       pake-tenant user list [--tenant T]\n"
 "       pake-tenant user passwd [--tenant T] USERNAME\n"
@@ -34,11 +36,13 @@ static const char usage[] =
 "\n"
 "Passwords (user add, user passwd, login) and tokens (refresh, logout)\n"
 "are read from standard input.  Plans: basic, professional, enterprise.\n"
-"Roles: viewer, user, manager, admin, super_admin.  --json prints JSON.\n"
+"Roles: viewer, user, manager, admin, super_admin.  A limit N is a\n"
+"number, unlimited, or plan (the plan's again).  --json prints JSON.\n"
 "Common flags: --db PATH --config FILE --log-level L --set KEY=VALUE.\n";
 
 enum { O_PLAN = 1, O_DISPLAY, O_ROLE, O_EMAIL, O_USER, O_SCOPES, O_EXPIRES,
-	O_LABEL, O_SINCE, O_LIMIT, O_ALL };
+	O_LABEL, O_SINCE, O_LIMIT, O_ALL, O_L_USERS, O_L_NOTES, O_L_CALLS,
+	O_L_MINUTE };
 
 static const struct option longopts[] = {
 	{"plan", required_argument, NULL, O_PLAN},
@@ -52,6 +56,10 @@ static const struct option longopts[] = {
 	{"since", required_argument, NULL, O_SINCE},
 	{"limit", required_argument, NULL, O_LIMIT},
 	{"all", no_argument, NULL, O_ALL},
+	{"users", required_argument, NULL, O_L_USERS},
+	{"notes", required_argument, NULL, O_L_NOTES},
+	{"calls-per-day", required_argument, NULL, O_L_CALLS},
+	{"per-minute", required_argument, NULL, O_L_MINUTE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -77,6 +85,22 @@ duration(pake_cli *cli, const char *s)
 	if (v * mult > 315360000)
 		pake_cli_usage(cli, "--expires is at most ten years");
 	return (double)(long long)(v * mult);
+}
+
+/* --users N, --notes N, --calls-per-day N, --per-minute N: a number,
+ * "unlimited" or "plan". */
+static void
+limit_arg(pake_cli *cli, cJSON *in, int opt, const char *v)
+{
+	static const char *const key[] = {"users", "notes",
+	    "api_calls_per_day", "requests_per_minute"};
+	const char *k = key[opt - O_L_USERS];
+
+	if (strcmp(v, "unlimited") == 0 || strcmp(v, "plan") == 0)
+		cJSON_AddStringToObject(in, k, v);
+	else
+		cJSON_AddNumberToObject(in, k, (double)pake_cli_long(cli, k, v, 0,
+		    1000000000000LL));
 }
 
 /* One line of standard input without its newline: a password or token. */
@@ -174,6 +198,12 @@ options(pake_cli *cli, int *argc, char **argv, cJSON *in)
 		case O_ALL:
 			cJSON_AddStringToObject(in, "tenant", "*");
 			break;
+		case O_L_USERS:
+		case O_L_NOTES:
+		case O_L_CALLS:
+		case O_L_MINUTE:
+			limit_arg(cli, in, c, optarg);
+			break;
 		default:
 			pake_cli_usage(cli, "unknown option '%s'",
 			    argv[optind - 1]);
@@ -268,6 +298,11 @@ cmd_tenant(pake_cli *cli, int argc, char **argv)
 	if (strcmp(sub, "list") == 0) {
 		need(cli, argc, 1, "tenant list takes no arguments");
 		return run(cli, "tenant_list", in, "tenants", tenant_fields);
+	}
+	if (strcmp(sub, "limits") == 0) {
+		need(cli, argc, 2, "tenant limits needs a NAME");
+		cJSON_AddStringToObject(in, "name", av[1]);
+		return run(cli, "tenant_limits", in, NULL, tenant_fields);
 	}
 	if (strcmp(sub, "create") == 0) {
 		need(cli, argc, 2, "tenant create needs a NAME");

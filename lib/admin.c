@@ -225,6 +225,59 @@ pake_tenant_list(pake_ctx *c, pake_tenant_cb cb, void *arg, pake_err *e)
 	return rc;
 }
 
+int
+pake_tenant_set_limits(pake_ctx *c, const char *name,
+    const int64_t limit[PAKE_LIM__N], unsigned mask, pake_tenant *out,
+    pake_err *e)
+{
+	static const char *const names[PAKE_LIM__N] = {"users", "notes",
+	    "api_calls_per_day", "requests_per_minute"};
+	pake_tenant t;
+	cJSON *d;
+	int rc, i;
+
+	for (i = 0; i < PAKE_LIM__N; i++) {
+		if (!(mask & (1u << i)) || limit[i] == -1 ||
+		    limit[i] == PAKE_UNLIMITED)
+			continue;
+		if (limit[i] < 0 || (i == PAKE_LIM_PER_MIN && (limit[i] < 1 ||
+		    limit[i] > PAKE_RATE_MAX)))
+			return pake_fail(e, PAKE_EINVAL, "Invalid limit",
+			    "%s: out of range", names[i]);
+	}
+	if ((rc = pake_ctx_allow(c, PAKE_P_TENANTS_MANAGE, e)) != 0 ||
+	    (rc = pake_db_begin(c->db, e)) != 0)
+		return rc;
+	if (!pake_tenant_name_ok(name) ||
+	    pake_db_tenant_get(c->db, name, 0, &t, e) != 0 ||
+	    strcmp(t.status, "deleted") == 0)
+		return finish(c, pake_fail(e, PAKE_ENOTFOUND, MSG_TENANT_NF,
+		    "%s", name), e);
+	d = cJSON_CreateObject();
+	for (i = 0; i < PAKE_LIM__N; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		t.limit[i] = limit[i];
+		if (limit[i] == -1)
+			cJSON_AddStringToObject(d, names[i], "plan");
+		else if (limit[i] == PAKE_UNLIMITED)
+			cJSON_AddStringToObject(d, names[i], "unlimited");
+		else
+			cJSON_AddNumberToObject(d, names[i], (double)limit[i]);
+	}
+	if ((rc = pake_db_tenant_limits(c->db, t.id, t.limit, e)) == 0)
+		pake_audit(c, t.id, "tenant_limits", d);
+	else
+		cJSON_Delete(d);
+	if ((rc = finish(c, rc, e)) != 0)
+		return rc;
+	if (out) {
+		*out = t;
+		return count_notes(c, out, e);
+	}
+	return 0;
+}
+
 /* May the context give role?  super_admin only in the default tenant and
  * only by someone who manages tenants; no one grants more than they hold. */
 static int

@@ -19,6 +19,8 @@
 #include "pake/counters.h"
 #include "pake/db.h"
 
+_Static_assert(PAKE_RATE_MAX == PAKE_COUNTERS_RATE_MAX, "one rate ceiling");
+
 static const struct {
 	const char *name;
 	uint32_t perms;
@@ -583,7 +585,7 @@ pake_auth_count(pake_ctx *c, pake_err *e)
 {
 	pake_counters *k;
 	pake_tenant tn;
-	int64_t retry = 0, now = pake_now_ms(), calls;
+	int64_t retry = 0, now = pake_now_ms(), calls, per_min, calls_day;
 	int rc;
 
 	if (c->token_id == 0)
@@ -592,8 +594,12 @@ pake_auth_count(pake_ctx *c, pake_err *e)
 		return rc;
 	if ((k = pake_ctx_counters(c, e)) == NULL)
 		return e->code;
-	rc = pake_counters_rate(k, c->token_id, pake_tenant_limit(&tn,
-	    PAKE_LIM_PER_MIN), now, &retry, e);
+	per_min = pake_tenant_limit(&tn, PAKE_LIM_PER_MIN);
+	calls_day = pake_tenant_limit(&tn, PAKE_LIM_CALLS_DAY);
+	if (calls_day > PAKE_COUNTERS_CALLS_MAX)	/* unlimited */
+		calls_day = PAKE_COUNTERS_CALLS_MAX;
+	rc = per_min == PAKE_UNLIMITED ? 0 : pake_counters_rate(k,
+	    c->token_id, per_min, now, &retry, e);
 	if (rc == PAKE_ERATE) {
 		pake_fail(e, PAKE_ERATE, NULL, "%lld requests a minute",
 		    (long long)pake_tenant_limit(&tn, PAKE_LIM_PER_MIN));
@@ -602,9 +608,8 @@ pake_auth_count(pake_ctx *c, pake_err *e)
 	}
 	if (rc != 0)
 		return rc;
-	rc = pake_counters_calls(k, tn.id, now / 86400000,
-	    pake_tenant_limit(&tn, PAKE_LIM_CALLS_DAY), usage_base, c, &calls,
-	    e);
+	rc = pake_counters_calls(k, tn.id, now / 86400000, calls_day,
+	    usage_base, c, &calls, e);
 	if (rc == PAKE_EQUOTA) {
 		pake_err ae = {0};
 		pake_fail(e, PAKE_EQUOTA, NULL, "%lld calls a day",

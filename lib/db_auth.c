@@ -33,6 +33,9 @@ static const char SQL_TENANT_INSERT[] = "INSERT INTO tenants(name, "
     "-1), nullif(?7, -1), nullif(?8, -1), nullif(?9, -1))";
 static const char SQL_TENANT_STATUS[] = "UPDATE tenants SET status = ?2 "
     "WHERE id = ?1";
+static const char SQL_TENANT_LIMITS[] = "UPDATE tenants SET max_users = "
+    "nullif(?2, -1), max_notes = nullif(?3, -1), max_calls_day = "
+    "nullif(?4, -1), max_per_minute = nullif(?5, -1) WHERE id = ?1";
 static const char SQL_TENANT_EACH[] = "SELECT " TENANT_COLS " FROM tenants "
     "ORDER BY name";
 static const char SQL_USER_BY_NAME[] = "SELECT " USER_COLS " FROM users "
@@ -232,6 +235,14 @@ pake_db_tenant_status(pake_db *db, int64_t id, const char *status,
     pake_err *e)
 {
 	return db_run(db, SQL_TENANT_STATUS, e, "it", id, status);
+}
+
+int
+pake_db_tenant_limits(pake_db *db, int64_t id,
+    const int64_t limit[PAKE_LIM__N], pake_err *e)
+{
+	return db_run(db, SQL_TENANT_LIMITS, e, "iiiii", id, limit[0],
+	    limit[1], limit[2], limit[3]);
 }
 
 /* Walk the rows of st through a typed callback. */

@@ -537,6 +537,8 @@ static const http_route routes[] = {
 	{"POST", "/api/v1/tenants/{name}/resume", 1, 0, "tenant_resume", r_op,
 	    0},
 	{"DELETE", "/api/v1/tenants/{name}", 1, 0, "tenant_delete", r_op, 0},
+	{"PUT", "/api/v1/tenants/{name}/limits", 1, 1, "tenant_limits", r_op,
+	    0},
 	{"GET", "/api/v1/users", 1, 0, "user_list", r_op, 0},
 	{"POST", "/api/v1/users", 1, 1, "user_add", r_op, 1},
 	{"PUT", "/api/v1/users/{username}/password", 1, 1, "user_passwd", r_op,

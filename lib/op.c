@@ -21,6 +21,7 @@ static const pake_op *const ops[] = {
 	&pake_op_tenant_suspend,
 	&pake_op_tenant_resume,
 	&pake_op_tenant_delete,
+	&pake_op_tenant_limits,
 	&pake_op_user_add,
 	&pake_op_user_list,
 	&pake_op_user_passwd,

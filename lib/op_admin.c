@@ -70,8 +70,11 @@ tenant_json(const pake_tenant *t)
 	cJSON_AddNumberToObject(o, "notes", (double)t->notes);
 	l = cJSON_AddObjectToObject(o, "limits");
 	for (i = 0; i < PAKE_LIM__N; i++)
-		cJSON_AddNumberToObject(l, names[i],
-		    (double)pake_tenant_limit(t, i));
+		if (pake_tenant_limit(t, i) == PAKE_UNLIMITED)
+			cJSON_AddNullToObject(l, names[i]);	/* none */
+		else
+			cJSON_AddNumberToObject(l, names[i],
+			    (double)pake_tenant_limit(t, i));
 	return o;
 }
 
@@ -284,6 +287,37 @@ run_tenant_delete(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	return tenant_status(c, in, out, "deleted", e);
 }
 
+/* Each limit of tenant_limits: a number, "plan" or "unlimited". */
+static int
+run_tenant_limits(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	static const char *const names[PAKE_LIM__N] = {"users", "notes",
+	    "api_calls_per_day", "requests_per_minute"};
+	int64_t limit[PAKE_LIM__N];
+	const cJSON *v;
+	unsigned mask = 0;
+	pake_tenant t;
+	int rc, i;
+
+	for (i = 0; i < PAKE_LIM__N; i++) {
+		limit[i] = -1;
+		if ((v = cJSON_GetObjectItemCaseSensitive(in, names[i])) == NULL)
+			continue;
+		mask |= 1u << i;
+		if (cJSON_IsNumber(v))
+			limit[i] = (int64_t)v->valuedouble;
+		else if (strcmp(v->valuestring, "unlimited") == 0)
+			limit[i] = PAKE_UNLIMITED;
+	}
+	if (mask == 0)
+		return pake_fail(e, PAKE_EINVAL, NULL, "input: no limit given");
+	if ((rc = pake_tenant_set_limits(c, str(in, "name"), limit, mask, &t,
+	    e)) != 0)
+		return rc;
+	*out = tenant_json(&t);
+	return 0;
+}
+
 #define TENANT_OUT "{\"type\":\"object\",\"properties\":{\"name\":" \
 	"{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}"
 
@@ -316,6 +350,18 @@ const pake_op pake_op_tenant_resume = {
 	"tenant_resume", "Resume a tenant", "Lift a suspension.",
 	OBJ("\"name\":" S_TENANT, "\"name\""), TENANT_OUT,
 	PAKE_P_TENANTS_MANAGE, PAKE_OP_IDEMPOTENT, run_tenant_resume,
+};
+#define S_LIMIT "{\"anyOf\":[{\"type\":\"integer\",\"minimum\":0," \
+	"\"maximum\":1000000000000},{\"enum\":[\"plan\",\"unlimited\"]}]}"
+const pake_op pake_op_tenant_limits = {
+	"tenant_limits", "Set a tenant's limits",
+	"Override a tenant's limits (users, notes, API calls a day, requests a "
+	"minute per token): a number, \"unlimited\", or \"plan\" for the "
+	"plan's figure again.",
+	OBJ("\"name\":" S_TENANT ",\"users\":" S_LIMIT ",\"notes\":" S_LIMIT
+	",\"api_calls_per_day\":" S_LIMIT ",\"requests_per_minute\":" S_LIMIT,
+	"\"name\""), TENANT_OUT, PAKE_P_TENANTS_MANAGE, PAKE_OP_IDEMPOTENT,
+	run_tenant_limits,
 };
 const pake_op pake_op_tenant_delete = {
 	"tenant_delete", "Delete a tenant",

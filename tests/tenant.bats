@@ -552,6 +552,36 @@ tree_sums() {
 	done
 }
 
+@test "tenant limits: a number, unlimited, or the plan's again; only whoever manages tenants sets them" {
+	pake-tenant tenant create lim --plan basic >/dev/null
+	mkuser lim admin lia
+	TL=$(mktoken lim lia)
+	run --separate-stderr pake-tenant tenant limits lim --per-minute 3 --users 1 --json
+	assert_success
+	echo "$output" | jq -e '.limits.requests_per_minute == 3 and .limits.users == 1 and .limits.notes == 10000' >/dev/null
+	for i in 1 2 3; do as "$TL" pake-note list >/dev/null; done
+	run --separate-stderr as "$TL" pake-note list --json
+	refused 75 rate_limited
+	# One user already: a second is over the limit.
+	run --separate-stderr bash -c "printf '%s\n' '$PW' | pake-tenant user add --tenant lim --json second"
+	refused 69 quota_exceeded
+	run --separate-stderr pake-tenant tenant limits lim --per-minute unlimited --json
+	assert_success
+	echo "$output" | jq -e '.limits.requests_per_minute == null' >/dev/null
+	for i in $(seq 70); do as "$TL" pake-note list >/dev/null || fail "request $i refused"; done
+	run --separate-stderr pake-tenant tenant limits lim --per-minute plan --users plan --json
+	echo "$output" | jq -e '.limits.requests_per_minute == 60 and .limits.users == 5' >/dev/null
+	# Out of range, none given, or not allowed: refused, nothing changed.
+	run --separate-stderr pake-tenant tenant limits lim --per-minute 2001 --json
+	refused 65 invalid_params
+	run --separate-stderr pake-tenant tenant limits lim --json
+	refused 65 invalid_params
+	run --separate-stderr as "$TL" pake-tenant tenant limits lim --per-minute unlimited --json
+	refused 77 forbidden
+	assert_equal "$(pake-tenant tenant show lim --json | jq .limits.requests_per_minute)" 60
+	assert_equal "$(pake-tenant audit --tenant lim --json | jq '[.events[] | select(.event == "tenant_limits")] | length')" 3
+}
+
 @test "must-show 5: a suspended tenant's token is forbidden, a deleted tenant's unauthorized" {
 	pake-tenant tenant create beta >/dev/null
 	mkuser beta admin bea

@@ -18,6 +18,13 @@ int pake_tenant_show(pake_ctx *c, const char *name, pake_tenant *out,
 int pake_tenant_set_status(pake_ctx *c, const char *name, const char *status,
     pake_err *e);
 int pake_tenant_list(pake_ctx *c, pake_tenant_cb cb, void *arg, pake_err *e);
+/* Override the limits named by mask (1 << PAKE_LIM_*) with limit[]: a
+ * number, -1 (the plan's again) or PAKE_UNLIMITED.  Requests a minute are
+ * 1..PAKE_RATE_MAX or unlimited (the counters file keeps at most that many
+ * a minute exactly). */
+int pake_tenant_set_limits(pake_ctx *c, const char *name,
+    const int64_t limit[PAKE_LIM__N], unsigned mask, pake_tenant *out,
+    pake_err *e);
 
 /* Users of a tenant (users:manage; tenant NULL: the acting one). */
 int pake_user_add(pake_ctx *c, const char *tenant, const char *username,

@@ -19,6 +19,7 @@
 #define PAKE_LOCK_MS		(15LL * 60 * 1000)
 #define PAKE_PASSWORD_MIN	10
 #define PAKE_PASSWORD_MAX	1024
+#define PAKE_RATE_MAX		2000	/* = PAKE_COUNTERS_RATE_MAX */
 
 /* Roles: viewer, user, manager, admin, super_admin. */
 int pake_role_valid(const char *role);

@@ -129,6 +129,9 @@ int pake_db_tenant_insert(pake_db *db, const pake_tenant *t, int64_t *id,
     pake_err *e);
 int pake_db_tenant_status(pake_db *db, int64_t id, const char *status,
     pake_err *e);
+/* Write the tenant's four limit overrides (-1: the plan's). */
+int pake_db_tenant_limits(pake_db *db, int64_t id,
+    const int64_t limit[PAKE_LIM__N], pake_err *e);
 typedef int (*pake_tenant_cb)(void *arg, const pake_tenant *t);
 int pake_db_tenant_each(pake_db *db, pake_tenant_cb cb, void *arg,
     pake_err *e);

@@ -13,7 +13,9 @@
 #define PAKE_USER_LEN	64	/* usernames */
 #define PAKE_EMAIL_LEN	254
 
-/* Limits a tenant may override; -1 means "the plan's figure". */
+/* Limits a tenant may override; -1 means "the plan's figure",
+ * PAKE_UNLIMITED no limit at all. */
+#define PAKE_UNLIMITED	INT64_MAX
 enum { PAKE_LIM_USERS, PAKE_LIM_NOTES, PAKE_LIM_CALLS_DAY, PAKE_LIM_PER_MIN,
 	PAKE_LIM__N };
 

@@ -22,6 +22,7 @@ extern const pake_op pake_op_tenant_list;
 extern const pake_op pake_op_tenant_suspend;
 extern const pake_op pake_op_tenant_resume;
 extern const pake_op pake_op_tenant_delete;
+extern const pake_op pake_op_tenant_limits;
 extern const pake_op pake_op_user_add;
 extern const pake_op pake_op_user_list;
 extern const pake_op pake_op_user_passwd;
