@@ -49,7 +49,8 @@ struct pake_http {
 	int64_t idle_us, read_us;
 	size_t max_url, max_body, max_header;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	pthread_cond_t cond;		/* a connection ended */
+	pthread_cond_t wake;		/* the watchdog must stop */
 	pake_ctx *pool[POOL_MAX];
 	int npool;
 	conn *conns;
@@ -125,17 +126,39 @@ deadline(pake_http *h, conn *k, int64_t in_us)
 	pthread_mutex_unlock(&h->lock);
 }
 
+/* The absolute CLOCK_REALTIME time ms from now, for a timed wait. */
+static struct timespec
+in_ms(long ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+/* Every 200 ms, shut the sockets of connections past their deadline; a
+ * stop wakes it at once (the process must not linger after its last
+ * connection: under Accept=yes there is one process per connection). */
 static void *
 watchdog(void *arg)
 {
-	struct timespec nap = {0, 200 * 1000000L};
 	pake_http *h = arg;
+	struct timespec until;
 	int64_t t;
 	conn *k;
 
 	for (;;) {
-		nanosleep(&nap, NULL);
 		pthread_mutex_lock(&h->lock);
+		until = in_ms(200);
+		while (!h->stop && pthread_cond_timedwait(&h->wake, &h->lock,
+		    &until) == 0)
+			;
 		if (h->stop) {
 			pthread_mutex_unlock(&h->lock);
 			return NULL;
@@ -536,6 +559,7 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 	h->max_body = (size_t)pake_config_num(cfg, PAKE_CFG_HTTP_MAX_BODY);
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->cond, NULL);
+	pthread_cond_init(&h->wake, NULL);
 	/* The connection's memory pool holds the headers and the read buffer:
 	 * twice the header limit lets a request just under the limit in, so we
 	 * can answer 431 ourselves; far larger ones libmicrohttpd refuses. */
@@ -581,7 +605,10 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 			sl = 0;
 		if (MHD_add_connection(h->d, fd, (struct sockaddr *)&ss, sl) !=
 		    MHD_YES) {
+			pthread_mutex_lock(&h->lock);
 			h->stop = 1;
+			pthread_cond_broadcast(&h->wake);
+			pthread_mutex_unlock(&h->lock);
 			pthread_join(h->watchdog, NULL);
 			MHD_stop_daemon(h->d);
 			free(h);
@@ -603,13 +630,20 @@ pake_http_run(pake_http *h)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	if (h->mode == PAKE_HTTP_CONNECTION) {
-		/* Until the connection ends, or a signal says to stop. */
-		struct timespec tick = {0, 100 * 1000000L};
+		/* Until the connection ends (on_connection signals h->cond, so
+		 * the process leaves at once), or a signal says to stop (looked
+		 * at every 50 ms: SIGTERM and SIGINT stay blocked). */
+		struct timespec zero = {0, 0}, until;
 		for (;;) {
 			pthread_mutex_lock(&h->lock);
+			until = in_ms(50);
+			while (h->served_conns == 0 &&
+			    pthread_cond_timedwait(&h->cond, &h->lock,
+			    &until) == 0)
+				;
 			done = h->served_conns > 0;
 			pthread_mutex_unlock(&h->lock);
-			if (done || sigtimedwait(&set, NULL, &tick) > 0)
+			if (done || sigtimedwait(&set, NULL, &zero) > 0)
 				break;
 		}
 	} else {
@@ -619,6 +653,7 @@ pake_http_run(pake_http *h)
 	MHD_stop_daemon(h->d);
 	pthread_mutex_lock(&h->lock);
 	h->stop = 1;
+	pthread_cond_broadcast(&h->wake);
 	pthread_mutex_unlock(&h->lock);
 	pthread_join(h->watchdog, NULL);
 	for (i = 0; i < h->npool; i++) {
@@ -627,5 +662,6 @@ pake_http_run(pake_http *h)
 	}
 	pthread_mutex_destroy(&h->lock);
 	pthread_cond_destroy(&h->cond);
+	pthread_cond_destroy(&h->wake);
 	free(h);
 }
