@@ -488,6 +488,8 @@ pake_auth_logout(pake_ctx *c, const char *token, pake_err *e)
 	return pake_db_commit(c->db, e);
 }
 
+static int count_as(pake_ctx *c, const pake_tenant *t, pake_err *e);
+
 int
 pake_auth_token(pake_ctx *c, const char *token, pake_err *e)
 {
@@ -503,24 +505,29 @@ pake_auth_token(pake_ctx *c, const char *token, pake_err *e)
 	if (strlen(token) >= PAKE_TOKEN_MAX)
 		return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "too long");
 	pake_token_hash(token, hash);
+	/* One read transaction for the three lookups: one consistent view,
+	 * and one WAL read lock instead of three. */
+	if ((rc = pake_db_begin_read(c->db, e)) != 0)
+		return rc;
+	rc = 0;
 	if (pake_db_token_by_hash(c->db, hash, &t, e) != 0 ||
 	    strcmp(t.kind, "refresh") == 0 || t.revoked_ms ||
 	    (t.expires_ms && now >= t.expires_ms) ||
 	    pake_db_tenant_get(c->db, NULL, t.tenant_id, &tn, e) != 0 ||
 	    strcmp(tn.status, "deleted") == 0)
-		return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "token refused");
-	if (t.user_id) {
-		if (pake_db_user_get(c->db, 0, NULL, t.user_id, &u, e) != 0 ||
-		    !u.active)
-			return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN,
-			    "user inactive");
-		perms = pake_role_perms(u.role);
-	} else
-		perms = pake_role_perms("admin");	/* service token */
+		rc = pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "token refused");
+	else if (t.user_id && (pake_db_user_get(c->db, 0, NULL, t.user_id,
+	    &u, e) != 0 || !u.active))
+		rc = pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "user inactive");
+	pake_db_rollback(c->db);	/* it only read */
+	if (rc != 0)
+		return rc;
+	/* A service token acts with admin rights at most. */
+	perms = pake_role_perms(t.user_id ? u.role : "admin");
 	/* super_admin exists only in the default tenant. */
 	if (strcmp(tn.name, "default") != 0)
 		perms &= ~PAKE_P_TENANTS_MANAGE;
-	if ((rc = pake_ctx_set_tenant(c, tn.name, e)) != 0)
+	if ((rc = pake_ctx_act_as(c, &tn, e)) != 0)
 		return rc;
 	c->user_id = t.user_id;
 	c->token_id = t.id;
@@ -528,7 +535,7 @@ pake_auth_token(pake_ctx *c, const char *token, pake_err *e)
 	if (c->suspended)
 		return pake_fail(e, PAKE_EFORBIDDEN, "The tenant is suspended",
 		    "tenant %s", tn.name);
-	return pake_auth_count(c, e);
+	return count_as(c, &tn, e);
 }
 
 /* What the database already holds for a tenant's day (the counters file
@@ -580,18 +587,16 @@ fail:
 	pake_log_msg(c->log, PAKE_LOG_WARN, "usage not flushed: %s", e.detail);
 }
 
-int
-pake_auth_count(pake_ctx *c, pake_err *e)
+/* Count one request of the context's token against the limits of its
+ * tenant tn (a row just read). */
+static int
+count_as(pake_ctx *c, const pake_tenant *t, pake_err *e)
 {
+	const pake_tenant tn = *t;
 	pake_counters *k;
-	pake_tenant tn;
 	int64_t retry = 0, now = pake_now_ms(), calls, per_min, calls_day;
 	int rc;
 
-	if (c->token_id == 0)
-		return 0;	/* the database's owner is not rate-limited */
-	if ((rc = pake_db_tenant_get(c->db, NULL, c->tenant_id, &tn, e)) != 0)
-		return rc;
 	if ((k = pake_ctx_counters(c, e)) == NULL)
 		return e->code;
 	per_min = pake_tenant_limit(&tn, PAKE_LIM_PER_MIN);
@@ -626,6 +631,19 @@ pake_auth_count(pake_ctx *c, pake_err *e)
 		return rc;
 	pake_auth_flush(c);
 	return 0;
+}
+
+int
+pake_auth_count(pake_ctx *c, pake_err *e)
+{
+	pake_tenant tn;
+	int rc;
+
+	if (c->token_id == 0)
+		return 0;	/* the database's owner is not rate-limited */
+	if ((rc = pake_db_tenant_get(c->db, NULL, c->tenant_id, &tn, e)) != 0)
+		return rc;
+	return count_as(c, &tn, e);
 }
 
 int

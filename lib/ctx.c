@@ -37,6 +37,26 @@ tenant_vault(pake_ctx *c, const char *name, pake_err *e)
 }
 
 int
+pake_ctx_act_as(pake_ctx *c, const pake_tenant *t, pake_err *e)
+{
+	int rc;
+
+	if (strcmp(t->status, "deleted") == 0)
+		return pake_fail(e, PAKE_ENOTFOUND, "Tenant not found",
+		    "tenant %s is deleted", t->name);
+	if ((rc = tenant_vault(c, t->name, e)) != 0)
+		return rc;
+	c->tenant_id = t->id;
+	c->suspended = strcmp(t->status, "suspended") == 0;
+	if (strcmp(c->tenant, t->name) != 0)
+		c->store = NULL;	/* found again on first use */
+	pake_strlcpy(c->tenant, t->name, sizeof c->tenant);
+	if (c->log)
+		pake_strlcpy(c->log->tenant, t->name, sizeof c->log->tenant);
+	return 0;
+}
+
+int
 pake_ctx_set_tenant(pake_ctx *c, const char *name, pake_err *e)
 {
 	pake_tenant t;
@@ -44,19 +64,7 @@ pake_ctx_set_tenant(pake_ctx *c, const char *name, pake_err *e)
 
 	if ((rc = pake_db_tenant_get(c->db, name, 0, &t, e)) != 0)
 		return rc;
-	if (strcmp(t.status, "deleted") == 0)
-		return pake_fail(e, PAKE_ENOTFOUND, "Tenant not found",
-		    "tenant %s is deleted", name);
-	if ((rc = tenant_vault(c, name, e)) != 0)
-		return rc;
-	c->tenant_id = t.id;
-	c->suspended = strcmp(t.status, "suspended") == 0;
-	if (strcmp(c->tenant, name) != 0)
-		c->store = NULL;	/* found again on first use */
-	pake_strlcpy(c->tenant, name, sizeof c->tenant);
-	if (c->log)
-		pake_strlcpy(c->log->tenant, name, sizeof c->log->tenant);
-	return 0;
+	return pake_ctx_act_as(c, &t, e);
 }
 
 pake_db *
@@ -147,8 +155,8 @@ pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log, pake_err *e)
 	    PAKE_CFG_TENANT), e);
 }
 
-int
-pake_ctx_reset(pake_ctx *c, pake_err *e)
+void
+pake_ctx_forget(pake_ctx *c)
 {
 	c->user_id = 0;
 	c->token_id = 0;
@@ -156,6 +164,14 @@ pake_ctx_reset(pake_ctx *c, pake_err *e)
 	c->suspended = 0;
 	c->peer[0] = '\0';
 	c->request_id[0] = '\0';
+	if (c->log)
+		c->log->tenant[0] = '\0';	/* until someone acts */
+}
+
+int
+pake_ctx_reset(pake_ctx *c, pake_err *e)
+{
+	pake_ctx_forget(c);
 	return pake_ctx_set_tenant(c, "default", e);
 }
 

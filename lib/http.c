@@ -115,15 +115,16 @@ ctx_put(pake_http *h, pake_ctx *c)
 	}
 }
 
-/* Set a connection's deadline (0 clears it). */
+/* Set a connection's deadline (0 clears it).  An atomic store, no lock:
+ * only the connection's own thread writes it and frees it (under the
+ * lock, in on_connection), and the watchdog reads it under the lock. */
 static void
 deadline(pake_http *h, conn *k, int64_t in_us)
 {
-	if (k == NULL)
-		return;
-	pthread_mutex_lock(&h->lock);
-	k->deadline_us = in_us ? now_us() + in_us : 0;
-	pthread_mutex_unlock(&h->lock);
+	(void)h;
+	if (k != NULL)
+		__atomic_store_n(&k->deadline_us, in_us ? now_us() + in_us : 0,
+		    __ATOMIC_RELAXED);
 }
 
 /* The absolute CLOCK_REALTIME time ms from now, for a timed wait. */
@@ -164,11 +165,15 @@ watchdog(void *arg)
 			return NULL;
 		}
 		t = now_us();
-		for (k = h->conns; k; k = k->next)
-			if (k->deadline_us && t > k->deadline_us) {
+		for (k = h->conns; k; k = k->next) {
+			int64_t d = __atomic_load_n(&k->deadline_us,
+			    __ATOMIC_RELAXED);
+			if (d && t > d) {
 				shutdown(k->fd, SHUT_RDWR);
-				k->deadline_us = 0;
+				__atomic_store_n(&k->deadline_us, 0,
+				    __ATOMIC_RELAXED);
 			}
+		}
 		pthread_mutex_unlock(&h->lock);
 	}
 }
@@ -375,7 +380,7 @@ respond(pake_http *h, http_req *r, pake_ctx *c)
 	pake_http_cors(h->cfg, r, resp);
 	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
-	{
+	if (h->log->level <= PAKE_LOG_INFO) {	/* the access log */
 		cJSON *f = cJSON_CreateObject();
 		cJSON_AddStringToObject(f, "method", r->method);
 		cJSON_AddStringToObject(f, "path", r->route[0] ? r->route : "-");

@@ -710,7 +710,10 @@ pake_http_dispatch(http_api *a)
 	r->allow[0] = '\0';
 	/* Match again: the loop above may have left params of a later route. */
 	match(rt->pattern, r->url, r);
-	if (pake_ctx_reset(a->c, &e) != 0) {
+	/* Who acts: the token's user for a route that needs one (its tenant
+	 * comes with the token), else nobody in the default tenant. */
+	pake_ctx_forget(a->c);
+	if (!rt->auth && pake_ctx_set_tenant(a->c, "default", &e) != 0) {
 		http_error(r, &e, a->log);
 		return;
 	}

@@ -86,11 +86,15 @@ pake_db *pake_ctx_store(pake_ctx *c, pake_err *e);
 pake_db *pake_ctx_store_of(pake_ctx *c, const char *tenant, pake_err *e);
 /* The counters file beside the control database, opened on first use. */
 struct pake_counters *pake_ctx_counters(pake_ctx *c, pake_err *e);
-/* Forget who is acting: the default tenant, no user, no permissions (a
- * server does this before authenticating each request). */
+/* Forget who is acting: no user, no token, no permissions (a server does
+ * this before each request).  pake_ctx_reset() also acts as the default
+ * tenant again. */
+void pake_ctx_forget(pake_ctx *c);
 int pake_ctx_reset(pake_ctx *c, pake_err *e);
-/* Switch the acting tenant (and its vault). */
+/* Switch the acting tenant (and its vault): by name, or from a tenant row
+ * the caller has just read (no second lookup). */
 int pake_ctx_set_tenant(pake_ctx *c, const char *name, pake_err *e);
+int pake_ctx_act_as(pake_ctx *c, const pake_tenant *t, pake_err *e);
 /* PAKE_OK when the context holds every permission in need. */
 int pake_ctx_allow(const pake_ctx *c, uint32_t need, pake_err *e);
 
