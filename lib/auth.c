@@ -622,8 +622,12 @@ count_as(pake_ctx *c, const pake_tenant *t, pake_err *e)
 		e->retry_after = (int)(((now / 86400000 + 1) * 86400000 - now +
 		    999) / 1000);
 		ae = *e;
-		pake_audit(c, tn.id, "quota_hit", detail("limit",
-		    "api_calls_per_day"));
+		/* Once a day in the log, not once a refused request: a client
+		 * that keeps knocking must not turn each knock into a write. */
+		if (pake_db_event_since(c->db, tn.id, "quota_hit",
+		    now / 86400000 * 86400000) == 0)
+			pake_audit(c, tn.id, "quota_hit", detail("limit",
+			    "api_calls_per_day"));
 		*e = ae;
 		return PAKE_EQUOTA;
 	}

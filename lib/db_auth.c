@@ -86,6 +86,8 @@ static const char SQL_EVENT_EACH_ALL[] = "SELECT id, tenant_id, "
     "DESC LIMIT ?3) ORDER BY time_ms, id";
 static const char SQL_USAGE_GET[] = "SELECT calls FROM usage_daily WHERE "
     "tenant_id = ?1 AND day = ?2";
+static const char SQL_EVENT_SINCE[] = "SELECT 1 FROM activity WHERE "
+    "tenant_id = ?1 AND time_ms >= ?2 AND event = ?3 LIMIT 1";
 static const char SQL_TENANT_COUNT[] = "SELECT count(*) FROM tenants";
 static const char SQL_USAGE_PUT[] = "INSERT INTO usage_daily(tenant_id, "
     "day, calls) VALUES(?1, ?2, ?3) ON CONFLICT(tenant_id, day) DO UPDATE "
@@ -440,6 +442,17 @@ pake_db_event_each(pake_db *db, int64_t tenant, int64_t since_ms, int limit,
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "activity");
+}
+
+int
+pake_db_event_since(pake_db *db, int64_t tenant, const char *event,
+    int64_t since_ms)
+{
+	int64_t v;
+	pake_err e;
+
+	return db_int1(db, SQL_EVENT_SINCE, &v, &e, "iit", tenant, since_ms,
+	    event);
 }
 
 int64_t

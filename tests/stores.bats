@@ -313,6 +313,13 @@ use_fixture() {
 	run --separate-stderr env PAKE_NOW_MS=$((t0 + 63000)) PAKE_TOKEN=$tok pake-note list --json
 	assert_equal "$status" 69
 	echo "$output" | jq -e '.error.code == "quota_exceeded" and .error.retry_after > 0' >/dev/null
+	# Every refusal is answered, but the log records the first of the day
+	# only: knocking on a spent quota does not write to the database.
+	for i in 1 2 3; do
+		run --separate-stderr env PAKE_NOW_MS=$((t0 + 63000 + i)) PAKE_TOKEN=$tok pake-note list --json
+		assert_equal "$status" 69
+	done
+	assert_equal "$(pake-tenant audit --tenant acme --json | jq '[.events[] | select(.event == "quota_hit")] | length')" 1
 	# The next day starts again.
 	run --separate-stderr env PAKE_NOW_MS=$((t0 + 86400000)) PAKE_TOKEN=$tok pake-note list --json
 	assert_success

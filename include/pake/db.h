@@ -171,6 +171,10 @@ int pake_db_event_each(pake_db *db, int64_t tenant, int64_t since_ms,
     int limit, pake_event_cb cb, void *arg, pake_err *e);
 
 int64_t pake_db_tenant_count(pake_db *db);
+/* 1 when the tenant has an activity event of that name since since_ms, 0
+ * when not, -1 on failure. */
+int pake_db_event_since(pake_db *db, int64_t tenant, const char *event,
+    int64_t since_ms);
 
 /* Daily usage and a token's last use, as the counters file flushes them
  * (lib/auth.c): calls only ever grow, a last use only moves forward. */
