@@ -39,6 +39,13 @@
 #include "pake/db_int.h"
 #include "pake/util.h"
 
+/* Transactions: cached statements like any other (a server begins and
+ * ends one per request; parsing the text each time showed in profiles). */
+static const char sql_begin_write[] = "BEGIN IMMEDIATE";
+static const char sql_begin[] = "BEGIN";
+static const char sql_commit[] = "COMMIT";
+static const char sql_rollback[] = "ROLLBACK";
+
 int
 db_fail(pake_db *db, int rc, pake_err *e, const char *what)
 {
@@ -493,19 +500,19 @@ pake_db_schema_latest(const pake_db *db)
 int
 pake_db_begin(pake_db *db, pake_err *e)
 {
-	return db_exec(db, "BEGIN IMMEDIATE", e);
+	return db_run(db, sql_begin_write, e, "");
 }
 
 int
 pake_db_begin_read(pake_db *db, pake_err *e)
 {
-	return db_exec(db, "BEGIN", e);
+	return db_run(db, sql_begin, e, "");
 }
 
 int
 pake_db_commit(pake_db *db, pake_err *e)
 {
-	int rc = db_exec(db, "COMMIT", e);
+	int rc = db_run(db, sql_commit, e, "");
 
 	if (rc != 0)
 		pake_db_rollback(db);
@@ -515,8 +522,10 @@ pake_db_commit(pake_db *db, pake_err *e)
 void
 pake_db_rollback(pake_db *db)
 {
+	pake_err e;
+
 	if (!sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		db_run(db, sql_rollback, &e, "");
 }
 
 /* integrity_check: 0 when "ok"; otherwise PAKE_EUNAVAIL and msg says why. */
