@@ -168,21 +168,16 @@ pake_tenant_set_status(pake_ctx *c, const char *name, const char *status,
 	if (strcmp(name, "default") == 0)
 		return pake_fail(e, PAKE_EFORBIDDEN, "The default tenant cannot "
 		    "be suspended or deleted", "default tenant");
-	if ((rc = pake_db_begin(c->db, e)) != 0)
+	if ((rc = begin(c, PAKE_P_TENANTS_MANAGE, name, &t, e)) != 0)
 		return rc;
-	if (!pake_tenant_name_ok(name) ||
-	    pake_db_tenant_get(c->db, name, 0, &t, e) != 0 ||
-	    strcmp(t.status, "deleted") == 0)
-		return finish(c, pake_fail(e, PAKE_ENOTFOUND, MSG_TENANT_NF,
-		    "%s", name), e);
 	rc = pake_db_tenant_status(c->db, t.id, status, e);
 	if (rc == 0)
 		pake_audit(c, t.id, event, NULL);
 	return finish(c, rc, e);
 }
 
-/* Each tenant with its note count: collected first, then counted (the
- * walk's statement stays open while the callback runs). */
+/* Collects tenant rows (a walk's statement stays open while its callback
+ * runs, so whoever opens stores collects first). */
 struct tlist {
 	pake_tenant *t;
 	size_t n, cap;
@@ -205,23 +200,37 @@ tlist_add(void *arg, const pake_tenant *t)
 }
 
 int
-pake_tenant_list(pake_ctx *c, pake_tenant_cb cb, void *arg, pake_err *e)
+pake_tenant_rows(pake_db *db, pake_tenant **out, size_t *n, pake_err *e)
 {
 	struct tlist l = {NULL, 0, 0};
-	size_t i;
 	int rc;
 
-	if ((rc = pake_ctx_allow(c, PAKE_P_TENANTS_MANAGE, e)) != 0)
-		return rc;
-	if ((rc = pake_db_tenant_each(c->db, tlist_add, &l, e)) != 0) {
+	*out = NULL;
+	*n = 0;
+	if ((rc = pake_db_tenant_each(db, tlist_add, &l, e)) != 0) {
 		free(l.t);
 		return rc == PAKE_EINTERNAL && e->code == 0 ? pake_fail(e,
 		    PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL) : rc;
 	}
-	for (i = 0; i < l.n && rc == 0; i++)
-		if ((rc = count_notes(c, &l.t[i], e)) == 0)
-			rc = cb(arg, &l.t[i]);
-	free(l.t);
+	*out = l.t;
+	*n = l.n;
+	return 0;
+}
+
+int
+pake_tenant_list(pake_ctx *c, pake_tenant_cb cb, void *arg, pake_err *e)
+{
+	pake_tenant *t;
+	size_t i, n;
+	int rc;
+
+	if ((rc = pake_ctx_allow(c, PAKE_P_TENANTS_MANAGE, e)) != 0 ||
+	    (rc = pake_tenant_rows(c->db, &t, &n, e)) != 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++)
+		if ((rc = count_notes(c, &t[i], e)) == 0)
+			rc = cb(arg, &t[i]);
+	free(t);
 	return rc;
 }
 
@@ -245,14 +254,8 @@ pake_tenant_set_limits(pake_ctx *c, const char *name,
 			return pake_fail(e, PAKE_EINVAL, "Invalid limit",
 			    "%s: out of range", names[i]);
 	}
-	if ((rc = pake_ctx_allow(c, PAKE_P_TENANTS_MANAGE, e)) != 0 ||
-	    (rc = pake_db_begin(c->db, e)) != 0)
+	if ((rc = begin(c, PAKE_P_TENANTS_MANAGE, name, &t, e)) != 0)
 		return rc;
-	if (!pake_tenant_name_ok(name) ||
-	    pake_db_tenant_get(c->db, name, 0, &t, e) != 0 ||
-	    strcmp(t.status, "deleted") == 0)
-		return finish(c, pake_fail(e, PAKE_ENOTFOUND, MSG_TENANT_NF,
-		    "%s", name), e);
 	d = cJSON_CreateObject();
 	for (i = 0; i < PAKE_LIM__N; i++) {
 		if (!(mask & (1u << i)))

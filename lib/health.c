@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+#include "pake/admin.h"
 #include "pake/health.h"
 #include "pake/util.h"
 
@@ -172,35 +173,6 @@ cheap(pake_ctx *c, pake_health *h)
 	check_disk(c, h);
 }
 
-/* The tenants whose stores a thorough check visits. */
-struct tenants {
-	char (*name)[PAKE_NAME_LEN];
-	int *live;		/* not deleted: has a vault to check */
-	size_t n, cap;
-};
-
-static int
-tenant_one(void *arg, const pake_tenant *t)
-{
-	struct tenants *ts = arg;
-	void *p, *q;
-
-	if (ts->n == ts->cap) {
-		ts->cap = ts->cap ? ts->cap * 2 : 16;
-		p = realloc(ts->name, ts->cap * sizeof *ts->name);
-		q = p ? realloc(ts->live, ts->cap * sizeof *ts->live) : NULL;
-		if (p)
-			ts->name = p;
-		if (q)
-			ts->live = q;
-		if (p == NULL || q == NULL)
-			return PAKE_EINTERNAL;
-	}
-	pake_strlcpy(ts->name[ts->n], t->name, sizeof ts->name[ts->n]);
-	ts->live[ts->n++] = strcmp(t->status, "deleted") != 0;
-	return 0;
-}
-
 /* Add b's counts to a. */
 static void
 report_add(pake_vault_report *a, const pake_vault_report *b)
@@ -239,7 +211,8 @@ vault_one(pake_ctx *c, const pake_health_opts *o, pake_health *h,
 static int
 thorough(pake_ctx *c, const pake_health_opts *o, pake_health *h, pake_err *e)
 {
-	struct tenants ts = {NULL, NULL, 0, 0};
+	pake_tenant *ts = NULL;
+	size_t nts = 0;
 	char acting[PAKE_NAME_LEN], msg[256];
 	const pake_vault_report *r;
 	pake_err fe = {0};
@@ -251,11 +224,11 @@ thorough(pake_ctx *c, const pake_health_opts *o, pake_health *h, pake_err *e)
 	    e) == 0;
 	if (!ok && e->code != PAKE_EUNAVAIL)
 		return e->code;
-	if ((rc = pake_db_tenant_each(c->db, tenant_one, &ts, e)) != 0)
+	if ((rc = pake_tenant_rows(c->db, &ts, &nts, e)) != 0)
 		goto out;
 	pake_strlcpy(acting, c->tenant, sizeof acting);
-	for (i = 0; i < ts.n; i++) {
-		if ((st = pake_ctx_store_of(c, ts.name[i], e)) == NULL) {
+	for (i = 0; i < nts; i++) {
+		if ((st = pake_ctx_store_of(c, ts[i].name, e)) == NULL) {
 			rc = e->code;
 			goto out;
 		}
@@ -267,16 +240,16 @@ thorough(pake_ctx *c, const pake_health_opts *o, pake_health *h, pake_err *e)
 			}
 			if (ok)
 				snprintf(h->integrity, sizeof h->integrity,
-				    "store of %s: %s", ts.name[i], msg);
+				    "store of %s: %s", ts[i].name, msg);
 			ok = 0;
 		}
 		if (pake_db_fts_check(st, &fe) != 0 && !(o->repair &&
 		    pake_db_fts_rebuild(st, &fe) == 0 &&
 		    pake_db_fts_check(st, &fe) == 0))
 			fts_ok = 0;
-		if (!ts.live[i])
-			continue;
-		if ((rc = pake_ctx_set_tenant(c, ts.name[i], e)) != 0 ||
+		if (strcmp(ts[i].status, "deleted") == 0)
+			continue;	/* its store is checked, it has no vault */
+		if ((rc = pake_ctx_set_tenant(c, ts[i].name, e)) != 0 ||
 		    (rc = vault_one(c, o, h, e)) != 0)
 			break;
 	}
@@ -295,8 +268,7 @@ thorough(pake_ctx *c, const pake_health_opts *o, pake_health *h, pake_err *e)
 	    "orphans, %lld pending", (long long)r->missing,
 	    (long long)r->stale, (long long)r->orphans, (long long)r->pending);
 out:
-	free(ts.name);
-	free(ts.live);
+	free(ts);
 	return rc;
 }
 

@@ -11,41 +11,20 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "pake/admin.h"
 #include "pake/maint.h"
 #include "pake/util.h"
 
 /* The tenants' names, collected before their stores are opened. */
 struct names {
-	char (*v)[PAKE_NAME_LEN];
-	size_t n, cap;
+	pake_tenant *v;
+	size_t n;
 };
-
-static int
-name_one(void *arg, const pake_tenant *t)
-{
-	struct names *ns = arg;
-	void *p;
-
-	if (ns->n == ns->cap) {
-		ns->cap = ns->cap ? ns->cap * 2 : 16;
-		if ((p = realloc(ns->v, ns->cap * sizeof *ns->v)) == NULL)
-			return PAKE_EINTERNAL;
-		ns->v = p;
-	}
-	pake_strlcpy(ns->v[ns->n++], t->name, PAKE_NAME_LEN);
-	return 0;
-}
 
 static int
 names_of(pake_db *db, struct names *ns, pake_err *e)
 {
-	int rc;
-
-	memset(ns, 0, sizeof *ns);
-	rc = pake_db_tenant_each(db, name_one, ns, e);
-	if (rc == PAKE_EINTERNAL && e->code == 0)
-		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-	return rc;
+	return pake_tenant_rows(db, &ns->v, &ns->n, e);
 }
 
 static int
@@ -92,8 +71,9 @@ pake_maint_stats_get(pake_ctx *c, pake_maint_stats *s, pake_err *e)
 	s->tenants = (int64_t)ns.n;
 	for (i = 0; i < ns.n && rc == 0; i++) {
 		f = &s->store[s->nstores++];
-		pake_strlcpy(f->tenant, ns.v[i], sizeof f->tenant);
-		rc = store_if_any(c, ns.v[i], f->path, sizeof f->path, &st, e);
+		pake_strlcpy(f->tenant, ns.v[i].name, sizeof f->tenant);
+		rc = store_if_any(c, ns.v[i].name, f->path, sizeof f->path,
+		    &st, e);
 		if (rc <= 0)
 			continue;
 		f->exists = 1;
@@ -166,12 +146,12 @@ pake_maint_backup(pake_ctx *c, const char *dest, pake_err *e)
 	if ((rc = make_dir(dir, e)) != 0)
 		goto out;
 	for (i = 0; i < ns.n && rc == 0; i++) {
-		rc = store_if_any(c, ns.v[i], from, sizeof from, &st, e);
+		rc = store_if_any(c, ns.v[i].name, from, sizeof from, &st, e);
 		if (rc <= 0) {
 			rc = rc < 0 ? e->code : 0;
 			continue;
 		}
-		snprintf(to, sizeof to, "%s/%s.db", dir, ns.v[i]);
+		snprintf(to, sizeof to, "%s/%s.db", dir, ns.v[i].name);
 		rc = pake_db_backup(st, to, e);
 	}
 out:
@@ -242,26 +222,26 @@ pake_maint_restore(pake_ctx *c, const char *src, int64_t *stores,
 	/* Stores of tenants the backup does not know: aside. */
 	for (i = 0; i < before.n && rc == 0; i++) {
 		for (j = 0; j < after.n; j++)
-			if (strcmp(before.v[i], after.v[j]) == 0)
+			if (strcmp(before.v[i].name, after.v[j].name) == 0)
 				break;
 		if (j < after.n || pake_db_store_path(pake_db_path(c->db),
-		    before.v[i], path, sizeof path, e) != 0)
+		    before.v[i].name, path, sizeof path, e) != 0)
 			continue;
 		if (file_exists(path))
 			rc = move_aside(path, e);
 	}
 	for (i = 0; i < after.n && rc == 0; i++) {
-		if ((rc = pake_db_store_path(pake_db_path(c->db), after.v[i],
+		if ((rc = pake_db_store_path(pake_db_path(c->db), after.v[i].name,
 		    path, sizeof path, e)) != 0)
 			break;
-		snprintf(from, sizeof from, "%s-stores/%s.db", src, after.v[i]);
+		snprintf(from, sizeof from, "%s-stores/%s.db", src, after.v[i].name);
 		if (!file_exists(from)) {
 			/* None in the backup: the tenant had no notes. */
 			if (file_exists(path))
 				rc = move_aside(path, e);
 			continue;
 		}
-		if ((st = pake_ctx_store_of(c, after.v[i], e)) == NULL)
+		if ((st = pake_ctx_store_of(c, after.v[i].name, e)) == NULL)
 			rc = e->code;
 		else if ((rc = pake_db_restore(st, from, e)) == 0)
 			(*stores)++;
@@ -287,7 +267,7 @@ pake_maint_vacuum(pake_ctx *c, pake_err *e)
 	    (rc = names_of(c->db, &ns, e)) != 0)
 		return rc;
 	for (i = 0; i < ns.n && rc == 0; i++) {
-		rc = store_if_any(c, ns.v[i], path, sizeof path, &st, e);
+		rc = store_if_any(c, ns.v[i].name, path, sizeof path, &st, e);
 		if (rc > 0)
 			rc = pake_db_vacuum(st, e);
 		else if (rc < 0)

@@ -18,6 +18,10 @@ int pake_tenant_show(pake_ctx *c, const char *name, pake_tenant *out,
 int pake_tenant_set_status(pake_ctx *c, const char *name, const char *status,
     pake_err *e);
 int pake_tenant_list(pake_ctx *c, pake_tenant_cb cb, void *arg, pake_err *e);
+/* Every tenant row of the control database db, by name, in a malloc'd
+ * array (no permission check: for maintenance code that already holds
+ * tenants:manage or only counts). */
+int pake_tenant_rows(pake_db *db, pake_tenant **out, size_t *n, pake_err *e);
 /* Override the limits named by mask (1 << PAKE_LIM_*) with limit[]: a
  * number, -1 (the plan's again) or PAKE_UNLIMITED.  Requests a minute are
  * 1..PAKE_RATE_MAX or unlimited (the counters file keeps at most that many

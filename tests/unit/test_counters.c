@@ -37,21 +37,8 @@
 #include <unistd.h>
 #include "pake/counters.h"
 #include "pake/util.h"
+#include "unit.h"
 
-struct tally {
-	int pass, fail;
-};
-
-#define CHECK(t, cond, ...) do {					\
-	if (cond)							\
-		(t)->pass++;						\
-	else {								\
-		(t)->fail++;						\
-		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);	\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-	}								\
-} while (0)
 
 #define T0	INT64_C(1767225600000)	/* 2026-01-01T00:00:00Z */
 #define DAY0	(T0 / 86400000)

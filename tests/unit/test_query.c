@@ -15,21 +15,8 @@
 #include <sqlite3.h>
 #include "pake/query.h"
 #include "pake/util.h"
+#include "unit.h"
 
-struct tally {
-	int pass, fail;
-};
-
-#define CHECK(t, cond, ...) do {					\
-	if (cond)							\
-		(t)->pass++;						\
-	else {								\
-		(t)->fail++;						\
-		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);	\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-	}								\
-} while (0)
 
 /* NULL-safe string equality. */
 static int
