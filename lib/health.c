@@ -186,16 +186,38 @@ report_add(pake_vault_report *a, const pake_vault_report *b)
 	a->repaired += b->repaired;
 }
 
+/* A problem of another tenant's vault names the tenant ("acme:
+ * 00-Inbox/x.md"); the default tenant's paths stay as they are. */
+struct named {
+	const pake_health_opts *o;
+	const char *tenant;
+};
+
+static void
+named_report(void *arg, const char *what, const char *path)
+{
+	const struct named *n = arg;
+	char buf[PATH_MAX + 80];
+
+	if (strcmp(n->tenant, "default") == 0) {
+		n->o->report(n->o->arg, what, path);
+		return;
+	}
+	snprintf(buf, sizeof buf, "%s: %s", n->tenant, path);
+	n->o->report(n->o->arg, what, buf);
+}
+
 /* Check the acting tenant's vault (and repair it), adding to h. */
 static int
 vault_one(pake_ctx *c, const pake_health_opts *o, pake_health *h,
     pake_err *e)
 {
+	struct named n = {o, c->tenant};
 	pake_vault_report r, after;
 	int rc;
 
-	if ((rc = pake_vault_check(c, o->repair, o->report, o->arg, &r,
-	    e)) != 0)
+	if ((rc = pake_vault_check(c, o->repair, o->report ? named_report :
+	    NULL, &n, &r, e)) != 0)
 		return rc;
 	after = r;
 	if (o->repair && r.repaired &&

@@ -324,3 +324,24 @@ use_fixture() {
 	run --separate-stderr env PAKE_NOW_MS=$((t0 + 86400000)) PAKE_TOKEN=$tok pake-note list --json
 	assert_success
 }
+
+@test "pake-db check covers every tenant's store and vault, naming the tenant of a problem; --repair fixes each" {
+	tenant acme >/dev/null
+	add_in acme "Acme note" "x" >/dev/null
+	add_in default "Default note" "y" >/dev/null
+	rm "$T/db/tenants/acme/00-Inbox/Acme-note.md"	# tenants/ beside the database
+	run pake-db check
+	assert_failure
+	assert_output --partial "missing: acme: 00-Inbox/Acme-note.md"
+	run pake-db check --repair
+	run pake-db check
+	assert_success
+	[ -f "$T/db/tenants/acme/00-Inbox/Acme-note.md" ]
+	# A damaged index in a store is found and rebuilt.
+	sqlite3 "$T/db/pake.db-stores/acme.db" "INSERT INTO notes_fts(notes_fts, rank) VALUES('pgsz', 4072); DELETE FROM notes_fts_data WHERE id > 10"
+	run pake-db check
+	assert_failure
+	run pake-db check --repair
+	run pake-db check
+	assert_success
+}
