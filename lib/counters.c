@@ -10,8 +10,9 @@
  * with the GCC __atomic builtins (8-byte atomics must be lock-free, which
  * is checked at compile time).  A word of zeros is a valid empty value of
  * every field, so a new file needs no initialisation: it is created empty
- * and ftruncate()d to its full size, which racing creators may all do (the
- * size is the same); the file is sparse and untouched pages cost nothing.
+ * and given its full size with every block allocated (posix_fallocate),
+ * which racing creators may all do (the size is the same; see LIMITS for
+ * why the blocks are allocated ahead).
  * The layout, in order (struct layout below; every region 4 KiB aligned):
  *
  *   header	 4 KiB	magic (the layout version in its low byte), the
@@ -26,14 +27,14 @@
  *   rings	2048 x 2048 words	per token entry: request times (ms)
  *
  * 34 467 840 bytes in all (33 MiB, nearly all of it rings that only active
- * tokens touch).  Offset 0 holds the magic word in this and every later
+ * tokens touch, so little of it is ever in memory).  Offset 0 holds the magic word in this and every later
  * layout.  Loads are acquire, stores release, read-modify-writes acq_rel:
  * whatever a process wrote before a CAS is visible to a process that reads
  * the value that CAS (or a later one on the same word) stored.
  *
  * OPENING
  *
- * open(O_RDWR|O_CREAT|O_CLOEXEC, 0600); an empty file is ftruncate()d to
+ * open(O_RDWR|O_CREAT|O_CLOEXEC, 0600); an empty file is allocated to
  * the full size; a file of the full size is mapped and its magic set by
  * CAS from 0.  A file of another size or another nonzero magic (an older
  * or newer layout, a damaged file) is replaced: under flock() on the old
