@@ -23,9 +23,12 @@
  * DB_CKPT_WAIT_MS) for the readers of old snapshots to finish -- reads are
  * short -- and empties the file.  New readers meanwhile read from the
  * database file, so the wait ends.  The WAL thus stays near
- * DB_WAL_TRUNCATE pages plus what commits add during one wait.  A closing
- * connection does not checkpoint (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE): a
- * process that only read must leave the files as it found them.
+ * DB_WAL_TRUNCATE pages plus what commits add during one wait.  SQLite's
+ * own checkpoint when the last connection closes is turned off
+ * (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE): a process that only read must leave
+ * the files as it found them.  A connection that wrote instead empties the
+ * WAL as it closes when that takes at most DB_CLOSE_WAIT_MS of waiting, so
+ * a store that goes idle keeps no WAL.
  */
 #include <errno.h>
 #include <limits.h>
@@ -369,7 +372,7 @@ busy_wait(void *arg, int count)
 	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (count == 0)
 		db->busy_since = now;
-	else if (now - db->busy_since >= (db->in_ckpt ? DB_CKPT_WAIT_MS :
+	else if (now - db->busy_since >= (db->in_ckpt ? db->in_ckpt :
 	    db->busy_ms))
 		return 0;	/* give up: SQLITE_BUSY reaches the caller */
 	ts.tv_sec = 0;
@@ -386,6 +389,7 @@ wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
 {
 	pake_db *db = arg;
 
+	db->wrote = 1;
 	if (pages < DB_WAL_PASSIVE)
 		return SQLITE_OK;
 	if (pages < DB_WAL_TRUNCATE) {
@@ -393,7 +397,7 @@ wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
 		    NULL, NULL);
 		return SQLITE_OK;
 	}
-	db->in_ckpt = 1;
+	db->in_ckpt = DB_CKPT_WAIT_MS;
 	sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_TRUNCATE, NULL,
 	    NULL);
 	db->in_ckpt = 0;
@@ -463,6 +467,14 @@ pake_db_close(pake_db *db)
 
 	if (db == NULL)
 		return;
+	/* A connection that wrote empties the WAL as it leaves if that takes
+	 * no waiting to speak of (a store that goes idle keeps no WAL); one
+	 * that only read leaves the files as they were. */
+	if (db->wrote && db->h) {
+		db->in_ckpt = DB_CLOSE_WAIT_MS;
+		sqlite3_wal_checkpoint_v2(db->h, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	}
 	for (i = 0; i < DB_STMT_SLOTS; i++)
 		sqlite3_finalize(db->st[i].st);
 	for (i = 0; i < DB_DYN_CACHE; i++) {

@@ -29,7 +29,7 @@ enum pake_cfg_key {
 	PAKE_CFG_HTTP_MAX_DEPTH,	/* nesting of a JSON body */
 	PAKE_CFG_HTTP_IDLE,	/* seconds a connection may wait idle */
 	PAKE_CFG_HTTP_READ,	/* seconds to receive a whole request */
-	PAKE_CFG_HTTP_THREADS,	/* worker threads (Accept=no); 0: cores */
+	PAKE_CFG_HTTP_THREADS,	/* worker threads (Accept=no); 0: 4 a core */
 	PAKE_CFG_HTTP_CORS,	/* allowed origins, comma-separated */
 	PAKE_CFG__N
 };

@@ -18,6 +18,7 @@
 #define DB_WAL_PASSIVE	1000	/* WAL pages: checkpoint passively */
 #define DB_WAL_TRUNCATE	4000	/* WAL pages: wait for readers, empty it */
 #define DB_CKPT_WAIT_MS	250	/* longest wait of that checkpoint */
+#define DB_CLOSE_WAIT_MS 20	/* a writer's checkpoint when it closes */
 
 /* One numbered step of a schema.  fn (may be NULL) runs first, then sql,
  * both inside the one write transaction that applies the migrations. */
@@ -38,7 +39,8 @@ struct pake_db {
 	const db_schema *schema;
 	int busy_ms;
 	int64_t busy_since;	/* ms, monotonic: when the current wait began */
-	int in_ckpt;		/* the WAL hook's checkpoint is waiting */
+	int in_ckpt;		/* ms a checkpoint may wait; 0: none runs */
+	int wrote;		/* this connection committed a write */
 	int from_version;	/* while migrating: the committed version */
 	struct {
 		const char *sql;	/* key: the address of static text */
