@@ -490,6 +490,56 @@ pake_auth_logout(pake_ctx *c, const char *token, pake_err *e)
 
 static int count_as(pake_ctx *c, const pake_tenant *t, pake_err *e);
 
+/* Read the token (by its hash, or by id when hash is NULL), its tenant and
+ * its user in one read transaction -- one consistent view, one WAL read
+ * lock -- and check that all three still allow it to act. */
+static int
+token_rows(pake_ctx *c, const char *hash, int64_t id, pake_token *t,
+    pake_tenant *tn, pake_user *u, pake_err *e)
+{
+	int64_t now = pake_now_ms();
+	int rc;
+
+	if ((rc = pake_db_begin_read(c->db, e)) != 0)
+		return rc;
+	rc = hash ? pake_db_token_by_hash(c->db, hash, t, e) :
+	    pake_db_token_get(c->db, id, t, e);
+	if (rc != 0 || strcmp(t->kind, "refresh") == 0 || t->revoked_ms ||
+	    (t->expires_ms && now >= t->expires_ms) ||
+	    pake_db_tenant_get(c->db, NULL, t->tenant_id, tn, e) != 0 ||
+	    strcmp(tn->status, "deleted") == 0)
+		rc = pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "token refused");
+	else if (t->user_id && (pake_db_user_get(c->db, 0, NULL, t->user_id,
+	    u, e) != 0 || !u->active))
+		rc = pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "user inactive");
+	pake_db_rollback(c->db);	/* it only read */
+	return rc;
+}
+
+/* Act as token t of tenant tn (and user u): exactly its permissions now. */
+static int
+act_token(pake_ctx *c, const pake_token *t, const pake_tenant *tn,
+    const pake_user *u, pake_err *e)
+{
+	uint32_t perms;
+	int rc;
+
+	/* A service token acts with admin rights at most. */
+	perms = pake_role_perms(t->user_id ? u->role : "admin");
+	/* super_admin exists only in the default tenant. */
+	if (strcmp(tn->name, "default") != 0)
+		perms &= ~PAKE_P_TENANTS_MANAGE;
+	if ((rc = pake_ctx_act_as(c, tn, e)) != 0)
+		return rc;
+	c->user_id = t->user_id;
+	c->token_id = t->id;
+	c->perms = perms & t->scopes;
+	if (c->suspended)
+		return pake_fail(e, PAKE_EFORBIDDEN, "The tenant is suspended",
+		    "tenant %s", tn->name);
+	return 0;
+}
+
 int
 pake_auth_token(pake_ctx *c, const char *token, pake_err *e)
 {
@@ -497,45 +547,53 @@ pake_auth_token(pake_ctx *c, const char *token, pake_err *e)
 	pake_tenant tn;
 	pake_token t;
 	pake_user u;
-	int64_t now = pake_now_ms();
-	uint32_t perms;
 	int rc;
 
 	c->perms = 0;
 	if (strlen(token) >= PAKE_TOKEN_MAX)
 		return pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "too long");
 	pake_token_hash(token, hash);
-	/* One read transaction for the three lookups: one consistent view,
-	 * and one WAL read lock instead of three. */
-	if ((rc = pake_db_begin_read(c->db, e)) != 0)
+	if ((rc = token_rows(c, hash, 0, &t, &tn, &u, e)) != 0 ||
+	    (rc = act_token(c, &t, &tn, &u, e)) != 0)
 		return rc;
-	rc = 0;
-	if (pake_db_token_by_hash(c->db, hash, &t, e) != 0 ||
-	    strcmp(t.kind, "refresh") == 0 || t.revoked_ms ||
-	    (t.expires_ms && now >= t.expires_ms) ||
-	    pake_db_tenant_get(c->db, NULL, t.tenant_id, &tn, e) != 0 ||
-	    strcmp(tn.status, "deleted") == 0)
-		rc = pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "token refused");
-	else if (t.user_id && (pake_db_user_get(c->db, 0, NULL, t.user_id,
-	    &u, e) != 0 || !u.active))
-		rc = pake_fail(e, PAKE_EUNAUTH, MSG_BADTOKEN, "user inactive");
-	pake_db_rollback(c->db);	/* it only read */
-	if (rc != 0)
-		return rc;
-	/* A service token acts with admin rights at most. */
-	perms = pake_role_perms(t.user_id ? u.role : "admin");
-	/* super_admin exists only in the default tenant. */
-	if (strcmp(tn.name, "default") != 0)
-		perms &= ~PAKE_P_TENANTS_MANAGE;
+	return count_as(c, &tn, e);
+}
+
+int
+pake_auth_recheck(pake_ctx *c, int count, pake_err *e)
+{
+	pake_tenant tn;
+	pake_token t;
+	pake_user u;
+	int rc;
+
+	if (c->token_id) {
+		rc = token_rows(c, NULL, c->token_id, &t, &tn, &u, e);
+		if (rc != 0 || (rc = act_token(c, &t, &tn, &u, e)) != 0) {
+			c->perms = 0;	/* nothing more in this session */
+			return rc;
+		}
+		return count ? count_as(c, &tn, e) : 0;
+	}
+	if (c->user_id == 0)
+		return 0;	/* the installation's owner */
+	/* A user mapped to a uid: still active, its tenant still there. */
+	if (pake_db_user_get(c->db, 0, NULL, c->user_id, &u, e) != 0 ||
+	    !u.active || pake_db_tenant_get(c->db, NULL, u.tenant_id, &tn,
+	    e) != 0 || strcmp(tn.status, "deleted") == 0) {
+		c->perms = 0;
+		return pake_fail(e, PAKE_EUNAUTH, "Unknown peer",
+		    "user %lld no longer active", (long long)c->user_id);
+	}
 	if ((rc = pake_ctx_act_as(c, &tn, e)) != 0)
 		return rc;
-	c->user_id = t.user_id;
-	c->token_id = t.id;
-	c->perms = perms & t.scopes;
+	c->perms = pake_role_perms(u.role);
+	if (strcmp(tn.name, "default") != 0)
+		c->perms &= ~PAKE_P_TENANTS_MANAGE;
 	if (c->suspended)
 		return pake_fail(e, PAKE_EFORBIDDEN, "The tenant is suspended",
 		    "tenant %s", tn.name);
-	return count_as(c, &tn, e);
+	return 0;
 }
 
 /* What the database already holds for a tenant's day (the counters file
@@ -637,18 +695,6 @@ count_as(pake_ctx *c, const pake_tenant *t, pake_err *e)
 	return 0;
 }
 
-int
-pake_auth_count(pake_ctx *c, pake_err *e)
-{
-	pake_tenant tn;
-	int rc;
-
-	if (c->token_id == 0)
-		return 0;	/* the database's owner is not rate-limited */
-	if ((rc = pake_db_tenant_get(c->db, NULL, c->tenant_id, &tn, e)) != 0)
-		return rc;
-	return count_as(c, &tn, e);
-}
 
 int
 pake_auth_open(pake_ctx *c, const pake_config *cfg, pake_log *log,

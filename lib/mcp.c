@@ -1203,9 +1203,13 @@ serve(pake_mcp *m, const char *id, const char *method, const cJSON *params)
 	    r.modern ? PAKE_MCP_MODERN : m->protocol[0] ? m->protocol : "-",
 	    str_param(client, "name") ? ", " : "", str_param(client, "name") ?
 	    str_param(client, "name") : "");
-	/* A token's rate limit and quota count every request that reads or
-	 * writes the tenant's data. */
-	if ((mt->flags & M_COUNT) && pake_auth_count(m->ctx, &e) != 0) {
+	/* Whoever acts is checked again on every request of a session -- a
+	 * revoked token or a disabled user stops at once -- and a token's
+	 * rate limit and quota count every request that reads or writes the
+	 * tenant's data.  Over HTTP each request was authenticated and
+	 * counted by pake-http already. */
+	if (!m->stateless && pake_auth_recheck(m->ctx,
+	    (mt->flags & M_COUNT) != 0, &e) != 0) {
 		if (strcmp(method, "tools/call") == 0) {
 			log_failure(&r, "refused", &e);
 			res = tool_result(envelope(&e), 1);

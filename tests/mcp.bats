@@ -606,3 +606,58 @@ assert_protocol_only() {
 	grep -q 'malformed id' "$S/err"
 	if pake-tenant tenant list | grep -q evil; then fail "tenant_create ran"; fi
 }
+
+# session_start TOKEN: a pake-mcp session fed through a FIFO on fd 5, acting
+# as TOKEN, initialized; replies in $S/out.
+session_start() {
+	mkfifo "$S/in"
+	PAKE_TOKEN=$1 pake-mcp <"$S/in" >"$S/out" 2>"$S/err" &
+	MCP_PID=$!
+	exec 5>"$S/in"
+	printf '%s\n%s\n' "$INIT" "$INITED" >&5
+	wait_replies 1
+}
+
+# wait_replies N: until $S/out holds N lines (at most 10 s).
+wait_replies() {
+	local i
+	for i in $(seq 200); do
+		[ "$(replies)" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "only $(replies) replies, want $1: $(cat "$S/err")"
+}
+
+@test "a running session stops at its next request when its token is revoked, its user disabled or its tenant suspended" {
+	local tok id why
+	pake-tenant tenant create acme >/dev/null
+	for why in revoke disable suspend; do
+		pake-tenant tenant resume acme >/dev/null 2>&1 || true
+		echo 'correct-horse-battery-9' | pake-tenant user add --tenant acme --role user "u$why" >/dev/null
+		tok=$(pake-tenant token create --tenant acme --user "u$why" 2>/dev/null)
+		id=$(pake-tenant token list --tenant acme --json | jq -r '.tokens[-1].id')
+		rm -f "$S/in"
+		session_start "$tok"
+		printf '%s\n' "$(call 1 notes_from_schema "{\"title\":\"Before $why\"}")" >&5
+		wait_replies 2
+		reply 2 | json_check '.result.isError == false'
+		case $why in
+		revoke) pake-tenant token revoke "$id" >/dev/null ;;
+		disable) pake-tenant user disable --tenant acme "u$why" >/dev/null ;;
+		suspend) pake-tenant tenant suspend acme >/dev/null ;;
+		esac
+		printf '%s\n' "$(call 2 notes_from_schema "{\"title\":\"After $why\"}")" >&5
+		wait_replies 3
+		exec 5>&-
+		wait "$MCP_PID"
+		reply 3 | json_check '.result.isError == true'
+		case $why in
+		suspend) reply 3 | json_check '(.result.content[0].text | fromjson).error.code == "forbidden"' ;;
+		*) reply 3 | json_check '(.result.content[0].text | fromjson).error.code == "unauthorized"' ;;
+		esac
+	done
+	pake-tenant tenant resume acme >/dev/null
+	# Each session wrote its first note and not its second.
+	assert_equal "$(PAKE_TENANT=acme pake-note list --json | jq -r '[.notes[].metadata.title] | sort | join(",")')" \
+	    "Before disable,Before revoke,Before suspend"
+}

@@ -74,11 +74,6 @@ void pake_auth_close(pake_ctx *c);
  * to a database: the counts live in the counters file (counters.h). */
 int pake_auth_token(pake_ctx *c, const char *token, pake_err *e);
 
-/* Count one more request of the token the context acts as (a long-lived
- * front such as pake-mcp calls this per request); no-op without a token.
- * Per-minute limits are an exact sliding window shared by every process;
- * daily calls are exact too. */
-int pake_auth_count(pake_ctx *c, pake_err *e);
 
 /* Write the slow facts of the counters file -- each tenant's daily calls,
  * each token's last use -- to the control database when a flush is due:
@@ -87,6 +82,14 @@ int pake_auth_count(pake_ctx *c, pake_err *e);
 #define PAKE_FLUSH_MS	60000
 #define PAKE_FLUSH_MAX	512	/* records one flush writes */
 void pake_auth_flush(pake_ctx *c);
+/* Before each request of a long session (pake-mcp over stdio or its
+ * socket): read the token -- or the uid-mapped user -- with its user and
+ * tenant again, so that a revoked token, a disabled user or a suspended or
+ * deleted tenant stops the very next request; permissions follow a changed
+ * role.  A read only.  count: also count the request against the token's
+ * limits.  On failure the context keeps no permission. */
+int pake_auth_recheck(pake_ctx *c, int count, pake_err *e);
+
 /* Act as the user mapped to a UNIX uid (pake-tenant user map-uid): the
  * socket-activated MCP server's peer.  An unknown uid is unauthorized. */
 int pake_auth_uid(pake_ctx *c, int64_t uid, pake_err *e);
