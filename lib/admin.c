@@ -501,6 +501,7 @@ pake_token_create(pake_ctx *c, const char *tenant, const char *username,
 		return finish(c, pake_fail(e, PAKE_EFORBIDDEN, "Scopes exceed "
 		    "the owner's permissions", "scopes 0x%x", scopes), e);
 	k.tenant_id = t.id;
+	k.created_by = c->user_id;	/* dies with its minter's access */
 	pake_strlcpy(k.kind, "api", sizeof k.kind);
 	k.scopes = scopes;
 	pake_strlcpy(k.label, label ? label : "", sizeof k.label);

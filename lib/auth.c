@@ -270,6 +270,7 @@ pake_audit(pake_ctx *c, int64_t tenant, const char *event, cJSON *details)
 	memset(&ev, 0, sizeof ev);
 	ev.tenant_id = tenant ? tenant : c->tenant_id;
 	ev.user_id = c->user_id;
+	ev.token_id = c->token_id;
 	ev.event = event;
 	ev.details = text;
 	ev.peer = c->peer[0] ? c->peer : NULL;
@@ -306,6 +307,7 @@ issue_pair(pake_ctx *c, const pake_user *u, const char *family, int64_t now,
 	memset(&t, 0, sizeof t);
 	t.tenant_id = u->tenant_id;
 	t.user_id = u->id;
+	t.created_by = u->id;	/* a login mints its own pair */
 	t.scopes = pake_role_perms(u->role);
 	pake_strlcpy(t.family, family, sizeof t.family);
 	t.created_ms = now;

@@ -21,7 +21,7 @@
 	"locked_until_ms, coalesce(uid, -1), created_ms"
 #define TOKEN_COLS "id, tenant_id, coalesce(user_id, 0), kind, scopes, " \
 	"coalesce(family, ''), coalesce(label, ''), created_ms, expires_ms, " \
-	"revoked_ms, used_ms, last_used_ms"
+	"revoked_ms, used_ms, last_used_ms, coalesce(created_by, 0)"
 
 static const char SQL_TENANT_BY_NAME[] = "SELECT " TENANT_COLS " FROM "
     "tenants WHERE name = ?1";
@@ -56,9 +56,9 @@ static const char SQL_USER_COUNT[] = "SELECT count(*) FROM users WHERE "
 static const char SQL_USER_EACH[] = "SELECT " USER_COLS " FROM users WHERE "
     "tenant_id = ?1 ORDER BY username";
 static const char SQL_TOKEN_INSERT[] = "INSERT INTO tokens(tenant_id, "
-    "user_id, kind, hash, scopes, family, label, created_ms, expires_ms) "
-    "VALUES(?1, nullif(?2, 0), ?3, ?4, ?5, nullif(?6, ''), nullif(?7, ''), "
-    "?8, ?9)";
+    "user_id, kind, hash, scopes, family, label, created_ms, expires_ms, "
+    "created_by) VALUES(?1, nullif(?2, 0), ?3, ?4, ?5, nullif(?6, ''), "
+    "nullif(?7, ''), ?8, ?9, nullif(?10, 0))";
 static const char SQL_TOKEN_BY_HASH[] = "SELECT " TOKEN_COLS " FROM tokens "
     "WHERE hash = ?1";
 static const char SQL_TOKEN_BY_ID[] = "SELECT " TOKEN_COLS " FROM tokens "
@@ -67,21 +67,24 @@ static const char SQL_TOKEN_REVOKE[] = "UPDATE tokens SET revoked_ms = ?2 "
     "WHERE id = ?1 AND revoked_ms = 0";
 static const char SQL_TOKEN_REVOKE_FAMILY[] = "UPDATE tokens SET revoked_ms "
     "= ?2 WHERE family = ?1 AND revoked_ms = 0";
+/* A user's own tokens and the ones the user minted. */
 static const char SQL_TOKEN_REVOKE_USER[] = "UPDATE tokens SET revoked_ms = "
-    "?2 WHERE user_id = ?1 AND revoked_ms = 0";
+    "?2 WHERE (user_id = ?1 OR created_by = ?1) AND revoked_ms = 0";
 static const char SQL_TOKEN_USED[] = "UPDATE tokens SET used_ms = ?2 WHERE "
     "id = ?1";
 static const char SQL_TOKEN_EACH[] = "SELECT " TOKEN_COLS " FROM tokens "
     "WHERE tenant_id = ?1 ORDER BY id";
 static const char SQL_EVENT_ADD[] = "INSERT INTO activity(tenant_id, "
-    "user_id, event, details, peer, time_ms) VALUES(?1, nullif(?2, 0), ?3, "
-    "?4, ?5, ?6)";
+    "user_id, event, details, peer, time_ms, token_id) VALUES(?1, "
+    "nullif(?2, 0), ?3, ?4, ?5, ?6, nullif(?7, 0))";
 static const char SQL_EVENT_EACH[] = "SELECT id, tenant_id, "
-    "coalesce(user_id, 0), event, details, peer, time_ms FROM (SELECT * "
+    "coalesce(user_id, 0), event, details, peer, time_ms, "
+    "coalesce(token_id, 0) FROM (SELECT * "
     "FROM activity WHERE tenant_id = ?1 AND time_ms >= ?2 ORDER BY time_ms "
     "DESC, id DESC LIMIT ?3) ORDER BY time_ms, id";
 static const char SQL_EVENT_EACH_ALL[] = "SELECT id, tenant_id, "
-    "coalesce(user_id, 0), event, details, peer, time_ms FROM (SELECT * "
+    "coalesce(user_id, 0), event, details, peer, time_ms, "
+    "coalesce(token_id, 0) FROM (SELECT * "
     "FROM activity WHERE time_ms >= ?2 AND ?1 = 0 ORDER BY time_ms DESC, id "
     "DESC LIMIT ?3) ORDER BY time_ms, id";
 static const char SQL_USAGE_GET[] = "SELECT calls FROM usage_daily WHERE "
@@ -146,6 +149,7 @@ row_token(sqlite3_stmt *st, pake_token *t)
 	t->revoked_ms = sqlite3_column_int64(st, 9);
 	t->used_ms = sqlite3_column_int64(st, 10);
 	t->last_used_ms = sqlite3_column_int64(st, 11);
+	t->created_by = sqlite3_column_int64(st, 12);
 }
 
 /* Run a prepared single-row lookup; fill() copies the row.  Returns 0, or
@@ -346,9 +350,9 @@ pake_db_token_insert(pake_db *db, const pake_token *t, const char *hash,
 {
 	int rc;
 
-	rc = db_run(db, SQL_TOKEN_INSERT, e, "iittittii", t->tenant_id,
+	rc = db_run(db, SQL_TOKEN_INSERT, e, "iittittiii", t->tenant_id,
 	    t->user_id, t->kind, hash, (int64_t)t->scopes, t->family, t->label,
-	    t->created_ms, t->expires_ms);
+	    t->created_ms, t->expires_ms, t->created_by);
 	if (rc == 0)
 		*id = sqlite3_last_insert_rowid(db->h);
 	return rc;
@@ -409,8 +413,9 @@ pake_db_token_each(pake_db *db, int64_t tenant, pake_token_cb cb, void *arg,
 int
 pake_db_event_add(pake_db *db, const pake_event *ev, pake_err *e)
 {
-	return db_run(db, SQL_EVENT_ADD, e, "iittti", ev->tenant_id, ev->user_id,
-	    ev->event, ev->details, ev->peer, ev->time_ms);
+	return db_run(db, SQL_EVENT_ADD, e, "iitttii", ev->tenant_id,
+	    ev->user_id, ev->event, ev->details, ev->peer, ev->time_ms,
+	    ev->token_id);
 }
 
 int
@@ -435,6 +440,7 @@ pake_db_event_each(pake_db *db, int64_t tenant, int64_t since_ms, int limit,
 		ev.details = (const char *)sqlite3_column_text(st, 4);
 		ev.peer = (const char *)sqlite3_column_text(st, 5);
 		ev.time_ms = sqlite3_column_int64(st, 6);
+		ev.token_id = sqlite3_column_int64(st, 7);
 		if ((rc = cb(arg, &ev)) != 0) {
 			sqlite3_reset(st);
 			return rc;

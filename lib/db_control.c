@@ -217,6 +217,12 @@ static const db_migration steps[] = {
 	 "DROP TABLE http_requests;"
 	 "DROP TABLE http_latency;"
 	 "ALTER TABLE tenants DROP COLUMN notes;", split_stores},
+	/* 5: who minted each token (a token dies with its minter's access),
+	 * and which token acted in each activity event. */
+	{"ALTER TABLE tokens ADD COLUMN created_by INTEGER;"
+	 "CREATE INDEX tokens_created_by ON tokens(created_by)"
+	 "  WHERE created_by IS NOT NULL;"
+	 "ALTER TABLE activity ADD COLUMN token_id INTEGER;", NULL},
 };
 
 const db_schema db_control_schema = {

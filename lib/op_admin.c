@@ -103,6 +103,16 @@ user_json(const pake_user *u)
 	return o;
 }
 
+/* key: the id, or null for 0 (none). */
+static void
+add_id(cJSON *o, const char *key, int64_t id)
+{
+	if (id)
+		cJSON_AddNumberToObject(o, key, (double)id);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
 static cJSON *
 token_json(const pake_token *t)
 {
@@ -110,10 +120,8 @@ token_json(const pake_token *t)
 
 	cJSON_AddNumberToObject(o, "id", (double)t->id);
 	cJSON_AddStringToObject(o, "kind", t->kind);
-	if (t->user_id)
-		cJSON_AddNumberToObject(o, "user_id", (double)t->user_id);
-	else
-		cJSON_AddNullToObject(o, "user_id");
+	add_id(o, "user_id", t->user_id);
+	add_id(o, "created_by", t->created_by);
 	add_perms(o, "scopes", t->scopes);
 	cJSON_AddStringToObject(o, "label", t->label);
 	add_time(o, "created_at", t->created_ms);
@@ -183,10 +191,8 @@ collect_event(void *arg, const pake_event *ev)
 	cJSON_AddNumberToObject(o, "id", (double)ev->id);
 	add_time(o, "time", ev->time_ms);
 	cJSON_AddNumberToObject(o, "tenant_id", (double)ev->tenant_id);
-	if (ev->user_id)
-		cJSON_AddNumberToObject(o, "user_id", (double)ev->user_id);
-	else
-		cJSON_AddNullToObject(o, "user_id");
+	add_id(o, "user_id", ev->user_id);
+	add_id(o, "token_id", ev->token_id);
 	cJSON_AddStringToObject(o, "event", ev->event);
 	d = ev->details ? cJSON_Parse(ev->details) : NULL;
 	cJSON_AddItemToObject(o, "details", d ? d : cJSON_CreateObject());

@@ -829,3 +829,31 @@ tree_sums() {
 	run --separate-stderr pake-tenant tenant create
 	assert_equal "$status" 64
 }
+
+@test "a token dies with its minter's access, and the activity log names the token that acted" {
+	pake-tenant tenant create acme >/dev/null
+	mkuser acme admin ann
+	TA=$(mktoken acme ann)
+	ann_id=$(pake-tenant user list --tenant acme --json | jq '.users[] | select(.username == "ann") | .id')
+	# Ann mints a service token (admin rights, no user of its own).
+	TS=$(PAKE_TOKEN=$TA pake-tenant token create --label robot 2>/dev/null)
+	[ -n "$TS" ]
+	pake-tenant token list --tenant acme --json |
+	    json_check --argjson a "$ann_id" '[.tokens[] | select(.label == "robot")][0] | .created_by == $a and .user_id == null'
+	printf 'x\n' | PAKE_TOKEN=$TS pake-note add --title "By the robot" >/dev/null
+	# Every event names the token that acted.
+	pake-tenant audit --tenant acme --json |
+	    json_check '[.events[] | select(.event == "token_created" and .token_id != null)] | length == 1'
+	# Ann is disabled: her own token and the one she minted stop working,
+	# so the robot can no longer make itself a new admin.
+	pake-tenant user disable --tenant acme ann >/dev/null
+	run --separate-stderr bash -c "printf '%s\n' '$PW' | PAKE_TOKEN='$TS' pake-tenant user add --role admin --json mallory"
+	refused 77 unauthorized
+	run --separate-stderr env PAKE_TOKEN="$TA" pake-note list --json
+	refused 77 unauthorized
+	assert_equal "$(pake-tenant token list --tenant acme --json | jq '[.tokens[] | select(.revoked_at == null)] | length')" 0
+	# The installation owner's tokens have no minter and live on.
+	TO=$(pake-tenant token create --tenant acme --label owner 2>/dev/null)
+	run --separate-stderr env PAKE_TOKEN="$TO" pake-note list --json
+	assert_success
+}

@@ -50,10 +50,12 @@ typedef struct pake_token {
 	char family[40];
 	char label[64];
 	int64_t created_ms, expires_ms, revoked_ms, used_ms, last_used_ms;
+	int64_t created_by;	/* the user who minted it; 0: the owner */
 } pake_token;
 
 typedef struct pake_event {
 	int64_t id, tenant_id, user_id, time_ms;
+	int64_t token_id;	/* the token that acted; 0: none */
 	const char *event, *details, *peer;
 } pake_event;
 
