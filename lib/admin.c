@@ -379,10 +379,10 @@ pake_user_passwd(pake_ctx *c, const char *tenant, const char *username,
 		return rc;
 	if ((rc = begin_user(c, tenant, username, &t, &u, e)) != 0)
 		return rc;
-	u.failed_logins = 0;
-	u.locked_until_ms = 0;
 	pake_strlcpy(u.pw_hash, hash, sizeof u.pw_hash);
-	if ((rc = pake_db_user_save(c->db, &u, e)) == 0)
+	/* A new password lifts a lockout of the name. */
+	if ((rc = pake_db_login_clear(c->db, t.name, username, e)) == 0 &&
+	    (rc = pake_db_user_save(c->db, &u, e)) == 0)
 		pake_audit(c, t.id, "user_changed", kv("password", username));
 	return finish(c, rc, e);
 }

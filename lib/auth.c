@@ -331,6 +331,15 @@ issue_pair(pake_ctx *c, const pake_user *u, const char *family, int64_t now,
 #define MSG_BADLOGIN	"Invalid credentials"
 #define MSG_BADTOKEN	"Invalid or expired token"
 
+/*
+ * Logging in tells nothing about who exists.  Failures are counted by the
+ * (tenant, username) tried, whether or not such a tenant or user exists,
+ * and five lock that name for 15 minutes: an unknown name locks exactly as
+ * a known one does.  Every attempt runs one argon2id verification (against
+ * a fixed dummy hash when there is no user, or the user is disabled), so
+ * the time taken does not tell either.  The counting happens under the
+ * write lock, so concurrent guesses are counted exactly.
+ */
 int
 pake_auth_login(pake_ctx *c, const char *tenant, const char *username,
     const char *password, pake_session *s, pake_err *e)
@@ -340,8 +349,8 @@ pake_auth_login(pake_ctx *c, const char *tenant, const char *username,
 	char family[37];
 	pake_tenant t;
 	pake_user u;
-	int64_t now = pake_now_ms();
-	int rc, ok;
+	int64_t now = pake_now_ms(), fails, locked;
+	int rc, ok, have_tenant, have_user;
 
 	memset(s, 0, sizeof *s);
 	if (!pake_tenant_name_ok(tenant) || !pake_username_ok(username) ||
@@ -351,48 +360,56 @@ pake_auth_login(pake_ctx *c, const char *tenant, const char *username,
 	}
 	if ((rc = pake_db_begin(c->db, e)) != 0)
 		return rc;
-	if (pake_db_tenant_get(c->db, tenant, 0, &t, e) != 0 ||
-	    strcmp(t.status, "deleted") == 0 ||
-	    pake_db_user_get(c->db, t.id, username, 0, &u, e) != 0) {
+	if ((rc = pake_db_login_get(c->db, tenant, username, &fails, &locked,
+	    e)) != 0) {
+		pake_db_rollback(c->db);
+		return rc;
+	}
+	have_tenant = pake_db_tenant_get(c->db, tenant, 0, &t, e) == 0 &&
+	    strcmp(t.status, "deleted") != 0;
+	have_user = have_tenant &&
+	    pake_db_user_get(c->db, t.id, username, 0, &u, e) == 0;
+	pake_err_clear(e);
+	if (locked > now) {
 		pake_db_rollback(c->db);
 		pake_password_verify(dummy, password);
-		return pake_fail(e, PAKE_EUNAUTH, MSG_BADLOGIN, "no such user");
+		rc = pake_fail(e, PAKE_EUNAUTH, "Account locked, try again "
+		    "later", "%s/%s locked", tenant, username);
+		e->retry_after = (int)((locked - now + 999) / 1000);
+		return rc;
 	}
-	if (strcmp(t.status, "suspended") == 0) {
+	if (have_tenant && strcmp(t.status, "suspended") == 0) {
 		pake_db_rollback(c->db);
+		pake_password_verify(dummy, password);
 		return pake_fail(e, PAKE_EFORBIDDEN, "The tenant is suspended",
 		    "tenant %s", tenant);
 	}
-	if (u.locked_until_ms > now) {
-		pake_db_rollback(c->db);
-		rc = pake_fail(e, PAKE_EUNAUTH, "Account locked, try again "
-		    "later", "user %s locked", username);
-		e->retry_after = (int)((u.locked_until_ms - now + 999) / 1000);
-		return rc;
-	}
-	/* The hash is slow on purpose; holding the write lock meanwhile
-	 * keeps the failure count exact under concurrent guesses. */
-	ok = u.active && pake_password_verify(u.pw_hash, password);
-	c->user_id = u.id;
+	ok = pake_password_verify(have_user && u.active ? u.pw_hash : dummy,
+	    password) && have_user && u.active;
 	if (!ok) {
-		if (++u.failed_logins >= PAKE_LOCK_FAILS) {
-			u.locked_until_ms = now + PAKE_LOCK_MS;
-			u.failed_logins = 0;
+		if (++fails >= PAKE_LOCK_FAILS) {
+			locked = now + PAKE_LOCK_MS;
+			fails = 0;
 		}
-		if ((rc = pake_db_user_save(c->db, &u, e)) == 0) {
+		rc = pake_db_login_put(c->db, tenant, username, fails, locked,
+		    now, e);
+		if (rc == 0 && have_tenant) {
+			c->user_id = have_user ? u.id : 0;
 			pake_audit(c, t.id, "login_failed", detail("username",
 			    username));
+			c->user_id = 0;
+		}
+		if (rc == 0)
 			rc = pake_db_commit(c->db, e);
-		} else
+		else
 			pake_db_rollback(c->db);
-		c->user_id = 0;
 		return rc ? rc : pake_fail(e, PAKE_EUNAUTH, MSG_BADLOGIN,
-		    "wrong password for %s", username);
+		    "login failed for %s/%s", tenant, username);
 	}
-	u.failed_logins = 0;
-	u.locked_until_ms = 0;
+	c->user_id = u.id;
 	u.last_login_ms = now;
 	if ((rc = pake_uuid4(family, e)) != 0 ||
+	    (rc = pake_db_login_clear(c->db, tenant, username, e)) != 0 ||
 	    (rc = pake_db_user_save(c->db, &u, e)) != 0 ||
 	    (rc = issue_pair(c, &u, family, now, s, e)) != 0) {
 		pake_db_rollback(c->db);

@@ -16,9 +16,15 @@
 #define TENANT_COLS "id, name, display_name, status, plan, created_ms, " \
 	"coalesce(max_users, -1), coalesce(max_notes, -1), " \
 	"coalesce(max_calls_day, -1), coalesce(max_per_minute, -1)"
+/* Failed logins and a lockout are kept by the name tried (login_failures,
+ * whether or not the user exists); a user row shows its name's. */
+#define USER_FAILS(col) "coalesce((SELECT f." col " FROM login_failures f " \
+	"WHERE f.username = users.username AND f.tenant = (SELECT t.name " \
+	"FROM tenants t WHERE t.id = users.tenant_id)), 0)"
 #define USER_COLS "id, tenant_id, username, coalesce(email, ''), " \
-	"coalesce(pw_hash, ''), role, active, last_login_ms, failed_logins, " \
-	"locked_until_ms, coalesce(uid, -1), created_ms"
+	"coalesce(pw_hash, ''), role, active, last_login_ms, " \
+	USER_FAILS("fails") ", " USER_FAILS("locked_until_ms") ", " \
+	"coalesce(uid, -1), created_ms"
 #define TOKEN_COLS "id, tenant_id, coalesce(user_id, 0), kind, scopes, " \
 	"coalesce(family, ''), coalesce(label, ''), created_ms, expires_ms, " \
 	"revoked_ms, used_ms, last_used_ms, coalesce(created_by, 0)"
@@ -91,6 +97,16 @@ static const char SQL_USAGE_GET[] = "SELECT calls FROM usage_daily WHERE "
     "tenant_id = ?1 AND day = ?2";
 static const char SQL_EVENT_SINCE[] = "SELECT 1 FROM activity WHERE "
     "tenant_id = ?1 AND time_ms >= ?2 AND event = ?3 LIMIT 1";
+static const char SQL_LOGIN_GET[] = "SELECT fails, locked_until_ms FROM "
+    "login_failures WHERE tenant = ?1 AND username = ?2";
+static const char SQL_LOGIN_PUT[] = "INSERT OR REPLACE INTO "
+    "login_failures(tenant, username, fails, locked_until_ms, time_ms) "
+    "VALUES(?1, ?2, ?3, ?4, ?5)";
+static const char SQL_LOGIN_CLEAR[] = "DELETE FROM login_failures WHERE "
+    "tenant = ?1 AND username = ?2";
+/* Names tried and forgotten: a day old and not locked. */
+static const char SQL_LOGIN_PRUNE[] = "DELETE FROM login_failures WHERE "
+    "time_ms < ?1 AND locked_until_ms < ?2";
 static const char SQL_TENANT_COUNT[] = "SELECT count(*) FROM tenants";
 static const char SQL_USAGE_PUT[] = "INSERT INTO usage_daily(tenant_id, "
     "day, calls) VALUES(?1, ?2, ?3) ON CONFLICT(tenant_id, day) DO UPDATE "
@@ -459,6 +475,46 @@ pake_db_event_since(pake_db *db, int64_t tenant, const char *event,
 
 	return db_int1(db, SQL_EVENT_SINCE, &v, &e, "iit", tenant, since_ms,
 	    event);
+}
+
+int
+pake_db_login_get(pake_db *db, const char *tenant, const char *username,
+    int64_t *fails, int64_t *locked_until_ms, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*fails = *locked_until_ms = 0;
+	if ((st = db_stmt(db, SQL_LOGIN_GET, e)) == NULL)
+		return e->code;
+	db_bind_text(st, 1, tenant);
+	db_bind_text(st, 2, username);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*fails = sqlite3_column_int64(st, 0);
+		*locked_until_ms = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    db_fail(db, rc, e, "login failures");
+}
+
+int
+pake_db_login_put(pake_db *db, const char *tenant, const char *username,
+    int64_t fails, int64_t locked_until_ms, int64_t now, pake_err *e)
+{
+	int rc;
+
+	if ((rc = db_run(db, SQL_LOGIN_PRUNE, e, "ii", now - 86400000, now)) != 0)
+		return rc;
+	return db_run(db, SQL_LOGIN_PUT, e, "ttiii", tenant, username, fails,
+	    locked_until_ms, now);
+}
+
+int
+pake_db_login_clear(pake_db *db, const char *tenant, const char *username,
+    pake_err *e)
+{
+	return db_run(db, SQL_LOGIN_CLEAR, e, "tt", tenant, username);
 }
 
 int64_t

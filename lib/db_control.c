@@ -223,6 +223,17 @@ static const db_migration steps[] = {
 	 "CREATE INDEX tokens_created_by ON tokens(created_by)"
 	 "  WHERE created_by IS NOT NULL;"
 	 "ALTER TABLE activity ADD COLUMN token_id INTEGER;", NULL},
+	/* 6: failed logins by the name tried, whether or not such a user
+	 * exists, so that a lockout tells nothing (users.failed_logins and
+	 * locked_until_ms are no longer used). */
+	{"CREATE TABLE login_failures("
+	 "  tenant TEXT NOT NULL,"
+	 "  username TEXT NOT NULL,"
+	 "  fails INTEGER NOT NULL,"
+	 "  locked_until_ms INTEGER NOT NULL,"
+	 "  time_ms INTEGER NOT NULL,"
+	 "  PRIMARY KEY(tenant, username)) WITHOUT ROWID;"
+	 "CREATE INDEX login_failures_time ON login_failures(time_ms);", NULL},
 };
 
 const db_schema db_control_schema = {

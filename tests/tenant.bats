@@ -857,3 +857,33 @@ tree_sums() {
 	run --separate-stderr env PAKE_TOKEN="$TO" pake-note list --json
 	assert_success
 }
+
+@test "login tells nothing of who exists: an unknown name is refused and locked exactly as a known one" {
+	pake-tenant tenant create alpha >/dev/null
+	mkuser alpha user uma
+	now=$(now_ms)
+	try() {	# try MS NAME PASSWORD: stdout and stderr of one login, status last
+		printf '%s\n' "$3" | PAKE_NOW_MS=$1 pake-tenant login --json --tenant alpha "$2" 2>&1
+		echo "exit $?"
+	}
+	for i in 1 2 3 4 5; do
+		assert_equal "$(try $((now + i)) uma "wrong-password-$i")" \
+		    "$(try $((now + i)) ghost "wrong-password-$i")"
+	done
+	# Both names are locked now, the same way, right password or not.
+	a=$(try $((now + 10)) uma "$PW")
+	b=$(try $((now + 10)) ghost "$PW")
+	assert_equal "$a" "$b"
+	[[ "$a" == *"Account locked"* ]] || fail "not locked: $a"
+	[[ "$a" == *'"retry_after"'* ]] || fail "no retry_after: $a"
+	# A new password lifts uma's lockout; ghost stays locked.
+	printf '%s\n' "$PW" | pake-tenant user passwd --tenant alpha uma >/dev/null
+	run --separate-stderr bash -c "printf '%s\n' '$PW' | PAKE_NOW_MS=$((now + 20)) pake-tenant login --json --tenant alpha uma"
+	assert_success
+	# A disabled user's right password looks like any wrong one.
+	pake-tenant user disable --tenant alpha uma >/dev/null
+	a=$(try $((now + 30)) uma "$PW")
+	b=$(try $((now + 30)) nobody "$PW")
+	assert_equal "$a" "$b"
+	[[ "$a" == *"Invalid credentials"* ]] || fail "$a"
+}

@@ -171,6 +171,13 @@ int pake_db_event_each(pake_db *db, int64_t tenant, int64_t since_ms,
     int limit, pake_event_cb cb, void *arg, pake_err *e);
 
 int64_t pake_db_tenant_count(pake_db *db);
+/* Failed logins by (tenant, username) tried, whether or not it exists. */
+int pake_db_login_get(pake_db *db, const char *tenant, const char *username,
+    int64_t *fails, int64_t *locked_until_ms, pake_err *e);
+int pake_db_login_put(pake_db *db, const char *tenant, const char *username,
+    int64_t fails, int64_t locked_until_ms, int64_t now, pake_err *e);
+int pake_db_login_clear(pake_db *db, const char *tenant,
+    const char *username, pake_err *e);
 /* 1 when the tenant has an activity event of that name since since_ms, 0
  * when not, -1 on failure. */
 int pake_db_event_since(pake_db *db, int64_t tenant, const char *event,
