@@ -114,18 +114,11 @@ pake_tenant_create(pake_ctx *c, const char *name, const char *display,
 static int
 count_notes(pake_ctx *c, pake_tenant *t, pake_err *e)
 {
-	char path[PATH_MAX];
-	struct stat sb;
 	pake_db *st;
 
 	t->notes = 0;
-	if (pake_db_store_path(pake_db_path(c->db), t->name, path, sizeof path,
-	    e) != 0)
-		return e->code;
-	if (stat(path, &sb) != 0)
-		return 0;
-	if ((st = pake_ctx_store_of(c, t->name, e)) == NULL)
-		return e->code;
+	if ((st = pake_ctx_store_if_made(c, t->name, e)) == NULL)
+		return e->code;		/* 0: no store, no notes yet */
 	t->notes = pake_db_note_count(st);
 	return t->notes < 0 ? pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_DB,
 	    "note count of %s", t->name) : 0;

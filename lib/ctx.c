@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
 #include "pake/counters.h"
@@ -95,6 +96,22 @@ pake_ctx_store_of(pake_ctx *c, const char *tenant, pake_err *e)
 	pake_strlcpy(c->stores[victim].name, tenant, sizeof c->stores[victim].name);
 	c->stores[victim].used = c->tick;
 	return c->stores[victim].db;
+}
+
+pake_db *
+pake_ctx_store_if_made(pake_ctx *c, const char *tenant, pake_err *e)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (pake_db_store_path(pake_db_path(c->db), tenant, path, sizeof path,
+	    e) != 0)
+		return NULL;
+	if (stat(path, &sb) != 0) {
+		pake_err_clear(e);	/* none yet: not an error */
+		return NULL;
+	}
+	return pake_ctx_store_of(c, tenant, e);
 }
 
 pake_db *

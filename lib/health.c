@@ -141,8 +141,10 @@ cheap(pake_ctx *c, pake_health *h)
 	pake_db *st;
 	int v, want, sv, swant;
 
-	if (pake_db_ping(c->db, &e) != 0 ||
-	    (st = pake_ctx_store(c, &e)) == NULL) {
+	/* A store not made yet is not made here: a health check writes
+	 * nothing. */
+	st = pake_ctx_store_if_made(c, c->tenant, &e);
+	if (pake_db_ping(c->db, &e) != 0 || (st == NULL && e.code)) {
 		add(h, "database", 0, "does not answer (%s)",
 		    pake_code_name(e.code));
 		return;		/* the rest would only repeat it */
@@ -150,9 +152,11 @@ cheap(pake_ctx *c, pake_health *h)
 	add(h, "database", 1, NULL);
 	v = pake_db_schema_version(c->db);
 	want = pake_db_schema_latest(c->db);
-	sv = pake_db_schema_version(st);
-	swant = pake_db_schema_latest(st);
-	if (v == want && sv == swant)
+	sv = st ? pake_db_schema_version(st) : 0;
+	swant = st ? pake_db_schema_latest(st) : 0;
+	if (v == want && sv == swant && st == NULL)
+		add(h, "schema", 1, "version %d, no store yet", v);
+	else if (v == want && sv == swant)
 		add(h, "schema", 1, "version %d, store %d", v, sv);
 	else
 		add(h, "schema", 0, "version %d, store %d; this program writes "
@@ -163,7 +167,8 @@ cheap(pake_ctx *c, pake_health *h)
 		add(h, "wal", strcmp(mode, "wal") == 0, strcmp(mode, "wal") ?
 		    "journal mode is %.20s" : NULL, mode);
 	check_vault_dir(c, h);
-	if (pake_db_pending_count(st, &pending, &e) != 0)
+	pending = 0;
+	if (st && pake_db_pending_count(st, &pending, &e) != 0)
 		add(h, "pending", 0, "cannot be counted");
 	else
 		add(h, "pending", pending < PAKE_HEALTH_MAX_PENDING,

@@ -35,17 +35,15 @@ file_exists(const char *path)
 	return stat(path, &sb) == 0;
 }
 
-/* The store of tenant when its file exists: 1 opened, 0 absent. */
+/* The store of tenant when its file exists: 1 opened, 0 absent, -1 e. */
 static int
 store_if_any(pake_ctx *c, const char *tenant, char *path, size_t n,
     pake_db **st, pake_err *e)
 {
-	*st = NULL;
 	if (pake_db_store_path(pake_db_path(c->db), tenant, path, n, e) != 0)
 		return -1;
-	if (!file_exists(path))
-		return 0;
-	return (*st = pake_ctx_store_of(c, tenant, e)) ? 1 : -1;
+	*st = pake_ctx_store_if_made(c, tenant, e);
+	return *st ? 1 : e->code ? -1 : 0;
 }
 
 int

@@ -369,3 +369,19 @@ use_fixture() {
 	run pake-db check
 	assert_success
 }
+
+@test "looking writes nothing: GET /health, pake-health, pake-db stats and tenant show make no store" {
+	pake-tenant tenant create acme >/dev/null
+	pake-db init >/dev/null
+	serve no
+	curl -sf "$URL/health" | json_check '.status == "ok"'
+	pake-health >/dev/null
+	pake-db stats >/dev/null
+	pake-tenant tenant show acme >/dev/null
+	pake-tenant tenant list >/dev/null
+	[ ! -e "$T/db/pake.db-stores/default.db" ] || fail "default's store was made"
+	[ ! -e "$T/db/pake.db-stores/acme.db" ] || fail "acme's store was made"
+	# The first note makes it.
+	add_in acme "First" "x" >/dev/null
+	[ -f "$T/db/pake.db-stores/acme.db" ]
+}

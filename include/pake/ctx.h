@@ -84,6 +84,10 @@ pake_db *pake_ctx_store(pake_ctx *c, pake_err *e);
 /* The store of another tenant (maintenance, administration), from the
  * same cache; tenant must exist in the control database. */
 pake_db *pake_ctx_store_of(pake_ctx *c, const char *tenant, pake_err *e);
+/* The store of tenant if its file exists, else NULL with e->code 0
+ * (looking must not create one); NULL with e filled on failure. */
+pake_db *pake_ctx_store_if_made(pake_ctx *c, const char *tenant,
+    pake_err *e);
 /* The counters file beside the control database, opened on first use. */
 struct pake_counters *pake_ctx_counters(pake_ctx *c, pake_err *e);
 /* Forget who is acting: no user, no token, no permissions (a server does
