@@ -277,7 +277,7 @@ static const char *const tenant_fields[] = {"name", "status", "plan",
 	"notes", "display_name", NULL};
 static const char *const user_fields[] = {"username", "role", "active",
 	"email", "last_login", NULL};
-static const char *const token_fields[] = {"id", "kind", "user_id",
+static const char *const token_fields[] = {"id", "kind", "username",
 	"expires_at", "revoked_at", "last_used_at", "label", NULL};
 static const char *const event_fields[] = {"time", "event", "user_id",
 	"details", NULL};

@@ -27,7 +27,9 @@
 	"coalesce(uid, -1), created_ms"
 #define TOKEN_COLS "id, tenant_id, coalesce(user_id, 0), kind, scopes, " \
 	"coalesce(family, ''), coalesce(label, ''), created_ms, expires_ms, " \
-	"revoked_ms, used_ms, last_used_ms, coalesce(created_by, 0)"
+	"revoked_ms, used_ms, last_used_ms, coalesce(created_by, 0), " \
+	"coalesce((SELECT u.username FROM users u WHERE u.id = " \
+	"tokens.user_id), '')"
 
 static const char SQL_TENANT_BY_NAME[] = "SELECT " TENANT_COLS " FROM "
     "tenants WHERE name = ?1";
@@ -166,6 +168,7 @@ row_token(sqlite3_stmt *st, pake_token *t)
 	t->used_ms = sqlite3_column_int64(st, 10);
 	t->last_used_ms = sqlite3_column_int64(st, 11);
 	t->created_by = sqlite3_column_int64(st, 12);
+	db_col_copy(st, 13, t->username, sizeof t->username);
 }
 
 /* Run a prepared single-row lookup; fill() copies the row.  Returns 0, or

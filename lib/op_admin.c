@@ -121,6 +121,10 @@ token_json(const pake_token *t)
 	cJSON_AddNumberToObject(o, "id", (double)t->id);
 	cJSON_AddStringToObject(o, "kind", t->kind);
 	add_id(o, "user_id", t->user_id);
+	if (t->username[0])
+		cJSON_AddStringToObject(o, "username", t->username);
+	else
+		cJSON_AddNullToObject(o, "username");	/* a service token */
 	add_id(o, "created_by", t->created_by);
 	add_perms(o, "scopes", t->scopes);
 	cJSON_AddStringToObject(o, "label", t->label);

@@ -887,3 +887,16 @@ tree_sums() {
 	assert_equal "$a" "$b"
 	[[ "$a" == *"Invalid credentials"* ]] || fail "$a"
 }
+
+@test "token list names each token's user" {
+	pake-tenant tenant create acme >/dev/null
+	mkuser acme user zed
+	mktoken acme zed --label mine >/dev/null
+	pake-tenant token create --tenant acme --label service >/dev/null 2>&1
+	run --separate-stderr pake-tenant token list --tenant acme
+	assert_success
+	assert_line --regexp '^1 +api +zed .* mine$'
+	assert_line --regexp '^2 +api +- .* service$'
+	pake-tenant token list --tenant acme --json |
+	    json_check '[.tokens[] | .username] == ["zed", null]'
+}

@@ -51,6 +51,7 @@ typedef struct pake_token {
 	char label[64];
 	int64_t created_ms, expires_ms, revoked_ms, used_ms, last_used_ms;
 	int64_t created_by;	/* the user who minted it; 0: the owner */
+	char username[PAKE_USER_LEN + 1];	/* its user's, "" for none */
 } pake_token;
 
 typedef struct pake_event {
