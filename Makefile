@@ -4,6 +4,7 @@
 #   make check      install missing Debian packages, check the layers, build,
 #                   run the bats suite
 #   make layers     SQL only in lib/db*.c, no include cycles (scripts/layers.sh)
+#   make lint-man   mandoc -T lint at warning level over every man page
 #   make asan       the same suite under AddressSanitizer + UBSan (build-asan/)
 #   make bench      benchmarks (numbers on stdout)
 #   make run        serve the JSON API on 127.0.0.1:8000 (scripts/run.sh)
@@ -60,10 +61,14 @@ $(BUILD)/test/%: tests/unit/%.c $(BUILD)/libpake.a $(HDRS)
 deps:
 	@sh scripts/deps.sh
 
+# Every man page passes mandoc's lint at warning level.
+lint-man:
+	@mandoc -T lint -W warning man/man1/*.1
+
 layers:
 	@sh scripts/layers.sh
 
-check: deps layers
+check: deps layers lint-man
 	$(MAKE) all
 	sh scripts/test.sh $(abspath $(BUILD))
 
@@ -98,5 +103,5 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps layers check asan bench run tour install clean
+.PHONY: lint-man all deps layers check asan bench run tour install clean
 .SECONDARY:
