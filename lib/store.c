@@ -49,6 +49,7 @@ check_text(const char *s, size_t max)
 int
 pake_store_validate(const pake_note *n, size_t max_body, pake_err *e)
 {
+	int64_t t;
 	size_t i;
 	int rc;
 
@@ -68,6 +69,12 @@ pake_store_validate(const pake_note *n, size_t max_body, pake_err *e)
 		return pake_fail(e, PAKE_EINVAL, NULL, "bad status");
 	if (!(n->confidence >= 0.0 && n->confidence <= 1.0))
 		return pake_fail(e, PAKE_EINVAL, NULL, "confidence not in 0..1");
+	/* Times are ISO 8601 or nothing: "yesterday" would be kept as text
+	 * and sorted as text. */
+	if ((n->created_at && pake_parse_time(n->created_at, &t) != 0) ||
+	    (n->modified_at && pake_parse_time(n->modified_at, &t) != 0))
+		return pake_fail(e, PAKE_EINVAL, NULL,
+		    "created_at/modified_at: not ISO 8601");
 	if (check_field(n->source_uri, PAKE_FIELD_MAX, 0) != 0)
 		return pake_fail(e, PAKE_EINVAL, NULL, "bad source_uri");
 	if (check_text(n->summary, PAKE_TEXT_MAX) != 0 ||
@@ -269,7 +276,7 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 	char ts[32], path[PATH_MAX], *old_path = NULL;
 	pake_db *st;
 	pake_note n;
-	int64_t now;
+	int64_t now, tms;
 	int rc;
 
 	if ((rc = begin_change(c, PAKE_P_NOTES_WRITE, pake_id, &st, &n, e)) != 0)
@@ -283,6 +290,15 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 	    PAKE_MSG_NOMEM, NULL) : 0) != 0)
 		goto fail;
 	n.modified_ms = now;
+	/* A note stored before times were checked may hold a creation time
+	 * that is not ISO 8601: write the one it was indexed under. */
+	if (pake_parse_time(n.created_at, &tms) != 0) {
+		pake_iso8601(n.created_ms, ts);
+		if (set_str(&n.created_at, ts) != 0) {
+			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+			goto fail;
+		}
+	}
 	if ((rc = pake_store_validate(&n, (size_t)pake_config_num(c->cfg,
 	    PAKE_CFG_MAX_NOTE), e)) != 0)
 		goto fail;

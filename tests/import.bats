@@ -306,3 +306,22 @@ EOF2
 	diff <(note_json "$id" | jq -S 'del(.file_path)') \
 	    <(PAKE_DB="$T/db2/pake.db" note_json "$id" | jq -S 'del(.file_path)')
 }
+
+@test "import refuses times that are not ISO 8601; a note stored with one before can still be edited" {
+	mkdir -p "$T/in"
+	printf -- '---\ntitle: Bad date\ncreated_at: yesterday\n---\nx\n' >"$T/in/bad.md"
+	printf -- '---\ntitle: Bad modified\nmodified_at: 31/01/2026\n---\nx\n' >"$T/in/bad2.md"
+	printf -- '---\ntitle: Good date\ncreated_at: 2026-01-31T10:00:00Z\nmodified_at: 2026-02-01\n---\nx\n' >"$T/in/good.md"
+	run --separate-stderr pake-vault import "$T/in"
+	assert_equal "$status" 65
+	[[ "$stderr" == *"bad.md: a field is invalid"* ]] || fail "$stderr"
+	[[ "$stderr" == *"bad2.md: a field is invalid"* ]] || fail "$stderr"
+	assert_equal "$(pake-note list --json | jq -r '[.notes[].metadata.title] | join(",")')" "Good date"
+	pake-note list --json | jq -e '.notes[0].metadata.created_at | startswith("2026-01-31T10:00:00")' >/dev/null
+	# A note a 0.1 import stored with "yesterday": edits repair the time.
+	id=$(pake-note list --json | jq -r '.notes[0].pake_id')
+	sqlite3 "$T/db/pake.db-stores/default.db" "UPDATE notes SET created_at = 'yesterday' WHERE pake_id = '$id'"
+	run --separate-stderr pake-note edit --json "$id" --status Verified
+	assert_success
+	echo "$output" | jq -e '.metadata.created_at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")' >/dev/null
+}
