@@ -39,6 +39,7 @@ typedef struct conn {
 	struct conn *next, *prev;
 	int fd;
 	int64_t deadline_us;	/* 0: none (a handler is running) */
+	int nul;		/* the request's target decoded to a NUL */
 } conn;
 
 struct pake_http {
@@ -441,6 +442,7 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 	pake_err e = {0};
 	enum MHD_Result ret;
 	const char *cl;
+	conn *k;
 
 	if (r == NULL) {		/* headers complete: a new request */
 		if ((r = calloc(1, sizeof *r)) == NULL)
@@ -462,6 +464,11 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 			r->too_big = 1;
 		*req_cls = r;
 		deadline(h, conn_of(connection), h->read_us);
+		if ((k = conn_of(connection)) != NULL && k->nul) {
+			k->nul = 0;
+			http_fail(r, PAKE_ESECURITY, NULL, h->log);
+			return respond(h, r, NULL);
+		}
 		if (r->too_big) {
 			http_fail(r, PAKE_ETOOBIG, NULL, h->log);
 			return respond(h, r, NULL);
@@ -527,6 +534,21 @@ on_completed(void *cls, struct MHD_Connection *connection, void **req_cls,
 	deadline(h, conn_of(connection), h->idle_us);
 }
 
+/* Percent-decoding of the path and the query string, as libmicrohttpd
+ * does it, noting a %00: a NUL would cut the C string short, and a path
+ * that hides one is refused (security_violation), never truncated. */
+static size_t
+unescape(void *cls, struct MHD_Connection *connection, char *s)
+{
+	size_t n = MHD_http_unescape(s);
+	conn *k;
+
+	(void)cls;
+	if (memchr(s, '\0', n) != NULL && (k = conn_of(connection)) != NULL)
+		k->nul = 1;
+	return n;
+}
+
 /* Errors of libmicrohttpd itself go to our log, not to stderr raw. */
 static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -581,6 +603,7 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 		flags |= MHD_USE_NO_LISTEN_SOCKET;
 		h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
 		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
+		    MHD_OPTION_UNESCAPE_CALLBACK, unescape, h,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(h->idle_us / 1000000),
 		    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
@@ -590,6 +613,7 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 		flags |= MHD_USE_EPOLL;
 		h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
 		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
+		    MHD_OPTION_UNESCAPE_CALLBACK, unescape, h,
 		    MHD_OPTION_LISTEN_SOCKET, fd,
 		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,

@@ -25,7 +25,11 @@ typedef struct http_route {
 	const char *op;			/* the operation, for generic routes */
 	void (*fn)(http_api *a, const struct http_route *rt);
 	int created;			/* 201 on success */
+	const char *query;		/* " a b " query parameters it takes */
 } http_route;
+
+/* Query parameters any route may repeat (the others: once at most). */
+#define Q_REPEATABLE " tag "
 
 /* The depth of JSON text, counting brackets outside strings. */
 static int
@@ -146,6 +150,20 @@ r_op(http_api *a, const http_route *rt)
 	call(a, rt->op, in, rt->created);
 }
 
+/* A query value as a JSON number when it is all one, else as text: the
+ * operation's schema then says "wrong type", as it does for a body. */
+static void
+number_or_text(cJSON *o, const char *key, const char *v)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (*v && *end == '\0' && !isspace((unsigned char)*v))
+		cJSON_AddNumberToObject(o, key, d);
+	else
+		cJSON_AddStringToObject(o, key, v);
+}
+
 static const char *
 query(http_api *a, const char *key)
 {
@@ -204,7 +222,7 @@ r_notes_get(http_api *a, const http_route *rt)
 			search = 1;
 		}
 	if ((v = query(a, "min_confidence")) != NULL) {
-		cJSON_AddNumberToObject(f, "min_confidence", atof(v));
+		number_or_text(f, "min_confidence", v);
 		search = 1;
 	}
 	MHD_get_connection_values(a->r->conn, MHD_GET_ARGUMENT_KIND,
@@ -219,7 +237,7 @@ r_notes_get(http_api *a, const http_route *rt)
 		search = 1;
 	}
 	if ((v = query(a, "limit")) != NULL)
-		cJSON_AddNumberToObject(in, "limit", atof(v));
+		number_or_text(in, "limit", v);
 	if ((v = query(a, "cursor")) != NULL)
 		cJSON_AddStringToObject(in, "cursor", v);
 	if (search && cJSON_GetArraySize(f))
@@ -514,45 +532,47 @@ r_mcp(http_api *a, const http_route *rt)
 
 /* The API.  Order matters only for patterns that overlap: first wins. */
 static const http_route routes[] = {
-	{"GET", "/", 0, 0, NULL, r_root, 0},
-	{"GET", "/health", 0, 0, NULL, r_health, 0},
-	{"GET", "/metrics", 0, 0, NULL, r_metrics, 0},
-	{"POST", "/notes", 1, 1, "create_note", r_op, 1},
-	{"GET", "/notes", 1, 0, NULL, r_notes_get, 0},
-	{"GET", "/notes/{pake_id}", 1, 0, NULL, r_note_get, 0},
-	{"PATCH", "/notes/{pake_id}", 1, 1, "update_note", r_op, 0},
-	{"DELETE", "/notes/{pake_id}", 1, 0, "delete_note", r_op, 0},
-	{"GET", "/tags", 1, 0, "list_tags", r_op, 0},
-	{"POST", "/search", 1, 1, "search", r_op, 0},
-	{"POST", "/quick", 1, 1, "search", r_quick, 0},
-	{"POST", "/obsidian/sync", 1, 1, "obsidian_sync", r_op, 0},
-	{"POST", "/api/v1/auth/login", 0, 1, "auth_login", r_op, 0},
-	{"POST", "/api/v1/auth/refresh", 0, 1, "auth_refresh", r_op, 0},
-	{"POST", "/api/v1/auth/logout", 0, 1, "auth_logout", r_op, 0},
-	{"GET", "/api/v1/tenants", 1, 0, "tenant_list", r_op, 0},
-	{"POST", "/api/v1/tenants", 1, 1, "tenant_create", r_op, 1},
-	{"GET", "/api/v1/tenants/{name}", 1, 0, "tenant_show", r_op, 0},
+	{"GET", "/", 0, 0, NULL, r_root, 0, NULL},
+	{"GET", "/health", 0, 0, NULL, r_health, 0, NULL},
+	{"GET", "/metrics", 0, 0, NULL, r_metrics, 0, NULL},
+	{"POST", "/notes", 1, 1, "create_note", r_op, 1, NULL},
+	{"GET", "/notes", 1, 0, NULL, r_notes_get, 0, " q type status tag "
+	    "created_after created_before modified_after modified_before "
+	    "min_confidence limit cursor "},
+	{"GET", "/notes/{pake_id}", 1, 0, NULL, r_note_get, 0, NULL},
+	{"PATCH", "/notes/{pake_id}", 1, 1, "update_note", r_op, 0, NULL},
+	{"DELETE", "/notes/{pake_id}", 1, 0, "delete_note", r_op, 0, NULL},
+	{"GET", "/tags", 1, 0, "list_tags", r_op, 0, NULL},
+	{"POST", "/search", 1, 1, "search", r_op, 0, NULL},
+	{"POST", "/quick", 1, 1, "search", r_quick, 0, NULL},
+	{"POST", "/obsidian/sync", 1, 1, "obsidian_sync", r_op, 0, NULL},
+	{"POST", "/api/v1/auth/login", 0, 1, "auth_login", r_op, 0, NULL},
+	{"POST", "/api/v1/auth/refresh", 0, 1, "auth_refresh", r_op, 0, NULL},
+	{"POST", "/api/v1/auth/logout", 0, 1, "auth_logout", r_op, 0, NULL},
+	{"GET", "/api/v1/tenants", 1, 0, "tenant_list", r_op, 0, NULL},
+	{"POST", "/api/v1/tenants", 1, 1, "tenant_create", r_op, 1, NULL},
+	{"GET", "/api/v1/tenants/{name}", 1, 0, "tenant_show", r_op, 0, NULL},
 	{"POST", "/api/v1/tenants/{name}/suspend", 1, 0, "tenant_suspend",
-	    r_op, 0},
+	    r_op, 0, NULL},
 	{"POST", "/api/v1/tenants/{name}/resume", 1, 0, "tenant_resume", r_op,
-	    0},
-	{"DELETE", "/api/v1/tenants/{name}", 1, 0, "tenant_delete", r_op, 0},
+	    0, NULL},
+	{"DELETE", "/api/v1/tenants/{name}", 1, 0, "tenant_delete", r_op, 0, NULL},
 	{"PUT", "/api/v1/tenants/{name}/limits", 1, 1, "tenant_limits", r_op,
-	    0},
-	{"GET", "/api/v1/users", 1, 0, "user_list", r_op, 0},
-	{"POST", "/api/v1/users", 1, 1, "user_add", r_op, 1},
+	    0, NULL},
+	{"GET", "/api/v1/users", 1, 0, "user_list", r_op, 0, NULL},
+	{"POST", "/api/v1/users", 1, 1, "user_add", r_op, 1, NULL},
 	{"PUT", "/api/v1/users/{username}/password", 1, 1, "user_passwd", r_op,
-	    0},
-	{"PUT", "/api/v1/users/{username}/role", 1, 1, "user_role", r_op, 0},
+	    0, NULL},
+	{"PUT", "/api/v1/users/{username}/role", 1, 1, "user_role", r_op, 0, NULL},
 	{"POST", "/api/v1/users/{username}/disable", 1, 0, "user_disable", r_op,
-	    0},
+	    0, NULL},
 	{"POST", "/api/v1/users/{username}/enable", 1, 0, "user_enable", r_op,
-	    0},
-	{"GET", "/api/v1/tokens", 1, 0, "token_list", r_op, 0},
-	{"POST", "/api/v1/tokens", 1, 1, "token_create", r_op, 1},
-	{"DELETE", "/api/v1/tokens/{id}", 1, 0, "token_revoke", r_op, 0},
-	{"GET", "/api/v1/audit", 1, 0, "audit_list", r_op, 0},
-	{"POST", "/mcp", 1, 0, NULL, r_mcp, 0},
+	    0, NULL},
+	{"GET", "/api/v1/tokens", 1, 0, "token_list", r_op, 0, NULL},
+	{"POST", "/api/v1/tokens", 1, 1, "token_create", r_op, 1, NULL},
+	{"DELETE", "/api/v1/tokens/{id}", 1, 0, "token_revoke", r_op, 0, NULL},
+	{"GET", "/api/v1/audit", 1, 0, "audit_list", r_op, 0, NULL},
+	{"POST", "/mcp", 1, 0, NULL, r_mcp, 0, NULL},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -621,6 +641,67 @@ pake_http_cors(const pake_config *cfg, http_req *r, struct MHD_Response *resp)
 		}
 		p += len;
 	}
+}
+
+/* Checks the query parameters against the route's list. */
+struct qcheck {
+	const char *allowed;		/* " a b " */
+	char seen[512];			/* " a b " of those given */
+	char bad[96];			/* the first problem, "" when none */
+	int nul;
+};
+
+static enum MHD_Result
+qcheck_one(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	struct qcheck *q = cls;
+	char word[72];
+	size_t n;
+
+	(void)kind;
+	if (strlen(key) != key_size || (value && strlen(value) != value_size))
+		q->nul = 1;
+	if (q->bad[0] || q->nul)
+		return MHD_YES;
+	if (key_size == 0 || key_size > 64 || strchr(key, ' ')) {
+		snprintf(q->bad, sizeof q->bad, "query: malformed parameter");
+		return MHD_YES;
+	}
+	snprintf(word, sizeof word, " %s ", key);
+	if (q->allowed == NULL || strstr(q->allowed, word) == NULL)
+		snprintf(q->bad, sizeof q->bad, "%.64s: unknown parameter", key);
+	else if (strstr(q->seen, word) && strstr(Q_REPEATABLE, word) == NULL)
+		snprintf(q->bad, sizeof q->bad, "%.64s: given twice", key);
+	else if ((n = strlen(q->seen)) + key_size + 2 < sizeof q->seen)
+		snprintf(q->seen + n, sizeof q->seen - n, "%s%s ", n ? "" : " ",
+		    key);
+	return MHD_YES;
+}
+
+/* The query string of a request: only parameters the route takes, each
+ * once (tags may repeat), no NUL hidden in a key or value.  On failure the
+ * answer is set. */
+static int
+check_query(http_api *a, const http_route *rt)
+{
+	struct qcheck q;
+
+	memset(&q, 0, sizeof q);
+	q.allowed = rt->query;
+	MHD_get_connection_values_n(a->r->conn, MHD_GET_ARGUMENT_KIND,
+	    qcheck_one, &q);
+	if (q.nul) {
+		http_fail(a->r, PAKE_ESECURITY, NULL, a->log);
+		return -1;
+	}
+	if (q.bad[0]) {
+		pake_err e = {0};
+		pake_fail(&e, PAKE_EINVAL, NULL, "%s", q.bad);
+		http_error(a->r, &e, a->log);
+		return -1;
+	}
+	return 0;
 }
 
 /* Authenticate the bearer token; on failure the answer is set. */
@@ -708,6 +789,8 @@ pake_http_dispatch(http_api *a)
 	}
 	/* Allow only for 405 and OPTIONS. */
 	r->allow[0] = '\0';
+	if (check_query(a, rt) != 0)
+		return;
 	/* Match again: the loop above may have left params of a later route. */
 	match(rt->pattern, r->url, r);
 	/* Who acts: the token's user for a route that needs one (its tenant

@@ -1026,6 +1026,35 @@ EOF
 	envelope invalid_params
 }
 
+@test "query parameters are checked like a body: types, unknown and repeated ones, a hidden NUL" {
+	mkuser default user uma
+	TOK=$(mktoken default uma)
+	printf x | pake-note add --title "Kept" --tag books >/dev/null
+	serve no
+	check() {	# check QUERY STATUS CODE [DETAIL]
+		hreq "$(auth "$TOK")" "$URL/notes$1"
+		expect "$2"
+		[ "$2" = 200 ] && return 0
+		envelope "$3"
+		[ -z "${4:-}" ] || printf '%s' "$BODY" | json_check --arg d "$4" '.error.detail == $d'
+	}
+	check "?min_confidence=abc" 400 invalid_params "filters.min_confidence: wrong type"
+	check "?limit=abc" 400 invalid_params "limit: wrong type"
+	check "?limit=5x" 400 invalid_params "limit: wrong type"
+	check "?q=a&q=b" 400 invalid_params "q: given twice"
+	check "?bogus=1" 400 invalid_params "bogus: unknown parameter"
+	check "?q=a%00b" 400 security_violation
+	check "?tag=books&tag=other" 200
+	check "?min_confidence=0.5&limit=5" 200
+	hreq "$(auth "$TOK")" "$URL/notes/00000000-0000-4000-8000-000000000000%00x"
+	expect 400
+	envelope security_violation
+	# Routes that take no parameters refuse them too.
+	hreq "$(auth "$TOK")" "$URL/tags?limit=5"
+	expect 400
+	envelope invalid_params
+}
+
 @test "GET /tags: the tenant's tags with counts" {
 	mkuser default user uma
 	TOK=$(mktoken default uma)
