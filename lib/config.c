@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,7 +202,21 @@ pake_config_set(pake_config *c, const char *key, const char *value,
 		    "bad value for '%s' (from %s): must be %s", key, origin,
 		    want);
 	}
-	if ((dup = strdup(value)) == NULL)
+	/* A relative path is made absolute once, here: every process and
+	 * thread then means the same folder, whatever its working folder
+	 * becomes. */
+	if (keys[k].kind == K_PATH && value[0] != '/') {
+		char cwd[PATH_MAX], abs[PATH_MAX];
+		if (getcwd(cwd, sizeof cwd) == NULL ||
+		    (size_t)snprintf(abs, sizeof abs, "%s/%s", cwd, value) >=
+		    sizeof abs)
+			return pake_fail(e, PAKE_EINVAL, "Bad configuration value",
+			    "bad value for '%s' (from %s): the path made "
+			    "absolute is too long", key, origin);
+		dup = strdup(abs);
+	} else
+		dup = strdup(value);
+	if (dup == NULL)
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 	free(c->val[k]);
 	c->val[k] = dup;

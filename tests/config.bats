@@ -203,3 +203,14 @@ EOF
 	PAKE_LOG_LEVEL=warn run --separate-stderr pake-note get "$MISSING_ID"
 	assert_equal "$(printf '%s\n' "$stderr" | grep -c '"level":"debug"')" 0
 }
+
+@test "a relative path is made absolute once, from the folder the tool started in" {
+	mkdir -p "$T/here"
+	cd "$T/here"
+	PAKE_DB=rel/pake.db PAKE_VAULT=notes pake-note add --title "Relative" </dev/null >/dev/null
+	[ -f "$T/here/rel/pake.db" ]
+	[ -f "$T/here/notes/00-Inbox/Relative.md" ]
+	run --separate-stderr env PAKE_DB=rel/pake.db pake-db stats --json
+	assert_success
+	echo "$output" | jq -e --arg p "$T/here/rel/pake.db" '.db == $p' >/dev/null
+}
