@@ -9,9 +9,10 @@
 #   make bench      benchmarks (numbers on stdout)
 #   make run        serve the JSON API on 127.0.0.1:8000 (scripts/run.sh)
 #   make tour       the shell tour of README.md, run for real (scripts/tour.sh)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc
 
 PREFIX	?= /usr/local
+SYSCONFDIR ?= /etc
 DESTDIR	?=
 BUILD	?= build
 CC	?= cc
@@ -63,7 +64,7 @@ deps:
 
 # Every man page passes mandoc's lint at warning level.
 lint-man:
-	@mandoc -T lint -W warning man/man1/*.1
+	@mandoc -T lint -W warning man/man1/*.1 man/man5/*.5
 
 layers:
 	@sh scripts/layers.sh
@@ -91,9 +92,15 @@ tour: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system
+		$(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(SYSCONFDIR)/pake
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	# The units name this file: a commented default, never over one that
+	# exists.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/pake/pake.conf ] || \
+		install -m 644 etc/pake.conf $(DESTDIR)$(SYSCONFDIR)/pake/pake.conf
 	# Units name the binaries where this PREFIX puts them.
 	for u in units/*; do \
 		sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' "$$u" > \

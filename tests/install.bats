@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# install.bats: make install into a staging root, and the installed
+# pake-http started as its unit starts it (the unit's environment, a
+# StateDirectory) under the real systemd-socket-activate.
+
+bats_require_minimum_version 1.5.0
+load helpers
+load http_helpers
+
+setup() {
+	pake_setup
+	http_setup
+	command -v make >/dev/null || skip "no make"
+}
+
+teardown() {
+	stop_servers
+}
+
+# install_to ROOT: make install of the tools in $PAKE_BUILD.
+install_to() {
+	make -s -C "$REPO_DIR" install BUILD="$PAKE_BUILD" DESTDIR="$1" \
+	    PREFIX=/usr >"$T/install.log" 2>&1 || fail "make install: $(cat "$T/install.log")"
+}
+
+@test "make install: tools, man pages, units and a commented configuration it never overwrites" {
+	local r=$T/root
+	install_to "$r"
+	for f in usr/bin/pake usr/bin/pake-http usr/bin/pake-mcp usr/bin/pake-db \
+	    usr/share/man/man1/pake.1 usr/share/man/man5/pake.conf.5 \
+	    usr/lib/systemd/system/pake-httpd.service etc/pake/pake.conf; do
+		[ -f "$r/$f" ] || fail "$f not installed"
+	done
+	# Every setting of the default file is a comment.
+	! grep -vE '^(#|$|\[[a-z]+\]$)' "$r/etc/pake/pake.conf" || fail "a setting is not commented"
+	# The units name the installed programs and that file.
+	grep -qx 'ExecStart=/usr/bin/pake-http' "$r/usr/lib/systemd/system/pake-httpd.service"
+	grep -qx 'Environment=PAKE_CONFIG=/etc/pake/pake.conf' "$r/usr/lib/systemd/system/pake-httpd.service"
+	# An administrator's file is kept by the next install.
+	printf 'log_level = warn\n' >>"$r/etc/pake/pake.conf"
+	cp "$r/etc/pake/pake.conf" "$T/mine"
+	install_to "$r"
+	cmp "$T/mine" "$r/etc/pake/pake.conf"
+}
+
+@test "the installed pake-http answers at once with the unit's environment and its StateDirectory" {
+	local r=$T/root env port pid i
+	install_to "$r"
+	mkdir -p "$T/state"
+	# The unit's Environment= lines, its config file moved into the root.
+	env=$(sed -n 's/^Environment=//p' "$r/usr/lib/systemd/system/pake-httpd.service" |
+	    sed "s|=/etc/|=$r/etc/|")
+	port=$(free_port)
+	(unset PAKE_DB PAKE_VAULT PAKE_CONFIG
+	 export $env STATE_DIRECTORY="$T/state" HOME="$T/home"
+	 exec setsid "$SSA" -l "127.0.0.1:$port" -E PAKE_CONFIG -E STATE_DIRECTORY \
+	    -E HOME "$r/usr/bin/pake-http") </dev/null >"$T/out" 2>"$T/log" 3>&- &
+	pid=$!
+	echo "$pid" >>"$T/servers"
+	for i in $(seq 100); do grep -q '^Listening on' "$T/log" && break; sleep 0.05; done
+	run curl -s -o "$T/health" -w '%{http_code}' "http://127.0.0.1:$port/health"
+	assert_output 200
+	jq -e '.status == "ok"' "$T/health" >/dev/null || fail "$(cat "$T/health")"
+	# The first process made the installation in the state folder.
+	[ -f "$T/state/pake.db" ] || fail "no database in the StateDirectory: $(ls -la "$T/state")"
+}
