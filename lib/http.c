@@ -374,6 +374,8 @@ respond(pake_http *h, http_req *r, pake_ctx *c)
 	if (r->www_auth)
 		MHD_add_response_header(resp, "WWW-Authenticate",
 		    "Bearer realm=\"pake\"");
+	if (r->close)
+		MHD_add_response_header(resp, "Connection", "close");
 	if (r->retry_after > 0) {
 		snprintf(num, sizeof num, "%d", r->retry_after);
 		MHD_add_response_header(resp, "Retry-After", num);
@@ -406,6 +408,58 @@ respond(pake_http *h, http_req *r, pake_ctx *c)
 		pake_log_msg(h->log, PAKE_LOG_WARN, "metrics not counted: %s",
 		    e.detail);
 	return ret;
+}
+
+/*
+ * Framing that two parsers could read two ways is refused before anything
+ * is served (RFC 9112 5.1, 6.1, 6.3): a header name with white space in it
+ * ("Content-Length : 5"), a NUL in a name or value, Content-Length given
+ * twice, Content-Length together with Transfer-Encoding, and HTTP/1.1
+ * without Host.  libmicrohttpd 0.9.75 is lenient about all of these (its
+ * strict mode only adds the Host check), so the parsed header fields are
+ * looked at here; the answer closes the connection, so no byte after it
+ * is read as a request.  (An obs-fold line is joined by libmicrohttpd
+ * before we see it and cannot be told apart here.)
+ */
+struct framing {
+	int content_length, transfer_encoding, host, bad;
+};
+
+static enum MHD_Result
+framing_one(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	struct framing *f = cls;
+	size_t i;
+
+	(void)kind;
+	if (key_size == 0 || strlen(key) != key_size ||
+	    (value && strlen(value) != value_size))
+		f->bad = 1;
+	for (i = 0; i < key_size; i++)
+		if (key[i] == ' ' || key[i] == '\t' || key[i] == ':')
+			f->bad = 1;
+	if (strcasecmp(key, "Content-Length") == 0)
+		f->content_length++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		f->transfer_encoding++;
+	else if (strcasecmp(key, "Host") == 0)
+		f->host++;
+	return MHD_YES;
+}
+
+/* 1 when the request's framing is ambiguous (see above). */
+static int
+ambiguous(struct MHD_Connection *connection, const char *version)
+{
+	struct framing f = {0, 0, 0, 0};
+
+	MHD_get_connection_values_n(connection, MHD_HEADER_KIND, framing_one,
+	    &f);
+	return f.bad || f.content_length > 1 ||
+	    (f.content_length && f.transfer_encoding) ||
+	    f.transfer_encoding > 1 ||
+	    (strcmp(version, "HTTP/1.1") == 0 && f.host != 1);
 }
 
 /* Add up the bytes of the query string's arguments (libmicrohttpd hands
@@ -464,6 +518,12 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 			r->too_big = 1;
 		*req_cls = r;
 		deadline(h, conn_of(connection), h->read_us);
+		if (ambiguous(connection, version)) {
+			r->close = 1;
+			http_fail(r, PAKE_EINVAL, "Ambiguous request framing",
+			    h->log);
+			return respond(h, r, NULL);
+		}
 		if ((k = conn_of(connection)) != NULL && k->nul) {
 			k->nul = 0;
 			http_fail(r, PAKE_ESECURITY, NULL, h->log);

@@ -1055,6 +1055,43 @@ EOF
 	envelope invalid_params
 }
 
+@test "ambiguous framing is 400 and a closed connection: nothing hidden in a body is served" {
+	serve no
+	run python3 - "$PORT" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+def send(data):
+    s = socket.create_connection(("127.0.0.1", port)); s.settimeout(3)
+    s.sendall(data); out = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+    except socket.timeout:
+        out += b"<STILL OPEN>"
+    s.close(); return out
+smuggled = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+cases = {
+    "space before the colon": b"POST /health HTTP/1.1\r\nHost: x\r\nContent-Length : 38\r\n\r\n" + smuggled,
+    "two Content-Length": b"POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 38\r\n\r\n" + smuggled,
+    "Content-Length and chunked": b"POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled,
+    "HTTP/1.1 without Host": b"GET /health HTTP/1.1\r\n\r\n" + smuggled,
+}
+for name, data in cases.items():
+    out = send(data)
+    statuses = [l for l in out.split(b"\r\n") if l.startswith(b"HTTP/1.1 ")]
+    ok = (len(statuses) == 1 and statuses[0].startswith(b"HTTP/1.1 400")
+          and b"<STILL OPEN>" not in out and b"pake_http_requests_total" not in out
+          and b'"invalid_params"' in out)
+    print(("ok " if ok else "BAD ") + name + ": " + repr(out[-200:]))
+PY
+	assert_success
+	refute_output --partial "BAD"
+	assert_equal "$(grep -c '^ok ' <<<"$output")" 4
+}
+
 @test "GET /tags: the tenant's tags with counts" {
 	mkuser default user uma
 	TOK=$(mktoken default uma)

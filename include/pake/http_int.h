@@ -35,6 +35,7 @@ typedef struct http_req {
 	char allow[64];		/* for 405 */
 	int retry_after;
 	int www_auth;		/* add WWW-Authenticate: Bearer */
+	int close;		/* answer with Connection: close */
 	const char *tenant;	/* for the access log */
 } http_req;
 
