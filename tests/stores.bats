@@ -311,8 +311,9 @@ use_fixture() {
 	[ ! -s "$T/writer.out" ] || fail "$(cat "$T/writer.out")"
 	assert_equal "$(PAKE_TENANT=acme pake-db stats --json | jq '[.files[] | select(.tenant == "acme")][0].notes')" 201
 	# It stays near its bound of 4,000 pages (16 MB) plus the commits of
-	# one 250 ms wait.
-	[ "$max" -lt $((24 * 1024 * 1024)) ] || fail "WAL reached $max bytes"
+	# one 250 ms wait -- well under the 80 MB written (the margin is for
+	# a slow machine, where a wait can fail and be retried).
+	[ "$max" -lt $((32 * 1024 * 1024)) ] || fail "WAL reached $max bytes"
 	[ "$max" -gt $((4 * 1024 * 1024)) ] || fail "the test wrote too little ($max)"
 }
 
