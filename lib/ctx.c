@@ -185,13 +185,6 @@ pake_ctx_forget(pake_ctx *c)
 		c->log->tenant[0] = '\0';	/* until someone acts */
 }
 
-int
-pake_ctx_reset(pake_ctx *c, pake_err *e)
-{
-	pake_ctx_forget(c);
-	return pake_ctx_set_tenant(c, "default", e);
-}
-
 void
 pake_ctx_close(pake_ctx *c)
 {

@@ -109,7 +109,6 @@ static const char SQL_LOGIN_CLEAR[] = "DELETE FROM login_failures WHERE "
 /* Names tried and forgotten: a day old and not locked. */
 static const char SQL_LOGIN_PRUNE[] = "DELETE FROM login_failures WHERE "
     "time_ms < ?1 AND locked_until_ms < ?2";
-static const char SQL_TENANT_COUNT[] = "SELECT count(*) FROM tenants";
 static const char SQL_USAGE_PUT[] = "INSERT INTO usage_daily(tenant_id, "
     "day, calls) VALUES(?1, ?2, ?3) ON CONFLICT(tenant_id, day) DO UPDATE "
     "SET calls = max(calls, excluded.calls)";
@@ -520,14 +519,6 @@ pake_db_login_clear(pake_db *db, const char *tenant, const char *username,
 	return db_run(db, SQL_LOGIN_CLEAR, e, "tt", tenant, username);
 }
 
-int64_t
-pake_db_tenant_count(pake_db *db)
-{
-	int64_t n = 0;
-	pake_err e;
-
-	return db_int1(db, SQL_TENANT_COUNT, &n, &e, "") == 1 ? n : -1;
-}
 
 int
 pake_db_usage_get(pake_db *db, int64_t tenant, int64_t day, int64_t *calls,

@@ -423,6 +423,7 @@ respond(pake_http *h, http_req *r, pake_ctx *c)
  */
 struct framing {
 	int content_length, transfer_encoding, host, bad;
+	size_t bytes;			/* "name: value\r\n" of each */
 };
 
 static enum MHD_Result
@@ -433,6 +434,7 @@ framing_one(void *cls, enum MHD_ValueKind kind, const char *key,
 	size_t i;
 
 	(void)kind;
+	f->bytes += key_size + value_size + 4;
 	if (key_size == 0 || strlen(key) != key_size ||
 	    (value && strlen(value) != value_size))
 		f->bad = 1;
@@ -448,15 +450,18 @@ framing_one(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
-/* 1 when the request's framing is ambiguous (see above). */
-static int
-ambiguous(struct MHD_Connection *connection, const char *version)
+/* One pass over the request's header fields: their size (for the 431
+ * limit) and whether the framing is ambiguous (see above). */
+static void
+headers_scan(struct MHD_Connection *connection, const char *version,
+    size_t *bytes, int *ambiguous)
 {
-	struct framing f = {0, 0, 0, 0};
+	struct framing f = {0, 0, 0, 0, 0};
 
 	MHD_get_connection_values_n(connection, MHD_HEADER_KIND, framing_one,
 	    &f);
-	return f.bad || f.content_length > 1 ||
+	*bytes = f.bytes;
+	*ambiguous = f.bad || f.content_length > 1 ||
 	    (f.content_length && f.transfer_encoding) ||
 	    f.transfer_encoding > 1 ||
 	    (strcmp(version, "HTTP/1.1") == 0 && f.host != 1);
@@ -474,17 +479,6 @@ count_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
-/* Add up the bytes of the request's header fields. */
-static enum MHD_Result
-count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-	size_t *n = cls;
-
-	*n += strlen(key) + (value ? strlen(value) : 0) + 4;
-	return MHD_YES;
-}
-
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *connection, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -496,6 +490,7 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 	pake_err e = {0};
 	enum MHD_Result ret;
 	const char *cl;
+	int unclear;
 	conn *k;
 
 	if (r == NULL) {		/* headers complete: a new request */
@@ -505,8 +500,7 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 		r->method = method;
 		r->url = url;
 		r->t0_us = now_us();
-		MHD_get_connection_values(connection, MHD_HEADER_KIND,
-		    count_header, &r->header_bytes);
+		headers_scan(connection, version, &r->header_bytes, &unclear);
 		r->url_bytes = strlen(url);
 		MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND,
 		    count_arg, &r->url_bytes);
@@ -518,7 +512,7 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 			r->too_big = 1;
 		*req_cls = r;
 		deadline(h, conn_of(connection), h->read_us);
-		if (ambiguous(connection, version)) {
+		if (unclear) {
 			r->close = 1;
 			http_fail(r, PAKE_EINVAL, "Ambiguous request framing",
 			    h->log);

@@ -91,10 +91,8 @@ pake_db *pake_ctx_store_if_made(pake_ctx *c, const char *tenant,
 /* The counters file beside the control database, opened on first use. */
 struct pake_counters *pake_ctx_counters(pake_ctx *c, pake_err *e);
 /* Forget who is acting: no user, no token, no permissions (a server does
- * this before each request).  pake_ctx_reset() also acts as the default
- * tenant again. */
+ * this before each request, then authenticates or sets a tenant). */
 void pake_ctx_forget(pake_ctx *c);
-int pake_ctx_reset(pake_ctx *c, pake_err *e);
 /* Switch the acting tenant (and its vault): by name, or from a tenant row
  * the caller has just read (no second lookup). */
 int pake_ctx_set_tenant(pake_ctx *c, const char *name, pake_err *e);

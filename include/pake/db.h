@@ -170,7 +170,6 @@ typedef int (*pake_event_cb)(void *arg, const pake_event *ev);
 int pake_db_event_each(pake_db *db, int64_t tenant, int64_t since_ms,
     int limit, pake_event_cb cb, void *arg, pake_err *e);
 
-int64_t pake_db_tenant_count(pake_db *db);
 /* Failed logins by (tenant, username) tried, whether or not it exists. */
 int pake_db_login_get(pake_db *db, const char *tenant, const char *username,
     int64_t *fails, int64_t *locked_until_ms, pake_err *e);
