@@ -958,7 +958,10 @@ plain_ok(const char *s)
 	/* Numbers, dates, 1.1 sexagesimals and the like: quote them all. */
 	if (numeric && (is_digit(s[0]) || s[0] == '.' || s[0] == '+'))
 		return 0;
-	if (s[0] == '0' && s[1] != '\0' && strchr("xXoObB", s[1]) != NULL)
+	/* 1.1 hex, octal and binary integers: 0x1F, 0o17, 0b1_0.  Only the
+	 * whole scalar matters: "0b3f...-..." (a pake_id) is not a number. */
+	if (s[0] == '0' && s[1] != '\0' && strchr("xXoObB", s[1]) != NULL &&
+	    strspn(s + 2, "0123456789abcdefABCDEF_") == n - 2)
 		return 0;
 	return !word_in_nocase(s, n, risky_words);
 }

@@ -56,7 +56,8 @@ tricky_body() {
 	done
 	# The markdown form carries the same fields.
 	fm_of "$T/get.md" >"$T/get-fm"
-	grep -qx "pake_id: $id" "$T/get-fm"
+	# (quoted only when it could read as a number: digits, e and - alone)
+	grep -Eqx "pake_id: \"?$id\"?" "$T/get-fm"
 	grep -q '^title: .*Kangaroo: a note' "$T/get-fm"
 	grep -qx 'type: InsightNote' "$T/get-fm"
 

@@ -459,6 +459,46 @@ test_unknown(struct tally *t)
 	pake_note_free(&m);
 }
 
+/* Plain where a reader cannot mistake it, quoted where one could: a
+ * pake_id beginning "0b" or "0x" is text (the CI run that found this drew
+ * one), "0b101" and "0x1F" are numbers to a YAML 1.1 reader. */
+static void
+test_plain_or_quoted(struct tally *t)
+{
+	static const struct {
+		const char *s;
+		int plain;
+	} c[] = {
+		{ "0b3f5e1a-1234-4234-8234-123456789012", 1 },
+		{ "0x3f5e1a-1234-4234-8234-123456789012", 1 },
+		/* Digits, 'e' and '-' only: kept quoted, as cautious as any
+		 * float or date spelling (one id in ~150,000). */
+		{ "0e123456-1234-4234-8234-123456789012", 0 },
+		{ "12345678-1234-4234-8234-123456789012", 0 },
+		{ "0b101", 0 }, { "0x1F", 0 }, { "0o17", 0 }, { "0b1_0", 0 },
+		{ "plain words", 1 }, { "yes", 0 },
+	};
+	char want[128], *out;
+	pake_note n;
+	size_t i, len;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		pake_note_init(&n);
+		n.title = strdup(c[i].s);
+		out = pake_fm_render(&n, &len);
+		snprintf(want, sizeof want, "\ntitle: %s\n", c[i].s);
+		CHECK(t, out != NULL);
+		if (out && (strstr(out, want) != NULL) != c[i].plain) {
+			fprintf(stderr, "[%s] should be %s:\n%s", c[i].s,
+			    c[i].plain ? "plain" : "quoted", out);
+			CHECK(t, 0);
+		}
+		CHECK(t, round_trips(&n));
+		free(out);
+		pake_note_free(&n);
+	}
+}
+
 /* Strings a careless emitter would get wrong survive render -> parse. */
 static void
 test_round_trip_strings(struct tally *t)
@@ -906,6 +946,7 @@ main(void)
 	test_tags(&t);
 	test_scalars(&t);
 	test_unknown(&t);
+	test_plain_or_quoted(&t);
 	test_round_trip_strings(&t);
 	test_render_exact(&t);
 	test_body(&t);
