@@ -64,6 +64,7 @@ export PAKE_CONFIG=/dev/null PAKE_LOG_LEVEL=warn PAKE_LOG_FORMAT=text
 export PAKE_DB="$T/db/pake.db" PAKE_VAULT="$T/vault" PAKE_TENANTS_DIR="$T/tenants"
 unset PAKE_TENANT PAKE_TOKEN
 mkdir -p "$T/db"
+"$B/bin/pake-db" init >/dev/null
 
 for t in wrk nginx curl jq python3 /usr/bin/systemd-socket-activate; do
 	command -v "$t" >/dev/null 2>&1 ||

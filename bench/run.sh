@@ -175,6 +175,7 @@ if has search || has import; then
 		D=$T/$SIZE
 		mkdir -p "$D"
 		export PAKE_DB="$D/pake.db" PAKE_VAULT="$D/vault"
+		"$B/bin/pake-db" init >/dev/null
 
 		make_corpus 1 "$SIZE" "$D/corpus"
 		import_dir "$D/corpus"
@@ -201,6 +202,7 @@ writers() {
 	shift
 	mkdir -p "$_d"
 	export PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault"
+	"$B/bin/pake-db" init >/dev/null
 	OUT=$("$B/bench/write" -w "$WRITERS" -n "$WRITES" "$@") || status=1
 	echo "write: $OUT"
 	CHECK=$(check_db)
@@ -252,6 +254,7 @@ if has tenants; then
 		D=$T/tenants
 		mkdir -p "$D"
 		export PAKE_DB="$D/pake.db" PAKE_VAULT="$D/vault" PAKE_TENANTS_DIR="$D/tenants"
+		"$B/bin/pake-db" init >/dev/null
 		i=0
 		alone="" after=""
 		while [ "$i" -lt "$NTENANTS" ]; do

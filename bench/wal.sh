@@ -53,6 +53,7 @@ DBDIR=$T/db
 export PAKE_DB="$DBDIR/pake.db" PAKE_VAULT="$T/vault" PAKE_TENANTS_DIR="$T/tenants"
 unset PAKE_TENANT PAKE_TOKEN
 mkdir -p "$DBDIR"
+"$B/bin/pake-db" init >/dev/null
 
 for t in wrk curl jq python3 /usr/bin/systemd-socket-activate; do
 	command -v "$t" >/dev/null 2>&1 ||

@@ -245,6 +245,8 @@ main(int argc, char **argv)
 	    strcmp(argv[1], "restore") != 0)
 		pake_cli_usage(&cli, "unexpected argument '%s'", argv[2]);
 	if (strcmp(argv[1], "init") == 0) {
+		if (pake_ctx_create(&cli.cfg, &cli.log, &e) != 0)
+			pake_cli_die(&cli, &e);
 		open_owner(&cli);
 		puts(pake_db_path(cli.ctx.db));
 		return pake_cli_done(&cli);

@@ -728,8 +728,21 @@ pake_auth_open(pake_ctx *c, const pake_config *cfg, pake_log *log,
 		return pake_ctx_open(c, cfg, log, e);
 	if ((rc = pake_ctx_open_as(c, cfg, log, "default", e)) != 0)
 		return rc;
-	if ((rc = pake_auth_token(c, token, e)) != 0)
+	if ((rc = pake_auth_token(c, token, e)) != 0) {
 		pake_ctx_close(c);
+		return rc;
+	}
+	/* A tenant named as well must be the token's: acting silently for
+	 * another one than asked is how data lands in the wrong place. */
+	if (strcmp(cfg->origin[PAKE_CFG_TENANT], "default") != 0 &&
+	    strcmp(pake_config_str(cfg, PAKE_CFG_TENANT), c->tenant) != 0) {
+		rc = pake_fail(e, PAKE_EFORBIDDEN, "The token belongs to "
+		    "another tenant than the one named", "token of tenant %s, "
+		    "tenant %s named by %s", c->tenant,
+		    pake_config_str(cfg, PAKE_CFG_TENANT),
+		    cfg->origin[PAKE_CFG_TENANT]);
+		pake_ctx_close(c);
+	}
 	return rc;
 }
 

@@ -2,6 +2,7 @@
  * cli.c: the common part of every shell tool (see cli.h).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +155,14 @@ pake_cli_die(pake_cli *cli, const pake_err *e)
 {
 	int code = e->code ? e->code : PAKE_EINTERNAL;
 	const char *msg = e->msg ? e->msg : pake_code_message(code);
+	static char nodb[PATH_MAX + 64];
+
+	/* The path is the user's own: name it. */
+	if (e->msg != NULL && strcmp(e->msg, PAKE_MSG_NODB) == 0) {
+		snprintf(nodb, sizeof nodb, "No database at %s; pake-db init "
+		    "makes one", pake_config_str(&cli->cfg, PAKE_CFG_DB));
+		msg = nodb;
+	}
 
 	pake_log_msg(&cli->log, code == PAKE_EINTERNAL ||
 	    code == PAKE_EUNAVAIL ? PAKE_LOG_ERROR : PAKE_LOG_DEBUG,

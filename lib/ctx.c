@@ -139,9 +139,9 @@ pake_ctx_counters(pake_ctx *c, pake_err *e)
 	return c->counters;
 }
 
-int
-pake_ctx_open_as(pake_ctx *c, const pake_config *cfg, pake_log *log,
-    const char *tenant, pake_err *e)
+static int
+ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log,
+    const char *tenant, int create, pake_err *e)
 {
 	const char *db = pake_config_str(cfg, PAKE_CFG_DB);
 	int rc;
@@ -155,7 +155,7 @@ pake_ctx_open_as(pake_ctx *c, const pake_config *cfg, pake_log *log,
 	    db) >= sizeof c->lock_path)
 		return pake_fail(e, PAKE_EINVAL, NULL, "database path too long");
 	rc = pake_db_open_control(&c->db, db,
-	    (int)pake_config_num(cfg, PAKE_CFG_BUSY_TIMEOUT), e);
+	    (int)pake_config_num(cfg, PAKE_CFG_BUSY_TIMEOUT), create, e);
 	if (rc == 0)
 		rc = pake_ctx_set_tenant(c, tenant, e);
 	if (rc != 0) {
@@ -166,10 +166,28 @@ pake_ctx_open_as(pake_ctx *c, const pake_config *cfg, pake_log *log,
 }
 
 int
+pake_ctx_open_as(pake_ctx *c, const pake_config *cfg, pake_log *log,
+    const char *tenant, pake_err *e)
+{
+	return ctx_open(c, cfg, log, tenant, 0, e);
+}
+
+int
 pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log, pake_err *e)
 {
-	return pake_ctx_open_as(c, cfg, log, pake_config_str(cfg,
-	    PAKE_CFG_TENANT), e);
+	return ctx_open(c, cfg, log, pake_config_str(cfg, PAKE_CFG_TENANT), 0,
+	    e);
+}
+
+int
+pake_ctx_create(const pake_config *cfg, pake_log *log, pake_err *e)
+{
+	pake_ctx c;
+	int rc;
+
+	if ((rc = ctx_open(&c, cfg, log, "default", 1, e)) == 0)
+		pake_ctx_close(&c);
+	return rc;
 }
 
 void

@@ -404,15 +404,31 @@ wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
 	return SQLITE_OK;
 }
 
+/* A mistyped path must not become a new, empty installation: only pake-db
+ * init makes a control database (ARCHITECTURE.md §3). */
+int
+pake_db_present(const char *path, pake_err *e)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0)
+		return 0;
+	return pake_fail(e, errno == ENOENT || errno == ENOTDIR ?
+	    PAKE_ENOTFOUND : PAKE_EUNAVAIL, PAKE_MSG_NODB, "%s: %s", path,
+	    strerror(errno));
+}
+
 int
 db_open(pake_db **out, const char *path, int busy_ms, const db_schema *schema,
-    pake_err *e)
+    int create, pake_err *e)
 {
 	pake_db *db;
 	int rc;
 
 	*out = NULL;
-	if ((rc = make_parent(path, e)) != 0)
+	if (!create && (rc = pake_db_present(path, e)) != 0)
+		return rc;
+	if (create && (rc = make_parent(path, e)) != 0)
 		return rc;
 	if ((db = calloc(1, sizeof *db)) == NULL ||
 	    (db->path = strdup(path)) == NULL) {
@@ -422,7 +438,7 @@ db_open(pake_db **out, const char *path, int busy_ms, const db_schema *schema,
 	db->busy_ms = busy_ms;
 	db->schema = schema;
 	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	    (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = db_fail(db, rc, e, "open");
 		snprintf(e->detail, sizeof e->detail, "cannot open database %s",
@@ -449,15 +465,16 @@ db_open(pake_db **out, const char *path, int busy_ms, const db_schema *schema,
 
 int
 pake_db_open_control(pake_db **out, const char *path, int busy_ms,
-    pake_err *e)
+    int create, pake_err *e)
 {
-	return db_open(out, path, busy_ms, &db_control_schema, e);
+	return db_open(out, path, busy_ms, &db_control_schema, create, e);
 }
 
+/* A tenant's store is made on its first use. */
 int
 pake_db_open_store(pake_db **out, const char *path, int busy_ms, pake_err *e)
 {
-	return db_open(out, path, busy_ms, &db_store_schema, e);
+	return db_open(out, path, busy_ms, &db_store_schema, 1, e);
 }
 
 void

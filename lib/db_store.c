@@ -231,7 +231,7 @@ db_store_upgrade(const char *control, int64_t tenant, const char *store_path,
 		snprintf(side, sizeof side, "%s%s", tmp, ext[i]);
 		unlink(side);
 	}
-	if ((rc = db_open(&st, tmp, busy_ms, &db_store_schema, e)) != 0)
+	if ((rc = db_open(&st, tmp, busy_ms, &db_store_schema, 1, e)) != 0)
 		return rc;
 	if ((at = db_stmt_dyn(st, "ATTACH DATABASE ?1 AS old", e)) == NULL) {
 		rc = e->code;

@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include "pake/auth.h"
 #include "pake/counters.h"
+#include "pake/db.h"
 #include "pake/http.h"
 #include "pake/http_int.h"
 
@@ -628,6 +629,9 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 	pake_http *h;
 
 	*out = NULL;
+	/* Serve an installation, never make one (pake-init.service does). */
+	if (pake_db_present(pake_config_str(cfg, PAKE_CFG_DB), e) != 0)
+		return e->code;
 	if ((h = calloc(1, sizeof *h)) == NULL)
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 	h->cfg = cfg;

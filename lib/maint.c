@@ -135,7 +135,7 @@ pake_maint_backup(pake_ctx *c, const char *dest, pake_err *e)
 	/* The stores of the tenants the copy knows, taken after it: a note
 	 * is never older than its tenant. */
 	if ((rc = pake_db_open_control(&bk, dest, (int)pake_config_num(c->cfg,
-	    PAKE_CFG_BUSY_TIMEOUT), e)) != 0)
+	    PAKE_CFG_BUSY_TIMEOUT), 0, e)) != 0)
 		return rc;
 	rc = names_of(bk, &ns, e);
 	pake_db_close(bk);

@@ -63,6 +63,7 @@ setup() { pake_setup; }
 
 @test "every tool has --help (exit 0, usage on stdout)" {
 	local t
+	export PAKE_DB=$T/none/pake.db
 	for t in $TOOLS; do
 		require_tool "$t"
 		run --separate-stderr "$t" --help

@@ -22,6 +22,7 @@ every_tool_stops() {
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
 	[ "${1:-}" = -- ] && shift
 	flags=("$@")
+	export PAKE_DB=$T/none/pake.db
 	local -a cmds=(
 		"pake-note list"
 		"pake-note add --title Config-test"
@@ -125,6 +126,7 @@ every_tool_stops() {
 @test "must-show 7: file < environment < flag for the database" {
 	unset PAKE_DB
 	printf 'db = %s\n' "$T/dbA/pake.db" >"$PAKE_CONFIG"
+	db_init "$T/dbA/pake.db"; db_init "$T/dbB/pake.db"; db_init "$T/dbC/pake.db"
 	pake-note add --title one >/dev/null
 	[ -f "$T/dbA/pake.db" ] || fail "file's db not used"
 	PAKE_DB="$T/dbB/pake.db" pake-note add --title two >/dev/null
@@ -152,9 +154,11 @@ every_tool_stops() {
 
 @test "defaults: database under XDG_DATA_HOME or ~/.local/share, vault ~/Knowledge-Vault" {
 	unset PAKE_DB PAKE_VAULT
+	pake-db init >/dev/null
 	pake-note add --title "Default place" >/dev/null
 	[ -f "$HOME/.local/share/pake/pake.db" ] || fail "db not at ~/.local/share/pake/pake.db"
 	[ -f "$HOME/Knowledge-Vault/00-Inbox/Default-place.md" ] || fail "vault not ~/Knowledge-Vault"
+	XDG_DATA_HOME="$T/xdg" pake-db init >/dev/null
 	XDG_DATA_HOME="$T/xdg" pake-note add --title "XDG place" >/dev/null
 	[ -f "$T/xdg/pake/pake.db" ] || fail "db not under XDG_DATA_HOME"
 }
@@ -207,6 +211,7 @@ EOF
 @test "a relative path is made absolute once, from the folder the tool started in" {
 	mkdir -p "$T/here"
 	cd "$T/here"
+	PAKE_DB=rel/pake.db pake-db init >/dev/null
 	PAKE_DB=rel/pake.db PAKE_VAULT=notes pake-note add --title "Relative" </dev/null >/dev/null
 	[ -f "$T/here/rel/pake.db" ]
 	[ -f "$T/here/notes/00-Inbox/Relative.md" ]

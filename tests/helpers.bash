@@ -61,7 +61,12 @@ pake_setup() {
 	exec </dev/null
 	[ -x "$PAKE_BUILD/bin/pake-note" ] ||
 	    fail "no pake-note in $PAKE_BUILD/bin (run make, or set PAKE_BUILD)"
+	# Only pake-db init makes a database; every test starts with one.
+	"$PAKE_BUILD/bin/pake-db" init >/dev/null
 }
+
+# db_init DB: make the database DB (another one than the test's own).
+db_init() { PAKE_DB=$1 "$PAKE_BUILD/bin/pake-db" init >/dev/null; }
 
 # require_tool NAME: fail clearly when a tool is not built.
 require_tool() {

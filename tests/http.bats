@@ -803,8 +803,10 @@ EOF
 }
 
 @test "a 5xx body holds no internal detail" {
-	touch "$T/afile"
-	serve yes PAKE_DB="$T/afile/pake.db"
+	# A database file that is not one: it exists, so pake-http serves,
+	# and every use of it fails.
+	head -c 8192 /dev/urandom >"$T/afile"
+	serve yes PAKE_DB="$T/afile"
 	hreq -H 'X-Request-ID: broken-1' "$URL/health"
 	[[ "$STATUS" == 5* ]] || fail "$STATUS $BODY"
 	envelope unavailable
@@ -820,8 +822,10 @@ EOF
 }
 
 @test "a 5xx's detail goes to the log with its request id" {
-	touch "$T/afile"
-	serve yes PAKE_DB="$T/afile/pake.db"
+	# A database file that is not one: it exists, so pake-http serves,
+	# and every use of it fails.
+	head -c 8192 /dev/urandom >"$T/afile"
+	serve yes PAKE_DB="$T/afile"
 	hreq -H 'X-Request-ID: broken-1' "$URL/health"
 	[[ "$STATUS" == 5* ]] || fail "$STATUS $BODY"
 	sleep 0.2

@@ -265,6 +265,7 @@ id_of() {
 	assert_success
 	assert_equal "$(jq -r .exported <<<"$output")" 3
 	# An export imports back into a fresh database as the same notes.
+	db_init "$T/db2/pake.db"
 	run --separate-stderr env PAKE_DB="$T/db2/pake.db" PAKE_VAULT="$T/vault2" \
 	    pake-vault import "$T/out"
 	assert_success
@@ -301,6 +302,7 @@ EOF2
 	grep -q '^rating: .\?4' "$T/fm" || fail "$(cat "$T/fm")"
 	grep -q 'second alias' "$T/fm" || fail "$(cat "$T/fm")"
 	# And the written file imports back to the same metadata.
+	db_init "$T/db2/pake.db"
 	run --separate-stderr env PAKE_DB="$T/db2/pake.db" PAKE_VAULT="$T/vault2" pake-vault import "$PAKE_VAULT"
 	assert_success
 	diff <(note_json "$id" | jq -S 'del(.file_path)') \

@@ -43,13 +43,42 @@ install_to() {
 	cmp "$T/mine" "$r/etc/pake/pake.conf"
 }
 
+# unit_env ROOT UNIT: the unit's Environment= lines, its config file moved
+# into ROOT.
+unit_env() {
+	sed -n 's/^Environment=//p' "$1/usr/lib/systemd/system/$2" | sed "s|=/etc/|=$1/etc/|"
+}
+
 @test "the installed pake-http answers at once with the unit's environment and its StateDirectory" {
-	local r=$T/root env port pid i
+	local r=$T/root env port pid i u
 	install_to "$r"
 	mkdir -p "$T/state"
-	# The unit's Environment= lines, its config file moved into the root.
-	env=$(sed -n 's/^Environment=//p' "$r/usr/lib/systemd/system/pake-httpd.service" |
-	    sed "s|=/etc/|=$r/etc/|")
+	# Every serving unit waits for pake-init.service, which makes the
+	# database with pake-db init.
+	for u in pake-httpd.service pake-http@.service pake-mcp@.service; do
+		grep -qx 'Requires=pake-init.service' "$r/usr/lib/systemd/system/$u" ||
+		    fail "$u does not require pake-init.service"
+	done
+	grep -qx 'ExecStart=/usr/bin/pake-db init' "$r/usr/lib/systemd/system/pake-init.service"
+	grep -qx 'StateDirectory=pake' "$r/usr/lib/systemd/system/pake-init.service"
+
+	# Without it, pake-http refuses to serve and makes nothing.
+	env=$(unit_env "$r" pake-httpd.service)
+	run env -u PAKE_DB -u PAKE_VAULT $env STATE_DIRECTORY="$T/state" HOME="$T/home" \
+	    "$r/usr/bin/pake-http" --listen "127.0.0.1:$(free_port)"
+	assert_equal "$status" 66
+	[[ "$output" == *"No database at $T/state/pake.db; pake-db init makes one"* ]] ||
+	    fail "$output"
+	[ -z "$(ls -A "$T/state")" ] || fail "made: $(ls -A "$T/state")"
+
+	# pake-init.service as systemd runs it.
+	env=$(unit_env "$r" pake-init.service)
+	run env -u PAKE_DB -u PAKE_VAULT $env STATE_DIRECTORY="$T/state" HOME="$T/home" \
+	    "$r/usr/bin/pake-db" init
+	assert_success
+	assert_output "$T/state/pake.db"
+
+	env=$(unit_env "$r" pake-httpd.service)
 	port=$(free_port)
 	(unset PAKE_DB PAKE_VAULT PAKE_CONFIG
 	 export $env STATE_DIRECTORY="$T/state" HOME="$T/home"
@@ -61,6 +90,6 @@ install_to() {
 	run curl -s -o "$T/health" -w '%{http_code}' "http://127.0.0.1:$port/health"
 	assert_output 200
 	jq -e '.status == "ok"' "$T/health" >/dev/null || fail "$(cat "$T/health")"
-	# The first process made the installation in the state folder.
-	[ -f "$T/state/pake.db" ] || fail "no database in the StateDirectory: $(ls -la "$T/state")"
+	# It serves the installation in the state folder.
+	[ -f "$T/state/pake.db-counters" ] || fail "not the StateDirectory's database: $(ls -la "$T/state")"
 }

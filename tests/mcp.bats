@@ -513,9 +513,12 @@ assert_protocol_only() {
 
 @test "units: systemd-analyze verify accepts pake-mcp.socket and pake-mcp@.service" {
 	command -v systemd-analyze >/dev/null || skip "no systemd-analyze"
-	cp "$REPO_DIR/units/pake-mcp.socket" "$REPO_DIR/units/pake-mcp@.service" "$T/"
-	sed -i "s#^ExecStart=/usr/local/bin/pake-mcp#ExecStart=$PAKE_BUILD/bin/pake-mcp#" "$T/pake-mcp@.service"
-	MANPATH="$REPO_DIR/man" run systemd-analyze verify "$T/pake-mcp.socket" "$T/pake-mcp@.service"
+	cp "$REPO_DIR/units/pake-mcp.socket" "$REPO_DIR/units/pake-mcp@.service" \
+	    "$REPO_DIR/units/pake-init.service" "$T/"
+	sed -i "s#^ExecStart=/usr/local/bin/#ExecStart=$PAKE_BUILD/bin/#" "$T/pake-mcp@.service" \
+	    "$T/pake-init.service"
+	MANPATH="$REPO_DIR/man" run systemd-analyze verify "$T/pake-mcp.socket" "$T/pake-mcp@.service" \
+	    "$T/pake-init.service"
 	[ "$status" -eq 0 ] || fail "systemd-analyze verify: $output"
 	local key
 	for key in 'ListenStream=/run/pake/mcp.sock' 'Accept=yes' 'MaxConnections='; do

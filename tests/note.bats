@@ -70,6 +70,7 @@ tricky_body() {
 
 	# It parses back to the same note: import the vault into a second
 	# database and compare everything but file_path.
+	db_init "$T/db2/pake.db"
 	run --separate-stderr env PAKE_DB="$T/db2/pake.db" PAKE_VAULT="$T/vault2" \
 	    pake-vault import "$PAKE_VAULT"
 	assert_success

@@ -48,6 +48,7 @@ state() {
 # --- pake-op ---------------------------------------------------------------
 
 @test "pake-op --list names every operation with its description" {
+	export PAKE_DB=$T/none/pake.db
 	run --separate-stderr pake-op --list
 	assert_success
 	assert_line --regexp '^search +Search several sources'
@@ -61,8 +62,8 @@ state() {
 	     (.hints | index("read_only")) and .input_schema.type == "object")
 	    and (map(select(.name == "obsidian_sync"))[0].permission ==
 	     "notes:write")'
-	# --list needs no database.
-	[ ! -e "$PAKE_DB" ]
+	# --list needs no database and makes none.
+	[ ! -e "$T/none" ]
 }
 
 @test "pake-op: input from the argument, from standard input, or {}" {
@@ -533,6 +534,7 @@ state() {
 
 @test "pake-health, pake-op: usage and man pages" {
 	local t
+	export PAKE_DB=$T/none/pake.db
 	for t in pake-health pake-op; do
 		[ -f "$REPO_DIR/man/man1/$t.1" ] || fail "no man page for $t"
 	done
@@ -540,6 +542,7 @@ state() {
 	assert_success
 	[[ "$output" == *usage* ]] || fail "$output"
 	[ ! -e "$PAKE_DB" ]
+	export PAKE_DB=$T/db/pake.db
 	run --separate-stderr pake-health --bogus
 	assert_equal "$status" 64
 	run --separate-stderr pake-health --tenant nosuch

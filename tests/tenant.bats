@@ -116,11 +116,12 @@ tree_sums() {
 		[[ "$stderr" == *"Note not found"* ]] || fail "stderr: $stderr"
 		run --separate-stderr as "$TA" pake-note get --json "$id"
 		refused 66 not_found "Note not found"
-		# Naming the other tenant does not change who the token is.
+		# Naming another tenant than the token's is refused, not a
+		# silent switch (issue 10, item 12).
 		run --separate-stderr as "$TA" pake-note get --json --tenant beta "$id"
-		refused 66 not_found
+		refused 77 forbidden "The token belongs to another tenant than the one named"
 		run --separate-stderr env PAKE_TENANT=beta PAKE_TOKEN="$TA" pake-note get --json "$id"
-		refused 66 not_found
+		refused 77 forbidden
 		run --separate-stderr as "$TA" pake-note edit --json "$id" --title "Taken over" --status Hacked
 		refused 66 not_found
 		run --separate-stderr bash -c 'printf overwritten | PAKE_TOKEN="$1" pake-note edit --json "$2" --file -' _ "$TA" "$id"
@@ -134,6 +135,9 @@ tree_sums() {
 	assert_success
 	assert_equal "$(printf '%s' "$output" | json_ids)" "$a1"
 	run --separate-stderr as "$TA" pake-note list --limit 100 --json --tenant beta
+	refused 77 forbidden
+	# Naming the token's own tenant is fine.
+	run --separate-stderr as "$TA" pake-note list --limit 100 --json --tenant alpha
 	assert_success
 	assert_equal "$(printf '%s' "$output" | json_ids)" "$a1"
 	run --separate-stderr as "$TA" pake-note list
@@ -147,8 +151,7 @@ tree_sums() {
 	assert_success
 	assert_equal "$(printf '%s' "$output" | json_ids)" "$a1"
 	run --separate-stderr as "$TA" pake-search --json --tenant beta zebra
-	assert_success
-	assert_equal "$(printf '%s' "$output" | json_ids)" "$a1"
+	refused 77 forbidden
 	for q in quartz onyx "Beta secret" beta tag:zebra; do
 		run --separate-stderr as "$TA" pake-search --ids "$q"
 		assert_success

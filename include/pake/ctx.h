@@ -70,14 +70,18 @@ typedef struct pake_ctx {
 	struct cJSON *schema[PAKE_CTX_SCHEMAS];
 } pake_ctx;
 
-/* Open the control database and act as the configured tenant with full
- * rights: the local owner of the installation (ARCHITECTURE.md §6).
+/* Open the existing control database and act as the configured tenant with
+ * full rights: the local owner of the installation (ARCHITECTURE.md §6).
  * pake_ctx_open_as() acts as tenant instead. */
 int pake_ctx_open(pake_ctx *c, const pake_config *cfg, pake_log *log,
     pake_err *e);
 int pake_ctx_open_as(pake_ctx *c, const pake_config *cfg, pake_log *log,
     const char *tenant, pake_err *e);
 void pake_ctx_close(pake_ctx *c);
+/* Make the configured control database (and its folder) when there is
+ * none, or bring an existing one up to date: pake-db init.  Every other
+ * open refuses a missing database (PAKE_ENOTFOUND). */
+int pake_ctx_create(const pake_config *cfg, pake_log *log, pake_err *e);
 /* The acting tenant's store, opened (and migrated) on first use; NULL and
  * e filled when it cannot be. */
 pake_db *pake_ctx_store(pake_ctx *c, pake_err *e);

@@ -23,15 +23,19 @@ typedef struct pake_db pake_db;
  * Two kinds of file (ARCHITECTURE.md §3): the control
  * database (tenants, plans, users, tokens, activity, daily usage) and one
  * store per tenant (its notes, tags, full-text index, vault bookkeeping).
- * Each opens with its own schema; opening creates the file and its folder
- * when needed, sets WAL and the busy handler, and applies migrations.
+ * Each opens with its own schema; opening sets WAL and the busy handler
+ * and applies migrations.  A store is created (with its folder) on first
+ * use; a control database only when create is set (pake-db init): else a
+ * missing one is PAKE_ENOTFOUND and nothing is made.
  * Opening a control database written by pake 0.1 (one file for every
  * tenant) moves each tenant's notes into its store first (db_control.c).
  */
 int pake_db_open_control(pake_db **out, const char *path, int busy_ms,
-    pake_err *e);
+    int create, pake_err *e);
 int pake_db_open_store(pake_db **out, const char *path, int busy_ms,
     pake_err *e);
+/* 0 when the file path exists; else PAKE_ENOTFOUND (PAKE_MSG_NODB). */
+int pake_db_present(const char *path, pake_err *e);
 void pake_db_close(pake_db *db);
 const char *pake_db_path(const pake_db *db);
 int pake_db_schema_version(pake_db *db);

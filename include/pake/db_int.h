@@ -66,9 +66,10 @@ int db_store_upgrade(const char *control, int64_t tenant,
 int db_store_optimize(pake_db *db, pake_err *e);
 
 /* Open path with schema: WAL, busy handling, the bounded-WAL checkpoint
- * hook, and the schema's migrations. */
+ * hook, and the schema's migrations.  create: make the file (and its
+ * folder) when missing; else a missing file is PAKE_ENOTFOUND. */
 int db_open(pake_db **out, const char *path, int busy_ms,
-    const db_schema *schema, pake_err *e);
+    const db_schema *schema, int create, pake_err *e);
 /* The cached statement for static SQL text, reset and ready to bind; NULL
  * + e on failure. */
 sqlite3_stmt *db_stmt(pake_db *db, const char *sql, pake_err *e);

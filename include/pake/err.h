@@ -53,5 +53,6 @@ int pake_code_exit(int code);		/* sysexits.h status */
 #define PAKE_MSG_FS		"File system operation failed"
 #define PAKE_MSG_DB		"Database operation failed"
 #define PAKE_MSG_NOMEM		"Out of memory"
+#define PAKE_MSG_NODB		"There is no database; pake-db init makes one"
 
 #endif
