@@ -61,6 +61,15 @@ pake_fail(pake_err *e, int code, const char *msg, const char *fmt, ...)
 	return code;
 }
 
+const char *
+pake_err_public_detail(const pake_err *e)
+{
+	if (e->code == PAKE_EINVAL && e->detail[0] &&
+	    strchr(e->detail, ':') && !strchr(e->detail, '/'))
+		return e->detail;
+	return NULL;
+}
+
 void
 pake_err_clear(pake_err *e)
 {

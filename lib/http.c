@@ -269,9 +269,7 @@ http_error(http_req *r, const pake_err *e, pake_log *log)
 	cJSON_AddStringToObject(err, "code", pake_code_name(code));
 	cJSON_AddStringToObject(err, "message", e->msg ? e->msg :
 	    pake_code_message(code));
-	/* A schema failure names the field of the client's own input. */
-	if (code == PAKE_EINVAL && e->detail[0] && strchr(e->detail, ':') &&
-	    !strchr(e->detail, '/'))
+	if (pake_err_public_detail(e))
 		cJSON_AddStringToObject(err, "detail", e->detail);
 	if (e->retry_after > 0) {
 		cJSON_AddNumberToObject(err, "retry_after", e->retry_after);

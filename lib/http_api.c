@@ -31,31 +31,6 @@ typedef struct http_route {
 /* Query parameters any route may repeat (the others: once at most). */
 #define Q_REPEATABLE " tag "
 
-/* The depth of JSON text, counting brackets outside strings. */
-static int
-json_depth(const char *s, size_t n)
-{
-	int depth = 0, max = 0, in_str = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char ch = s[i];
-		if (in_str) {
-			if (ch == '\\')
-				i++;
-			else if (ch == '"')
-				in_str = 0;
-		} else if (ch == '"')
-			in_str = 1;
-		else if (ch == '{' || ch == '[') {
-			if (++depth > max)
-				max = depth;
-		} else if (ch == '}' || ch == ']')
-			depth--;
-	}
-	return max;
-}
-
 /* The request body as a JSON object (an empty body is {}); on failure the
  * answer is set and NULL returned. */
 static cJSON *
@@ -87,7 +62,7 @@ body_json(http_api *a)
 		http_fail(r, PAKE_EINVAL, "The body is not valid UTF-8", a->log);
 		return NULL;
 	}
-	if (json_depth(r->body.p, r->body.len) >
+	if (pake_json_depth(r->body.p, r->body.len) >
 	    pake_config_num(a->cfg, PAKE_CFG_HTTP_MAX_DEPTH)) {
 		http_fail(r, PAKE_EINVAL, "JSON nested too deeply", a->log);
 		return NULL;
@@ -438,8 +413,41 @@ fail:
 	http_error(a->r, &e, a->log);
 }
 
-/* Is this Origin one we accept for /mcp?  None (not a browser), a
- * configured CORS origin, or the machine itself. */
+/* 1 when the Origin o is exactly scheme://host[:port] with the host the
+ * machine itself.  The host is compared whole: a prefix would let
+ * http://localhost.attacker.example or http://127.0.0.1.nip.io through,
+ * names an attacker's DNS can point at this machine (DNS rebinding). */
+static int
+origin_local(const char *o)
+{
+	static const char *const hosts[] = {"localhost", "127.0.0.1",
+	    "[::1]"};
+	const char *p;
+	size_t i, n = 0;
+
+	if (strncmp(o, "http://", 7) == 0)
+		p = o + 7;
+	else if (strncmp(o, "https://", 8) == 0)
+		p = o + 8;
+	else
+		return 0;
+	for (i = 0; i < sizeof hosts / sizeof *hosts; i++) {
+		n = strlen(hosts[i]);
+		if (strncasecmp(p, hosts[i], n) == 0 &&
+		    (p[n] == '\0' || p[n] == ':'))
+			break;
+	}
+	if (i == sizeof hosts / sizeof *hosts)
+		return 0;
+	p += n;
+	if (*p == '\0')
+		return 1;
+	n = strspn(++p, "0123456789");
+	return n >= 1 && n <= 5 && p[n] == '\0';
+}
+
+/* Is this Origin one we accept for /mcp?  None (not a browser), the
+ * machine itself, or one of http.cors_origins, each compared whole. */
 static int
 origin_ok(http_api *a)
 {
@@ -448,11 +456,7 @@ origin_ok(http_api *a)
 	const char *allowed = pake_config_str(a->cfg, PAKE_CFG_HTTP_CORS), *p;
 	size_t n, len;
 
-	if (o == NULL)
-		return 1;
-	if (strncmp(o, "http://localhost", 16) == 0 ||
-	    strncmp(o, "http://127.0.0.1", 16) == 0 ||
-	    strncmp(o, "http://[::1]", 12) == 0)
+	if (o == NULL || origin_local(o))
 		return 1;
 	n = strlen(o);
 	for (p = allowed ? allowed : ""; *p; p += len) {
@@ -470,8 +474,9 @@ origin_ok(http_api *a)
  * alone: a legacy-era request after initialize is served as if the
  * handshake had happened on this request, at the version named by the
  * MCP-Protocol-Version header (2025-11-25 when absent); modern requests
- * carry their version in _meta anyway.  A notification or response gets
- * 202 and no body.
+ * carry their version in _meta anyway.  The dispatcher checks the headers
+ * that mirror the body and chooses the status (2026-07-28: 400 and 404
+ * with a JSON-RPC error).  A notification or response gets 202 and no body.
  */
 static void
 r_mcp(http_api *a, const http_route *rt)
@@ -480,12 +485,9 @@ r_mcp(http_api *a, const http_route *rt)
 	    MHD_HEADER_KIND, "MCP-Protocol-Version");
 	const char *ct = MHD_lookup_connection_value(a->r->conn,
 	    MHD_HEADER_KIND, "Content-Type");
-	static const char *const legacy[] = {"2024-11-05", "2025-03-26",
-	    "2025-06-18", "2025-11-25", PAKE_MCP_MODERN, NULL};
 	pake_buf reply = {0};
 	pake_mcp_opts o;
 	pake_mcp m;
-	int i;
 
 	(void)rt;
 	if (!origin_ok(a)) {
@@ -498,23 +500,17 @@ r_mcp(http_api *a, const http_route *rt)
 		a->r->status = 415;
 		return;
 	}
-	for (i = 0; pv && legacy[i] && strcmp(legacy[i], pv) != 0; i++)
-		;
-	if (pv && legacy[i] == NULL) {
-		http_fail(a->r, PAKE_EINVAL, "Unsupported MCP-Protocol-Version",
-		    a->log);
-		return;
-	}
-	if (json_depth(a->r->body.p ? a->r->body.p : "", a->r->body.len) >
-	    pake_config_num(a->cfg, PAKE_CFG_HTTP_MAX_DEPTH)) {
-		http_fail(a->r, PAKE_EINVAL, "JSON nested too deeply", a->log);
-		return;
-	}
-	/* No sessions over HTTP: the dispatcher serves each legacy request as
-	 * if the handshake had happened, at the header's version. */
 	memset(&o, 0, sizeof o);
 	o.stateless = 1;
-	o.protocol = pv && strcmp(pv, PAKE_MCP_MODERN) != 0 ? pv : NULL;
+	o.protocol = pv && strcmp(pv, PAKE_MCP_MODERN) != 0 &&
+	    strlen(pv) < sizeof m.protocol ? pv : NULL;
+	o.max_depth = (int)pake_config_num(a->cfg, PAKE_CFG_HTTP_MAX_DEPTH);
+	o.http = 1;
+	o.hdr_version = pv;
+	o.hdr_method = MHD_lookup_connection_value(a->r->conn,
+	    MHD_HEADER_KIND, "Mcp-Method");
+	o.hdr_name = MHD_lookup_connection_value(a->r->conn, MHD_HEADER_KIND,
+	    "Mcp-Name");
 	pake_mcp_init(&m, a->c, &o);
 	if (pake_mcp_handle(&m, a->r->body.p ? a->r->body.p : "",
 	    a->r->body.len, &reply) != 0 && reply.len == 0) {
@@ -527,7 +523,8 @@ r_mcp(http_api *a, const http_route *rt)
 		http_text(a->r, 202, "application/json", strdup(""), 0);
 		return;
 	}
-	http_text(a->r, 200, "application/json", reply.p, reply.len);
+	http_text(a->r, pake_mcp_http_status(&m), "application/json", reply.p,
+	    reply.len);
 }
 
 /* The API.  Order matters only for patterns that overlap: first wins. */

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include <sodium.h>
 #include "pake/auth.h"
 #include "pake/frontmatter.h"
 #include "pake/log.h"
@@ -234,7 +235,9 @@ fail(struct req *r, int code, const char *msg)
 	return NULL;
 }
 
-/* The error envelope (ARCHITECTURE.md §8): fixed message, no detail. */
+/* The error envelope (ARCHITECTURE.md §8): the fixed message, and the
+ * detail HTTP would show (which argument, what is wrong) so that a model
+ * can correct its call; any other detail goes to the log only. */
 static cJSON *
 envelope(const pake_err *e)
 {
@@ -245,6 +248,8 @@ envelope(const pake_err *e)
 	cJSON_AddStringToObject(err, "code", pake_code_name(code));
 	cJSON_AddStringToObject(err, "message", e->msg ? e->msg :
 	    pake_code_message(code));
+	if (pake_err_public_detail(e))
+		cJSON_AddStringToObject(err, "detail", e->detail);
 	if (e->retry_after > 0)
 		cJSON_AddNumberToObject(err, "retry_after", e->retry_after);
 	return o;
@@ -1095,9 +1100,10 @@ find_method(const char *name)
 	return NULL;
 }
 
-/* The request speaks 2026-07-28: its _meta has the reserved keys. */
+/* The request speaks 2026-07-28: its _meta has the reserved keys, or
+ * the HTTP header names that version (a legacy request never does). */
 static int
-is_modern(const char *method, const cJSON *params)
+is_modern(const pake_mcp *m, const char *method, const cJSON *params)
 {
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(params, "_meta");
 
@@ -1105,7 +1111,147 @@ is_modern(const char *method, const cJSON *params)
 	    (cJSON_GetObjectItemCaseSensitive(meta, K_VERSION) ||
 	    cJSON_GetObjectItemCaseSensitive(meta, K_CAPS)))
 		return 1;
+	if (m->http && m->hdr_version &&
+	    strcmp(m->hdr_version, PAKE_MCP_MODERN) == 0)
+		return 1;
 	return strcmp(method, "server/discover") == 0;
+}
+
+/* -32022 with the versions we speak and the one asked for. */
+static void
+unsupported_version(struct req *r, const char *requested)
+{
+	cJSON *sup;
+	size_t i;
+
+	r->data = cJSON_CreateObject();
+	sup = cJSON_AddArrayToObject(r->data, "supported");
+	cJSON_AddItemToArray(sup, cJSON_CreateString(PAKE_MCP_MODERN));
+	for (i = 0; i < NLEGACY; i++)
+		cJSON_AddItemToArray(sup, cJSON_CreateString(legacy_versions[i]));
+	cJSON_AddStringToObject(r->data, "requested", requested);
+	fail(r, PAKE_RPC_UNSUPPORTED_VERSION, "Unsupported protocol version");
+}
+
+static int
+known_version(const char *v)
+{
+	size_t i;
+
+	if (strcmp(v, PAKE_MCP_MODERN) == 0)
+		return 1;
+	for (i = 0; i < NLEGACY; i++)
+		if (strcmp(v, legacy_versions[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A header value without the white space around it (RFC 9110 5.5);
+ * NULL when absent. */
+static char *
+header_value(const char *h)
+{
+	size_t n;
+
+	if (h == NULL)
+		return NULL;
+	h += strspn(h, " \t");
+	for (n = strlen(h); n > 0 && (h[n - 1] == ' ' || h[n - 1] == '\t');
+	    n--)
+		;
+	return pake_strndup(h, n);
+}
+
+/* An Mcp-Name value, decoded when it is =?base64?...?= (2026-07-28
+ * streamable-http, Value Encoding); NULL when the encoding is broken. */
+static char *
+header_name(const char *h)
+{
+	char *v = header_value(h), *out;
+	size_t n = v ? strlen(v) : 0, len;
+
+	if (v == NULL || n < 11 || strncmp(v, "=?base64?", 9) != 0 ||
+	    strcmp(v + n - 2, "?=") != 0)
+		return v;
+	out = malloc(n);
+	if (out == NULL || sodium_base642bin((unsigned char *)out, n, v + 9,
+	    n - 11, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    memchr(out, '\0', len)) {
+		free(out);
+		free(v);
+		return NULL;
+	}
+	out[len] = '\0';
+	free(v);
+	return out;
+}
+
+/* Over HTTP, the headers that mirror the body must match it: the request
+ * fails with -32020 (HeaderMismatch) when one differs, or when a header a
+ * 2026-07-28 request needs is missing; an MCP-Protocol-Version we do not
+ * speak is -32022 (2026-07-28 basic/transports/streamable-http). */
+static int
+check_headers(struct req *r)
+{
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(r->params,
+	    "_meta");
+	const cJSON *mv = cJSON_GetObjectItemCaseSensitive(meta, K_VERSION);
+	const char *src = NULL, *what = NULL;
+	char *v = NULL, *hm = NULL, *hn = NULL;
+	int rc = -1;
+
+	v = header_value(r->m->hdr_version);
+	hm = header_value(r->m->hdr_method);
+	if (v && cJSON_IsString(mv) && strcmp(v, mv->valuestring) != 0) {
+		fail(r, PAKE_RPC_HEADER_MISMATCH, "Header mismatch: "
+		    "MCP-Protocol-Version differs from the request's "
+		    "protocolVersion");
+		goto out;
+	}
+	if (v && !known_version(v)) {
+		unsupported_version(r, v);
+		goto out;
+	}
+	if (r->modern && v == NULL) {
+		fail(r, PAKE_RPC_HEADER_MISMATCH, "Header mismatch: "
+		    "MCP-Protocol-Version is required");
+		goto out;
+	}
+	if ((r->modern && hm == NULL) || (hm && strcmp(hm, r->method) != 0)) {
+		fail(r, PAKE_RPC_HEADER_MISMATCH, hm ? "Header mismatch: "
+		    "Mcp-Method differs from the request's method" :
+		    "Header mismatch: Mcp-Method is required");
+		goto out;
+	}
+	if (strcmp(r->method, "tools/call") == 0 ||
+	    strcmp(r->method, "prompts/get") == 0)
+		what = "name";
+	else if (strcmp(r->method, "resources/read") == 0)
+		what = "uri";
+	if (what)
+		src = str_param(r->params, what);
+	if (what && r->m->hdr_name) {
+		if ((hn = header_name(r->m->hdr_name)) == NULL) {
+			fail(r, PAKE_RPC_HEADER_MISMATCH, "Header mismatch: "
+			    "Mcp-Name is not valid base64");
+			goto out;
+		}
+		if (src == NULL || strcmp(hn, src) != 0) {
+			fail(r, PAKE_RPC_HEADER_MISMATCH, "Header mismatch: "
+			    "Mcp-Name differs from the request's name or uri");
+			goto out;
+		}
+	} else if (what && r->modern && src) {
+		fail(r, PAKE_RPC_HEADER_MISMATCH, "Header mismatch: "
+		    "Mcp-Name is required");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(v);
+	free(hm);
+	free(hn);
+	return rc;
 }
 
 /* Check a modern request's _meta (2026-07-28 basic/index: both keys are
@@ -1116,8 +1262,6 @@ check_meta(struct req *r)
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(r->params,
 	    "_meta");
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, K_VERSION);
-	cJSON *sup;
-	size_t i;
 
 	if (!cJSON_IsObject(meta) || !cJSON_IsString(v)) {
 		fail(r, PAKE_RPC_INVALID_PARAMS, "Invalid params: _meta needs "
@@ -1130,15 +1274,7 @@ check_meta(struct req *r)
 		return -1;
 	}
 	if (strcmp(v->valuestring, PAKE_MCP_MODERN) != 0) {
-		r->data = cJSON_CreateObject();
-		sup = cJSON_AddArrayToObject(r->data, "supported");
-		cJSON_AddItemToArray(sup, cJSON_CreateString(PAKE_MCP_MODERN));
-		for (i = 0; i < NLEGACY; i++)
-			cJSON_AddItemToArray(sup,
-			    cJSON_CreateString(legacy_versions[i]));
-		cJSON_AddStringToObject(r->data, "requested", v->valuestring);
-		fail(r, PAKE_RPC_UNSUPPORTED_VERSION,
-		    "Unsupported protocol version");
+		unsupported_version(r, v->valuestring);
 		return -1;
 	}
 	return 0;
@@ -1187,7 +1323,9 @@ serve(pake_mcp *m, const char *id, const char *method, const cJSON *params)
 	cJSON *res;
 
 	new_request_id(m);
-	r.modern = is_modern(method, params);
+	r.modern = m->last_modern = is_modern(m, method, params);
+	if (m->http && check_headers(&r) != 0)
+		return rpc_error(id, r.code, r.msg, r.data);
 	if (r.modern && check_meta(&r) != 0)
 		return rpc_error(id, r.code, r.msg, r.data);
 	if (mt == NULL || !(mt->flags & (r.modern ? M_MODERN : M_LEGACY)))
@@ -1331,6 +1469,54 @@ pake_mcp_init(pake_mcp *m, pake_ctx *c, const pake_mcp_opts *o)
 		pake_strlcpy(m->protocol, o->protocol ? o->protocol :
 		    PAKE_MCP_LEGACY_LATEST, sizeof m->protocol);
 	}
+	m->max_depth = o && o->max_depth > 0 &&
+	    o->max_depth < PAKE_MCP_MAX_DEPTH ? o->max_depth :
+	    PAKE_MCP_MAX_DEPTH;
+	if (o && o->http) {
+		m->http = 1;
+		m->hdr_version = o->hdr_version;
+		m->hdr_method = o->hdr_method;
+		m->hdr_name = o->hdr_name;
+	}
+}
+
+int
+pake_mcp_http_status(const pake_mcp *m)
+{
+	switch (m->last_code) {
+	case 0:
+		return 200;
+	case PAKE_RPC_HEADER_MISMATCH:
+	case PAKE_RPC_UNSUPPORTED_VERSION:
+		return 400;
+	case PAKE_RPC_NO_METHOD:
+		return m->last_modern ? 404 : 200;
+	case PAKE_RPC_PARSE:
+	case PAKE_RPC_INVALID_REQUEST:
+	case PAKE_RPC_INVALID_PARAMS:
+		return m->last_modern ? 400 : 200;
+	default:
+		return 200;
+	}
+}
+
+/* The id of a message too deep to parse, when its text shows one that is
+ * a string or a number; NULL otherwise. */
+static char *
+deep_id(const char *msg, size_t len)
+{
+	char *id = member_text(msg, msg + len, "id");
+	cJSON *v;
+
+	if (id == NULL)
+		return NULL;
+	v = cJSON_Parse(id);
+	if (!cJSON_IsString(v) && !cJSON_IsNumber(v)) {
+		free(id);
+		id = NULL;
+	}
+	cJSON_Delete(v);
+	return id;
 }
 
 void
@@ -1355,28 +1541,51 @@ int
 pake_mcp_handle(pake_mcp *m, const char *msg, size_t len, pake_buf *reply)
 {
 	const char *end = NULL, *rest;
-	cJSON *root, *r;
+	const cJSON *code;
+	cJSON *root, *r, *data;
 	char *s;
 
+	m->last_code = 0;
+	m->last_modern = m->http && m->hdr_version &&
+	    strcmp(m->hdr_version, PAKE_MCP_MODERN) == 0;
 	if (memchr(msg, '\0', len) || !pake_utf8_valid(msg, len)) {
+		m->last_code = PAKE_RPC_PARSE;
 		pake_mcp_error(reply, PAKE_RPC_PARSE,
 		    "Parse error: not UTF-8 text", NULL);
 		return 0;
 	}
-	root = cJSON_ParseWithLengthOpts(msg, len, &end, 0);
-	rest = end ? skip_ws(end, msg + len) : NULL;
-	if (root == NULL || rest != msg + len) {
+	/* Deep nesting that is valid JSON is refused as what it is, with
+	 * the request's id, before the parser (whose own bound would call
+	 * it a parse error) or any recursion of ours meets it. */
+	if (pake_json_depth(msg, len) > m->max_depth) {
+		s = deep_id(msg, len);
+		data = cJSON_CreateObject();
+		cJSON_AddNumberToObject(data, "max_depth", m->max_depth);
+		r = rpc_error(s, PAKE_RPC_INVALID_REQUEST,
+		    "Invalid Request: nested too deeply", data);
+		free(s);
+	} else {
+		root = cJSON_ParseWithLengthOpts(msg, len, &end, 0);
+		rest = end ? skip_ws(end, msg + len) : NULL;
+		if (root == NULL || rest != msg + len) {
+			cJSON_Delete(root);
+			m->last_code = PAKE_RPC_PARSE;
+			pake_mcp_error(reply, PAKE_RPC_PARSE, "Parse error",
+			    NULL);
+			return 0;
+		}
+		if (cJSON_IsArray(root))
+			r = handle_batch(m, root, msg, len);
+		else
+			r = handle_object(m, root, msg, len, 0);
 		cJSON_Delete(root);
-		pake_mcp_error(reply, PAKE_RPC_PARSE, "Parse error", NULL);
-		return 0;
 	}
-	if (cJSON_IsArray(root))
-		r = handle_batch(m, root, msg, len);
-	else
-		r = handle_object(m, root, msg, len, 0);
-	cJSON_Delete(root);
 	if (r == NULL)
 		return 0;
+	code = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(r, "error"), "code");
+	if (cJSON_IsNumber(code))
+		m->last_code = code->valueint;
 	s = cJSON_PrintUnformatted(r);
 	cJSON_Delete(r);
 	if (s == NULL) {

@@ -423,3 +423,27 @@ pake_json_has_nul(const char *s, size_t n)
 	}
 	return 0;
 }
+
+int
+pake_json_depth(const char *s, size_t n)
+{
+	int depth = 0, max = 0, in_str = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char ch = s[i];
+		if (in_str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_str = 0;
+		} else if (ch == '"')
+			in_str = 1;
+		else if (ch == '{' || ch == '[') {
+			if (++depth > max)
+				max = depth;
+		} else if (ch == '}' || ch == ']')
+			depth--;
+	}
+	return max;
+}

@@ -10,6 +10,7 @@
 
 bats_require_minimum_version 1.5.0
 load helpers
+load http_helpers
 
 MCP_DIR="$BATS_TEST_DIRNAME/mcp"
 
@@ -36,6 +37,7 @@ teardown() {
 	for p in "$T"/*.pid; do
 		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
 	done
+	[ -f "$T/servers" ] && stop_servers
 	return 0
 }
 
@@ -663,4 +665,168 @@ wait_replies() {
 	# Each session wrote its first note and not its second.
 	assert_equal "$(PAKE_TENANT=acme pake-note list --json | jq -r '[.notes[].metadata.title] | sort | join(",")')" \
 	    "Before disable,Before revoke,Before suspend"
+}
+
+# --- POST /mcp of pake-http ------------------------------------------------
+
+# mcp_http [VAR=VALUE...]: pake-http (Accept=no) on a fresh database and a
+# token of a user in TOK.
+mcp_http() {
+	require_tool pake-http pake-tenant pake-db
+	http_setup
+	pake-db init >/dev/null
+	echo 'correct-horse-battery-9' | pake-tenant user add --role user httpuser >/dev/null
+	TOK=$(pake-tenant token create --user httpuser 2>/dev/null)
+	[ -n "$TOK" ]
+	serve no "$@"
+}
+
+# hpost BODY [CURL-ARGS...]: POST BODY to /mcp with the token; sets STATUS
+# and BODY.
+hpost() {
+	local data=$1
+	shift
+	STATUS=$(curl -sS --max-time 30 -o "$S/hbody" -w '%{http_code}' \
+	    -H "Authorization: Bearer $TOK" -H 'Content-Type: application/json' \
+	    "$@" --data-binary "$data" "$URL/mcp") || fail "curl failed"
+	BODY=$(cat "$S/hbody")
+}
+
+# hstatus CODE: the last hpost answered CODE.
+hstatus() {
+	[ "$STATUS" = "$1" ] || fail "status $STATUS, want $1: $BODY"
+}
+
+# mhdr METHOD [NAME]: the 2026-07-28 headers of a request.
+mhdr() {
+	printf '%s\n' -H 'MCP-Protocol-Version: 2026-07-28' -H "Mcp-Method: $1"
+	[ -z "${2:-}" ] || printf '%s\n' -H "Mcp-Name: $2"
+}
+
+@test "/mcp: the Origin's host is compared whole: the machine itself or a configured origin, nothing that only begins like one" {
+	mcp_http PAKE_HTTP_CORS_ORIGINS='https://app.example.org'
+	local ping='{"jsonrpc":"2.0","id":1,"method":"ping"}' o
+	for o in '' http://localhost http://localhost:3000 http://127.0.0.1 \
+	    http://127.0.0.1:8000 'http://[::1]' 'http://[::1]:9' https://localhost:443 \
+	    http://LOCALHOST:5 https://app.example.org; do
+		hpost "$ping" ${o:+-H "Origin: $o"}
+		[ "$STATUS" = 200 ] || fail "Origin '$o': $STATUS $BODY"
+		printf '%s' "$BODY" | json_check '.id == 1 and .result == {}'
+	done
+	for o in http://localhost.attacker.example http://127.0.0.1.nip.io \
+	    'http://[::1].evil.example' http://localhost:80x http://localhost: \
+	    http://localhost/ http://localhost:123456 http://127.0.0.1@evil.example \
+	    ftp://localhost null http://evil.example https://app.example.org.evil.example \
+	    https://app.example.or http://app.example.org; do
+		hpost "$ping" -H "Origin: $o"
+		[ "$STATUS" = 403 ] || fail "Origin '$o' was let in: $STATUS $BODY"
+		printf '%s' "$BODY" | json_check '.error.code == "forbidden"'
+	done
+}
+
+@test "/mcp: 2026-07-28 statuses: 400 for bad _meta, versions and header mismatches (-32020), 404 for methods not served, each with the id" {
+	mcp_http
+	local meta='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
+	local -a h
+	# Served: 200.
+	mapfile -t h < <(mhdr tools/list)
+	hpost "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{$meta}}" "${h[@]}"
+	hstatus 200; printf '%s' "$BODY" | json_check '.id == 1 and ([.result.tools[].name] | index("list_tags") != null)'
+	mapfile -t h < <(mhdr tools/call notes_from_schema)
+	hpost "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"notes_from_schema\",\"arguments\":{\"title\":\"Via HTTP\"},$meta}}" "${h[@]}"
+	hstatus 200; printf '%s' "$BODY" | json_check '.result.isError == false'
+	# Mcp-Name in the base64 form, and white space around values.
+	hpost "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"list_tags\",\"arguments\":{},$meta}}" \
+	    -H 'MCP-Protocol-Version:  2026-07-28 ' -H 'Mcp-Method: tools/call ' \
+	    -H "Mcp-Name: =?base64?$(printf list_tags | base64)?="
+	[ "$STATUS" = 200 ] || fail "base64 Mcp-Name: $STATUS $BODY"
+	# Removed and unknown methods: 404 and -32601.
+	for m in ping initialize logging/setLevel resources/subscribe no/such; do
+		mapfile -t h < <(mhdr "$m")
+		hpost "{\"jsonrpc\":\"2.0\",\"id\":\"m\",\"method\":\"$m\",\"params\":{$meta}}" "${h[@]}"
+		[ "$STATUS" = 404 ] || fail "$m: $STATUS $BODY"
+		printf '%s' "$BODY" | json_check '.id == "m" and .error.code == -32601'
+	done
+	# Bad _meta: 400 and -32602.
+	mapfile -t h < <(mhdr tools/list)
+	hpost '{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{}}' "${h[@]}"
+	hstatus 400; printf '%s' "$BODY" | json_check '.id == 4 and .error.code == -32602'
+	# A version we do not speak, in header and _meta alike: 400, -32022.
+	hpost '{"jsonrpc":"2.0","id":5,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2099-01-01","io.modelcontextprotocol/clientCapabilities":{}}}}' \
+	    -H 'MCP-Protocol-Version: 2099-01-01' -H 'Mcp-Method: server/discover'
+	hstatus 400; printf '%s' "$BODY" | json_check '.id == 5 and .error.code == -32022
+	    and .error.data.requested == "2099-01-01" and (.error.data.supported | index("2026-07-28") != null)'
+	# Header mismatches: 400 and -32020.
+	local call="{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"list_tags\",\"arguments\":{},$meta}}"
+	local -a cases=(
+	    "-HMcp-Method: tools/call|-HMcp-Name: list_tags"		# no MCP-Protocol-Version
+	    "-HMCP-Protocol-Version: 2025-11-25|-HMcp-Method: tools/call|-HMcp-Name: list_tags"
+	    "-HMCP-Protocol-Version: 2026-07-28|-HMcp-Name: list_tags"	# no Mcp-Method
+	    "-HMCP-Protocol-Version: 2026-07-28|-HMcp-Method: tools/list|-HMcp-Name: list_tags"
+	    "-HMCP-Protocol-Version: 2026-07-28|-HMcp-Method: TOOLS/CALL|-HMcp-Name: list_tags"
+	    "-HMCP-Protocol-Version: 2026-07-28|-HMcp-Method: tools/call"	# no Mcp-Name
+	    "-HMCP-Protocol-Version: 2026-07-28|-HMcp-Method: tools/call|-HMcp-Name: delete_note"
+	    "-HMCP-Protocol-Version: 2026-07-28|-HMcp-Method: tools/call|-HMcp-Name: =?base64?not*base64?="
+	)
+	local c
+	for c in "${cases[@]}"; do
+		IFS='|' read -r -a h <<<"$c"
+		hpost "$call" "${h[@]}"
+		[ "$STATUS" = 400 ] || fail "headers $c: $STATUS $BODY"
+		printf '%s' "$BODY" | json_check '.id == 6 and .error.code == -32020'
+	done
+	[ "$(note_count)" = 1 ]
+}
+
+@test "/mcp: an unknown MCP-Protocol-Version is 400 with a JSON-RPC error (-32022) and the id; legacy-era errors stay 200" {
+	mcp_http
+	hpost '{"jsonrpc":"2.0","id":"v","method":"ping"}' -H 'MCP-Protocol-Version: 1999-01-01'
+	[ "$STATUS" = 400 ] || fail "$STATUS $BODY"
+	printf '%s' "$BODY" | json_check '.jsonrpc == "2.0" and .id == "v" and .error.code == -32022
+	    and .error.data.requested == "1999-01-01" and (.error.data.supported | index("2025-11-25") != null)'
+	for v in 2024-11-05 2025-03-26 2025-06-18 2025-11-25; do
+		hpost '{"jsonrpc":"2.0","id":1,"method":"ping"}' -H "MCP-Protocol-Version: $v"
+		[ "$STATUS" = 200 ] || fail "$v: $STATUS $BODY"
+	done
+	hpost '{"jsonrpc":"2.0","id":2,"method":"no/such"}' -H 'MCP-Protocol-Version: 2025-11-25'
+	hstatus 200; printf '%s' "$BODY" | json_check '.id == 2 and .error.code == -32601'
+	# Deeper than http.max_json_depth: an Invalid Request with the id.
+	deep=$(printf '%.0s[' $(seq 40))$(printf '%.0s]' $(seq 40))
+	hpost "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\",\"params\":{\"x\":$deep}}"
+	printf '%s' "$BODY" | json_check '.id == 3 and .error.code == -32600 and .error.data.max_depth == 32'
+	hpost "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\",\"params\":{\"x\":$deep}}" \
+	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: ping'
+	hstatus 400; printf '%s' "$BODY" | json_check '.id == 3 and .error.code == -32600'
+	# A \u0000 is -32602 with the id here too.
+	hpost '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"notes_from_schema","arguments":{"title":"a\u0000b"}}}'
+	printf '%s' "$BODY" | json_check '.id == 4 and .error.code == -32602'
+	[ "$(note_count)" = 0 ]
+}
+
+@test "raw lines: \\u0000 is -32602 with the id; valid deep nesting is served up to 512 levels, deeper is -32600 with the id; tool errors say which argument is wrong" {
+	local d500 d513
+	d500=$(printf '%.0s[' $(seq 498))$(printf '%.0s]' $(seq 498))
+	d513=$(printf '%.0s[' $(seq 511))$(printf '%.0s]' $(seq 511))
+	mcp "$INIT" "$(call 1 notes_from_schema '{"title":"a\u0000b"}')" \
+	    "$(call 2 search_notes '{"query":"x","k\u0000":1}')" \
+	    "$(modern 3 tools/call '"name":"notes_from_schema","arguments":{"title":"\u0000"}')" \
+	    "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\",\"params\":{\"x\":$d500}}" \
+	    "{\"jsonrpc\":\"2.0\",\"id\":\"deep\",\"method\":\"ping\",\"params\":{\"x\":$d513}}" \
+	    "{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"params\":{\"x\":$d513}}" \
+	    "$(call 7 search_notes '{"limit":"x"}')" "$(call 8 notes_from_schema '{"title":"t","bogus":1}')" \
+	    "$(call 9 get_note_by_id '{}')" "$(call 10 search_notes "{\"filters\":$d500}")"
+	[ "$(replies)" = 11 ]
+	for n in 2 3 4; do
+		reply $n | json_check --argjson id $((n - 1)) '.id == $id and .error.code == -32602'
+	done
+	reply 5 | json_check '.id == 4 and .result == {}'
+	reply 6 | json_check '.id == "deep" and .error.code == -32600 and .error.data.max_depth == 512'
+	reply 7 | json_check '.id == null and .error.code == -32600'
+	reply 8 | json_check '.id == 7 and .result.isError == true and (.result.content[0].text | fromjson).error
+	    == {"code":"invalid_params","message":"Invalid parameters provided","detail":"limit: wrong type"}'
+	reply 9 | json_check '.result.isError == true and (.result.content[0].text | fromjson).error.detail == "bogus: unknown property"'
+	reply 10 | json_check '.result.isError == true and (.result.content[0].text | fromjson).error.detail == "pake_id: required"'
+	reply 11 | json_check '.id == 10 and .result.isError == true'
+	[ "$(md_count)" = 0 ]
+	assert_protocol_only
 }

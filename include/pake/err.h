@@ -46,6 +46,11 @@ const char *pake_code_message(int code);/* default sentence */
 int pake_code_http(int code);		/* 404 */
 int pake_code_exit(int code);		/* sysexits.h status */
 
+/* The detail a client may see, or NULL: only a schema failure's, which
+ * names a field of the client's own input ("limit: must be at least 1").
+ * Every front puts it in the envelope the same way. */
+const char *pake_err_public_detail(const pake_err *e);
+
 /* Fixed messages shared by several modules. */
 #define PAKE_MSG_INVALID	"Invalid parameters provided"
 #define PAKE_MSG_NOTE_NOT_FOUND	"Note not found"

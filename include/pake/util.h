@@ -50,6 +50,10 @@ int pake_parse_time(const char *s, int64_t *ms);
  * refused rather than silently shortened. */
 int pake_json_has_nul(const char *s, size_t n);
 
+/* The nesting depth of JSON text: brackets counted outside strings (the
+ * text need not be valid). */
+int pake_json_depth(const char *s, size_t n);
+
 /* A random uuid v4 in text form (needs 37 bytes). */
 int pake_uuid4(char out[37], pake_err *e);
 int pake_uuid_valid(const char *s);
