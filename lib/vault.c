@@ -79,9 +79,12 @@ escapes(const char *s)
 
 /* Does s leave a folder, as written or after up to three rounds of
  * percent-decoding (a double-encoded "%252e%252e%252f" is caught on the
- * second)?  s is at most max bytes. */
+ * second)?  s is at most max bytes.  A title (anywhere) also may not
+ * contain "../" or "..\\" at all (DESIGN §4): "....//....//etc//passwd"
+ * has no ".." segment, but a careless consumer of the name that strips
+ * "../" once makes it one.  A vault path is judged by its segments only. */
 static int
-leaves(const char *s)
+leaves(const char *s, int anywhere)
 {
 	char a[PATH_MAX * 2], b[sizeof a];
 	int round;
@@ -89,6 +92,8 @@ leaves(const char *s)
 	pake_strlcpy(a, s, sizeof a);
 	for (round = 0; round < 4; round++) {
 		if (escapes(a))
+			return 1;
+		if (anywhere && (strstr(a, "../") || strstr(a, "..\\")))
 			return 1;
 		if (!pct_decode(a, b, sizeof b))
 			break;
@@ -102,7 +107,7 @@ pake_vault_check_title(const char *title, pake_err *e)
 {
 	if (strlen(title) > PAKE_TITLE_MAX)
 		return pake_fail(e, PAKE_EINVAL, NULL, "title too long");
-	if (leaves(title))
+	if (leaves(title, 1))
 		return pake_fail(e, PAKE_ESECURITY, NULL,
 		    "title tries to leave the vault");
 	return 0;
@@ -120,7 +125,7 @@ pake_vault_check_rel(const char *rel, pake_err *e)
 		if ((unsigned char)rel[i] < 0x20 || rel[i] == 0x7f)
 			return pake_fail(e, PAKE_EINVAL, NULL,
 			    "control character in path");
-	if (leaves(rel))
+	if (leaves(rel, 0))
 		return pake_fail(e, PAKE_ESECURITY, NULL,
 		    "path tries to leave the vault");
 	return 0;

@@ -28,6 +28,10 @@ hostile_titles() {
 	    "%2fetc%2fpake-escape-$r" "%252fetc%252fpake-escape-$r" \
 	    "%5cpake-escape-$r" "..%252fpake-escape-$r" \
 	    "pake-escape-$r%00.md" "a%00b" "a%2500b"
+	# No ".." segment, but "../" inside: what a strip-"../"-once filter
+	# turns into one (issue 10, item 7).
+	printf '%s\n' '....//....//etc//passwd' "....//pake-escape-$r" \
+	    "a..\\b" "x..%2fpake-escape-$r"
 }
 
 @test "must-show 4: hostile titles are refused (65, security_violation) and nothing is written" {
