@@ -11,6 +11,7 @@
 #include <sysexits.h>
 #include <termios.h>
 #include <unistd.h>
+#include "pake/auth.h"
 #include "pake/cli.h"
 #include "pake/util.h"
 
@@ -103,31 +104,41 @@ limit_arg(pake_cli *cli, cJSON *in, int opt, const char *v)
 		    1000000000000LL));
 }
 
-/* One line of standard input without its newline: a password or token. */
+/* One line of standard input without its newline: a password or token.
+ * Bounded: a line longer than any password or token is refused, not read
+ * into memory without end. */
 static char *
 read_secret(pake_cli *cli, const char *what)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
+	size_t cap = PAKE_PASSWORD_MAX + 3, n;	/* + CR LF NUL */
+	char *line = calloc(1, cap);
 	struct termios old, quiet;
 	int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	int got;
 
+	if (line == NULL)
+		pake_cli_usage(cli, "out of memory");
 	if (tty) {
 		fprintf(stderr, "%s: ", what);
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;	/* do not show it */
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
 	}
-	n = getline(&line, &cap, stdin);
+	got = fgets(line, (int)cap, stdin) != NULL;
 	if (tty) {
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 		fputc('\n', stderr);
 	}
-	if (n <= 0) {
+	n = got ? strlen(line) : 0;
+	if (n == 0) {
 		free(line);
 		pake_cli_usage(cli, "expected the %s on standard input", what);
+	}
+	if (line[n - 1] != '\n' && !feof(stdin)) {
+		explicit_bzero(line, cap);
+		free(line);
+		pake_cli_usage(cli, "the %s is longer than %d bytes", what,
+		    PAKE_PASSWORD_MAX);
 	}
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';

@@ -298,6 +298,7 @@ pake_user_add(pake_ctx *c, const char *tenant, const char *username,
 {
 	pake_tenant t;
 	pake_user u;
+	int64_t n;
 	int rc;
 
 	if (!pake_username_ok(username))
@@ -314,8 +315,9 @@ pake_user_add(pake_ctx *c, const char *tenant, const char *username,
 		return rc;
 	if ((rc = role_ok(c, &t, role, e)) != 0)
 		return finish(c, rc, e);
-	if (pake_db_user_count(c->db, t.id) >= pake_tenant_limit(&t,
-	    PAKE_LIM_USERS)) {
+	if ((rc = pake_db_user_count(c->db, t.id, &n, e)) != 0)
+		return finish(c, rc, e);
+	if (n >= pake_tenant_limit(&t, PAKE_LIM_USERS)) {
 		pake_audit(c, t.id, "quota_hit", kv("limit", "users"));
 		pake_db_commit(c->db, e);
 		return pake_fail(e, PAKE_EQUOTA, "User limit of the plan "
@@ -407,13 +409,16 @@ pake_user_set_active(pake_ctx *c, const char *tenant, const char *username,
 {
 	pake_tenant t;
 	pake_user u;
+	int64_t n = 0;
 	int rc;
 
 	if ((rc = begin_user(c, tenant, username, &t, &u, e)) != 0)
 		return rc;
 	/* Enabling counts against the plan like adding. */
-	if (active && !u.active && pake_db_user_count(c->db, t.id) >=
-	    pake_tenant_limit(&t, PAKE_LIM_USERS))
+	if (active && !u.active &&
+	    (rc = pake_db_user_count(c->db, t.id, &n, e)) != 0)
+		return finish(c, rc, e);
+	if (active && !u.active && n >= pake_tenant_limit(&t, PAKE_LIM_USERS))
 		return finish(c, pake_fail(e, PAKE_EQUOTA, "User limit of the "
 		    "plan reached", "tenant %s", t.name), e);
 	u.active = active;

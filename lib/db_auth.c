@@ -341,13 +341,12 @@ pake_db_user_save(pake_db *db, const pake_user *u, pake_err *e)
 	return rc;
 }
 
-int64_t
-pake_db_user_count(pake_db *db, int64_t tenant)
+int
+pake_db_user_count(pake_db *db, int64_t tenant, int64_t *n, pake_err *e)
 {
-	int64_t n = 0;
-	pake_err e;
-
-	return db_int1(db, SQL_USER_COUNT, &n, &e, "i", tenant) == 1 ? n : -1;
+	*n = 0;
+	return db_int1(db, SQL_USER_COUNT, n, e, "i", tenant) < 0 ? e->code :
+	    0;
 }
 
 int

@@ -473,6 +473,13 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 			n.modified_at = strdup(old.modified_at);
 			n.modified_ms = old.modified_ms;
 		}
+		if (n.file_path == NULL || n.created_at == NULL ||
+		    n.modified_at == NULL) {
+			pake_note_free(&old);
+			pake_note_free(&n);
+			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+			goto done;
+		}
 		if (pake_note_same(&n, &old) && !moved) {
 			im->st->unchanged++;
 			changed = 0;
@@ -493,6 +500,8 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 		else if ((rc = pake_vault_choose_path(im->c, &n, vpath,
 		    sizeof vpath, e)) == 0)
 			n.file_path = strdup(vpath);
+		if (rc == 0 && n.file_path == NULL)
+			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 		if (rc == 0)
 			rc = pake_db_note_insert(im->db, &n, e);
 		im->st->created++;
@@ -506,9 +515,13 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 		rc = pake_db_pending_add(im->db, n.pake_id,
 		    n.file_path, &seq, e);
 		if (rc == 0) {
-			pake_sync_item *p = &im->pend[im->npend++];
+			pake_sync_item *p = &im->pend[im->npend];
 			pake_strlcpy(p->pake_id, n.pake_id, sizeof p->pake_id);
-			p->file_path = strdup(n.file_path);
+			if ((p->file_path = strdup(n.file_path)) == NULL)
+				rc = pake_fail(e, PAKE_EINTERNAL,
+				    PAKE_MSG_NOMEM, NULL);
+			else
+				im->npend++;
 			p->seq = seq;
 		}
 	}

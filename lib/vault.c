@@ -401,11 +401,16 @@ file_owner(const char *path, const char *pake_id)
 	return strstr(head, pake_id) ? 1 : -1;
 }
 
+/* How many times a sync looks for a free name again when other writers
+ * keep taking the one it chose; then it fails and the pending row stays
+ * for the next flush or pake-db check --repair. */
+#define SYNC_TRIES 8
+
 /* Mirror the latest committed state of one note to its file; runs with the
- * note's slot locked. */
+ * note's slot locked.  tries: earlier attempts that lost a race. */
 static int
-sync_locked(pake_ctx *c, const char *pake_id, const char *old_path, int wf,
-    pake_err *e)
+sync_try(pake_ctx *c, const char *pake_id, const char *old_path, int wf,
+    int tries, pake_err *e)
 {
 	char path[PATH_MAX], newrel[PATH_MAX];
 	pake_note n;
@@ -437,6 +442,11 @@ sync_locked(pake_ctx *c, const char *pake_id, const char *old_path, int wf,
 		owner = file_owner(path, pake_id);
 		if (owner >= 0)
 			break;
+		if (++tries > SYNC_TRIES) {
+			rc = pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "%s: "
+			    "other files keep taking its names", pake_id);
+			goto out;
+		}
 		/* Someone else's file holds the name: never overwrite it,
 		 * move the note to a free name. */
 		if ((rc = pake_db_begin(sd, e)) != 0)
@@ -462,10 +472,11 @@ sync_locked(pake_ctx *c, const char *pake_id, const char *old_path, int wf,
 	rc = pake_vault_write_file(c->vault, n.file_path, text, len,
 	    wf | (owner == 0 ? PAKE_WF_NOCLOBBER : 0), e);
 	free(text);
-	if (rc == PAKE_ECONFLICT) {	/* a file appeared meanwhile: retry */
+	if (rc == PAKE_ECONFLICT && tries < SYNC_TRIES) {
+		/* a file appeared meanwhile: again, a bounded number of times */
 		pake_err_clear(e);
 		pake_note_free(&n);
-		return sync_locked(c, pake_id, old_path, wf, e);
+		return sync_try(c, pake_id, old_path, wf, tries + 1, e);
 	}
 	/* The note moved (an update changed its folder): drop the old file. */
 	if (rc == 0 && old_path && strcmp(old_path, n.file_path) != 0 &&
@@ -477,6 +488,13 @@ sync_locked(pake_ctx *c, const char *pake_id, const char *old_path, int wf,
 out:
 	pake_note_free(&n);
 	return rc;
+}
+
+static int
+sync_locked(pake_ctx *c, const char *pake_id, const char *old_path, int wf,
+    pake_err *e)
+{
+	return sync_try(c, pake_id, old_path, wf, 0, e);
 }
 
 int

@@ -746,6 +746,11 @@ tree_sums() {
 	# No password at all is a usage error.
 	run --separate-stderr pake-tenant user add --tenant alpha carol
 	assert_equal "$status" 64
+	# An endless line is refused once past any password's length, not
+	# read into memory until it ends (issue 10, item 9).
+	run --separate-stderr bash -c 'yes x | tr -d "\n" | timeout 10 pake-tenant user add --tenant alpha carol'
+	assert_equal "$status" 64
+	[[ "$stderr" == *"longer than 1024 bytes"* ]] || fail "$stderr"
 	assert_equal "$(world_state)" "$before"
 	# The password is never taken from argv.
 	run --separate-stderr pake-tenant user add --tenant alpha --password "$PW" carol

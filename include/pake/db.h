@@ -148,7 +148,9 @@ int pake_db_user_insert(pake_db *db, const pake_user *u, int64_t *id,
 /* Write back the mutable columns: email, pw_hash, role, active, logins,
  * lock, uid. */
 int pake_db_user_save(pake_db *db, const pake_user *u, pake_err *e);
-int64_t pake_db_user_count(pake_db *db, int64_t tenant);
+/* The tenant's active users in *n; fails (e filled) rather than guess, so
+ * a quota never passes on an error. */
+int pake_db_user_count(pake_db *db, int64_t tenant, int64_t *n, pake_err *e);
 typedef int (*pake_user_cb)(void *arg, const pake_user *u);
 int pake_db_user_each(pake_db *db, int64_t tenant, pake_user_cb cb, void *arg,
     pake_err *e);
