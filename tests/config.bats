@@ -219,3 +219,13 @@ EOF
 	assert_success
 	echo "$output" | jq -e --arg p "$T/here/rel/pake.db" '.db == $p' >/dev/null
 }
+
+@test "the clock is the system's: no variable of ours moves it (tests use libfaketime)" {
+	local id y
+	id=$(PAKE_NOW_MS=0 pake-note add --title "Now")
+	y=$(note_json "$id" | jq -r .metadata.created_at | cut -c1-4)
+	assert_equal "$y" "$(date -u +%Y)"
+	# libfaketime does move it, for every tool alike.
+	id=$(at 946684800000 pake-note add --title "Y2K")
+	assert_equal "$(note_json "$id" | jq -r .metadata.created_at | cut -c1-10)" 2000-01-01
+}

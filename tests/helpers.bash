@@ -65,6 +65,20 @@ pake_setup() {
 	"$PAKE_BUILD/bin/pake-db" init >/dev/null
 }
 
+# at MS CMD...: run CMD (a program or a function) with the wall clock
+# stopped at MS milliseconds since the epoch: libfaketime, preloaded; the
+# monotonic clock stays real, so timeouts still pass.  pake has no
+# test-only clock of its own.
+FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+at() {
+	local ms=$1
+	shift
+	[ -n "$FAKETIME_LIB" ] || { echo "at: no libfaketime (apt-get install faketime)" >&2; return 1; }
+	FAKETIME_FMT=%s FAKETIME="$((ms / 1000)).$(printf %03d $((ms % 1000)))" \
+	    DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$FAKETIME_LIB" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
+}
+
 # db_init DB: make the database DB (another one than the test's own).
 db_init() { PAKE_DB=$1 "$PAKE_BUILD/bin/pake-db" init >/dev/null; }
 

@@ -324,29 +324,29 @@ use_fixture() {
 	day=$(( $(date +%s) / 86400 ))
 	t0=$(( day * 86400000 + 3600000 ))	# 01:00 UTC today
 	for i in 1 2 3; do
-		PAKE_NOW_MS=$t0 PAKE_TOKEN=$tok pake-note list --json >/dev/null
+		at $t0 env PAKE_TOKEN=$tok pake-note list --json >/dev/null
 	done
 	# Counted, not yet written: the first flush is a minute after the
 	# counters file began.
 	assert_equal "$(sqlite3 "$PAKE_DB" "SELECT count(*) FROM usage_daily")" 0
-	PAKE_NOW_MS=$((t0 + 61000)) PAKE_TOKEN=$tok pake-note list --json >/dev/null
+	at $((t0 + 61000)) env PAKE_TOKEN=$tok pake-note list --json >/dev/null
 	assert_equal "$(sqlite3 "$PAKE_DB" "SELECT calls FROM usage_daily WHERE day = $day")" 4
 	assert_equal "$(sqlite3 "$PAKE_DB" "SELECT last_used_ms FROM tokens WHERE label IS NULL OR 1 ORDER BY last_used_ms DESC LIMIT 1")" $((t0 + 61000))
 	# A new counters file (a reboot that lost it) starts from the database.
 	rm "$T/db/pake.db-counters"
-	PAKE_NOW_MS=$((t0 + 62000)) PAKE_TOKEN=$tok pake-note list --json >/dev/null
-	run --separate-stderr env PAKE_NOW_MS=$((t0 + 63000)) PAKE_TOKEN=$tok pake-note list --json
+	at $((t0 + 62000)) env PAKE_TOKEN=$tok pake-note list --json >/dev/null
+	run --separate-stderr at $((t0 + 63000)) env PAKE_TOKEN=$tok pake-note list --json
 	assert_equal "$status" 69
 	echo "$output" | jq -e '.error.code == "quota_exceeded" and .error.retry_after > 0' >/dev/null
 	# Every refusal is answered, but the log records the first of the day
 	# only: knocking on a spent quota does not write to the database.
 	for i in 1 2 3; do
-		run --separate-stderr env PAKE_NOW_MS=$((t0 + 63000 + i)) PAKE_TOKEN=$tok pake-note list --json
+		run --separate-stderr at $((t0 + 63000 + i)) env PAKE_TOKEN=$tok pake-note list --json
 		assert_equal "$status" 69
 	done
 	assert_equal "$(pake-tenant audit --tenant acme --json | jq '[.events[] | select(.event == "quota_hit")] | length')" 1
 	# The next day starts again.
-	run --separate-stderr env PAKE_NOW_MS=$((t0 + 86400000)) PAKE_TOKEN=$tok pake-note list --json
+	run --separate-stderr at $((t0 + 86400000)) env PAKE_TOKEN=$tok pake-note list --json
 	assert_success
 }
 

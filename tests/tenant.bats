@@ -5,8 +5,8 @@
 #
 # Every refusal is checked three ways: the exit status (sysexits), the
 # code of the --json error envelope on stdout, and that nothing changed
-# (world_state before and after).  Time is injected with PAKE_NOW_MS
-# (milliseconds since the epoch) instead of sleeping.  Passwords are
+# (world_state before and after).  Time is moved with libfaketime (at MS
+# CMD, tests/helpers.bash) instead of sleeping.  Passwords are
 # argon2id hashes (~0.1 s each), so users and logins are kept few.
 
 bats_require_minimum_version 1.5.0
@@ -59,7 +59,7 @@ refused() {
 # world_states mean a refusal changed nothing.
 world_state() {
 	(
-		unset PAKE_TOKEN PAKE_NOW_MS
+		unset PAKE_TOKEN
 		pake-db stats --json | jq -c '{notes, tenants}'
 		pake-tenant tenant list --json |
 		    jq -c '[.tenants[] | {name, status, plan, notes, display_name}]'
@@ -401,11 +401,11 @@ tree_sums() {
 	TE=$(mktoken alpha uma --expires 60s)
 	run --separate-stderr as "$TE" pake-note list --json
 	assert_success
-	run --separate-stderr env PAKE_NOW_MS=$((now + 30000)) PAKE_TOKEN="$TE" pake-note list --json
+	run --separate-stderr at $((now + 30000)) env PAKE_TOKEN="$TE" pake-note list --json
 	assert_success
-	run --separate-stderr env PAKE_NOW_MS=$((now + 3600000)) PAKE_TOKEN="$TE" pake-note list --json
+	run --separate-stderr at $((now + 3600000)) env PAKE_TOKEN="$TE" pake-note list --json
 	refused 77 unauthorized "Invalid or expired token"
-	run --separate-stderr env PAKE_NOW_MS=$((now + 3600000)) PAKE_TOKEN="$TE" pake-search --json anything
+	run --separate-stderr at $((now + 3600000)) env PAKE_TOKEN="$TE" pake-search --json anything
 	refused 77 unauthorized "Invalid or expired token"
 
 	tj=$(pake-tenant token create --json --tenant alpha --user uma 2>/dev/null)
@@ -485,7 +485,7 @@ tree_sums() {
 	mkuser alpha user uma
 	now=$(now_ms)
 	login_at() {	# login_at MS PASSWORD
-		run --separate-stderr bash -c 'printf "%s\n" "$2" | PAKE_NOW_MS=$1 pake-tenant login --json --tenant alpha uma' _ "$1" "$2"
+		run --separate-stderr at "$1" bash -c 'printf "%s\n" "$1" | pake-tenant login --json --tenant alpha uma' _ "$2"
 	}
 	for i in 1 2 3 4 5; do
 		login_at $((now + i * 1000)) "wrong-password-$i"
@@ -504,7 +504,7 @@ tree_sums() {
 	assert_success
 	printf '%s\n' "$output" | json_check '(.access_token | startswith("pake_")) and .role == "user"'
 	A=$(jq -r .access_token <<<"$output")
-	run --separate-stderr env PAKE_NOW_MS=$((now + 5000 + 17 * 60000)) PAKE_TOKEN="$A" pake-note list --json
+	run --separate-stderr at $((now + 5000 + 17 * 60000)) env PAKE_TOKEN="$A" pake-note list --json
 	assert_success
 	# The failures and the success are in the activity log.
 	ev=$(pake-tenant audit --tenant alpha --json)
@@ -526,7 +526,7 @@ tree_sums() {
 		(
 			for i in $(seq 30); do
 				rc=0
-				PAKE_NOW_MS=$now PAKE_TOKEN="$TR" pake-note list --json \
+				at "$now" env PAKE_TOKEN="$TR" pake-note list --json \
 				    >"$T/rl/$w.$i.out" 2>"$T/rl/$w.$i.err" || rc=$?
 				echo "$rc" >>"$T/rl/rc.$w"
 			done
@@ -546,11 +546,11 @@ tree_sums() {
 	run grep -rhv 'Rate limit exceeded' "$T"/rl/ --include='*.err'
 	assert_output ""
 	# Once the minute has passed, the token works again.
-	run --separate-stderr env PAKE_NOW_MS=$((now + 61000)) PAKE_TOKEN="$TR" pake-note list --json
+	run --separate-stderr at $((now + 61000)) env PAKE_TOKEN="$TR" pake-note list --json
 	assert_success
 	# Local tools without a token are not rate-limited.
 	for i in 1 2 3; do
-		run --separate-stderr env PAKE_NOW_MS=$now PAKE_TENANT=alpha pake-note list --json
+		run --separate-stderr at $now env PAKE_TENANT=alpha pake-note list --json
 		assert_success
 	done
 }
@@ -871,7 +871,7 @@ tree_sums() {
 	mkuser alpha user uma
 	now=$(now_ms)
 	try() {	# try MS NAME PASSWORD: stdout and stderr of one login, status last
-		printf '%s\n' "$3" | PAKE_NOW_MS=$1 pake-tenant login --json --tenant alpha "$2" 2>&1
+		printf '%s\n' "$3" | at "$1" pake-tenant login --json --tenant alpha "$2" 2>&1
 		echo "exit $?"
 	}
 	for i in 1 2 3 4 5; do
@@ -886,7 +886,7 @@ tree_sums() {
 	[[ "$a" == *'"retry_after"'* ]] || fail "no retry_after: $a"
 	# A new password lifts uma's lockout; ghost stays locked.
 	printf '%s\n' "$PW" | pake-tenant user passwd --tenant alpha uma >/dev/null
-	run --separate-stderr bash -c "printf '%s\n' '$PW' | PAKE_NOW_MS=$((now + 20)) pake-tenant login --json --tenant alpha uma"
+	run --separate-stderr at $((now + 20)) bash -c "printf '%s\n' '$PW' | pake-tenant login --json --tenant alpha uma"
 	assert_success
 	# A disabled user's right password looks like any wrong one.
 	pake-tenant user disable --tenant alpha uma >/dev/null

@@ -36,8 +36,8 @@ int pake_utf8_valid(const char *s, size_t n);
  * invalid. */
 size_t pake_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
-/* Wall clock in milliseconds since the epoch.  $PAKE_NOW_MS, when set, is
- * the injectable clock tests use instead of sleeping. */
+/* Wall clock in milliseconds since the epoch.  Tests move it with
+ * libfaketime (tests/helpers.bash, at), never through a path of ours. */
 int64_t pake_now_ms(void);
 /* ms -> "2026-11-23T21:39:31.123Z" (needs 32 bytes). */
 void pake_iso8601(int64_t ms, char out[32]);
