@@ -37,8 +37,7 @@ static cJSON *
 body_json(http_api *a)
 {
 	http_req *r = a->r;
-	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-	    "Content-Type");
+	const char *ct = http_header(r, "Content-Type");
 	const char *end = NULL;
 	cJSON *v;
 
@@ -142,8 +141,7 @@ number_or_text(cJSON *o, const char *key, const char *v)
 static const char *
 query(http_api *a, const char *key)
 {
-	return MHD_lookup_connection_value(a->r->conn, MHD_GET_ARGUMENT_KIND,
-	    key);
+	return http_arg(a->r, key);
 }
 
 /* POST /quick: the search with the quick defaults. */
@@ -160,20 +158,6 @@ r_quick(http_api *a, const http_route *rt)
 }
 
 /* GET /notes: a page of notes, or a search when q= or a filter is given. */
-struct tagq {
-	cJSON *arr;
-};
-
-static enum MHD_Result
-collect_tags(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-	struct tagq *t = cls;
-
-	if (value && strcmp(key, "tag") == 0 && cJSON_GetArraySize(t->arr) < 64)
-		cJSON_AddItemToArray(t->arr, cJSON_CreateString(value));
-	return MHD_YES;
-}
 
 static void
 r_notes_get(http_api *a, const http_route *rt)
@@ -186,7 +170,7 @@ r_notes_get(http_api *a, const http_route *rt)
 		{"modified_before", "modified_before"},
 	};
 	cJSON *in = cJSON_CreateObject(), *f = cJSON_CreateObject();
-	struct tagq t = {cJSON_CreateArray()};
+	cJSON *tags = cJSON_CreateArray();
 	const char *v;
 	size_t i;
 	int search = 0;
@@ -200,13 +184,16 @@ r_notes_get(http_api *a, const http_route *rt)
 		number_or_text(f, "min_confidence", v);
 		search = 1;
 	}
-	MHD_get_connection_values(a->r->conn, MHD_GET_ARGUMENT_KIND,
-	    collect_tags, &t);
-	if (cJSON_GetArraySize(t.arr)) {
-		cJSON_AddItemToObject(f, "tags_all", t.arr);
+	for (i = 0; i < a->r->narg; i++)
+		if (strcmp(a->r->arg[i].name, "tag") == 0 &&
+		    cJSON_GetArraySize(tags) < 64)
+			cJSON_AddItemToArray(tags,
+			    cJSON_CreateString(a->r->arg[i].value));
+	if (cJSON_GetArraySize(tags)) {
+		cJSON_AddItemToObject(f, "tags_all", tags);
 		search = 1;
 	} else
-		cJSON_Delete(t.arr);
+		cJSON_Delete(tags);
 	if ((v = query(a, "q")) != NULL) {
 		cJSON_AddStringToObject(in, "query", v);
 		search = 1;
@@ -227,8 +214,7 @@ r_notes_get(http_api *a, const http_route *rt)
 static void
 r_note_get(http_api *a, const http_route *rt)
 {
-	const char *acc = MHD_lookup_connection_value(a->r->conn,
-	    MHD_HEADER_KIND, "Accept");
+	const char *acc = http_header(a->r, "Accept");
 	int md = acc && strstr(acc, "text/markdown") != NULL;
 	cJSON *in = cJSON_CreateObject(), *out;
 	pake_err e = {0};
@@ -451,8 +437,7 @@ origin_local(const char *o)
 static int
 origin_ok(http_api *a)
 {
-	const char *o = MHD_lookup_connection_value(a->r->conn, MHD_HEADER_KIND,
-	    "Origin");
+	const char *o = http_header(a->r, "Origin");
 	const char *allowed = pake_config_str(a->cfg, PAKE_CFG_HTTP_CORS), *p;
 	size_t n, len;
 
@@ -481,10 +466,8 @@ origin_ok(http_api *a)
 static void
 r_mcp(http_api *a, const http_route *rt)
 {
-	const char *pv = MHD_lookup_connection_value(a->r->conn,
-	    MHD_HEADER_KIND, "MCP-Protocol-Version");
-	const char *ct = MHD_lookup_connection_value(a->r->conn,
-	    MHD_HEADER_KIND, "Content-Type");
+	const char *pv = http_header(a->r, "MCP-Protocol-Version");
+	const char *ct = http_header(a->r, "Content-Type");
 	pake_buf reply = {0};
 	pake_mcp_opts o;
 	pake_mcp m;
@@ -507,10 +490,8 @@ r_mcp(http_api *a, const http_route *rt)
 	o.max_depth = (int)pake_config_num(a->cfg, PAKE_CFG_HTTP_MAX_DEPTH);
 	o.http = 1;
 	o.hdr_version = pv;
-	o.hdr_method = MHD_lookup_connection_value(a->r->conn,
-	    MHD_HEADER_KIND, "Mcp-Method");
-	o.hdr_name = MHD_lookup_connection_value(a->r->conn, MHD_HEADER_KIND,
-	    "Mcp-Name");
+	o.hdr_method = http_header(a->r, "Mcp-Method");
+	o.hdr_name = http_header(a->r, "Mcp-Name");
 	pake_mcp_init(&m, a->c, &o);
 	if (pake_mcp_handle(&m, a->r->body.p ? a->r->body.p : "",
 	    a->r->body.len, &reply) != 0 && reply.len == 0) {
@@ -604,11 +585,10 @@ match(const char *pattern, const char *path, http_req *r)
 }
 
 void
-pake_http_cors(const pake_config *cfg, http_req *r, struct MHD_Response *resp)
+pake_http_cors(const pake_config *cfg, http_req *r)
 {
 	const char *allowed = pake_config_str(cfg, PAKE_CFG_HTTP_CORS);
-	const char *origin = MHD_lookup_connection_value(r->conn,
-	    MHD_HEADER_KIND, "Origin");
+	const char *origin = http_header(r, "Origin");
 	const char *p;
 	size_t n;
 
@@ -621,19 +601,17 @@ pake_http_cors(const pake_config *cfg, http_req *r, struct MHD_Response *resp)
 		len = strcspn(p, ", ");
 		if (len == n && strncmp(p, origin, n) == 0) {
 			/* Named origins only, never "*": credentials may go. */
-			MHD_add_response_header(resp,
-			    "Access-Control-Allow-Origin", origin);
-			MHD_add_response_header(resp, "Vary", "Origin");
-			MHD_add_response_header(resp,
-			    "Access-Control-Allow-Credentials", "true");
-			MHD_add_response_header(resp,
-			    "Access-Control-Allow-Headers",
+			http_add_header(r, "Access-Control-Allow-Origin",
+			    origin);
+			http_add_header(r, "Vary", "Origin");
+			http_add_header(r, "Access-Control-Allow-Credentials",
+			    "true");
+			http_add_header(r, "Access-Control-Allow-Headers",
 			    "Authorization, Content-Type, X-Request-ID");
-			MHD_add_response_header(resp,
-			    "Access-Control-Allow-Methods",
+			http_add_header(r, "Access-Control-Allow-Methods",
 			    "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
-			MHD_add_response_header(resp,
-			    "Access-Control-Expose-Headers", "X-Request-ID");
+			http_add_header(r, "Access-Control-Expose-Headers",
+			    "X-Request-ID");
 			return;
 		}
 		p += len;
@@ -648,22 +626,18 @@ struct qcheck {
 	int nul;
 };
 
-static enum MHD_Result
-qcheck_one(void *cls, enum MHD_ValueKind kind, const char *key,
-    size_t key_size, const char *value, size_t value_size)
+static void
+qcheck_one(struct qcheck *q, const char *key)
 {
-	struct qcheck *q = cls;
+	size_t key_size = strlen(key);
 	char word[72];
 	size_t n;
 
-	(void)kind;
-	if (strlen(key) != key_size || (value && strlen(value) != value_size))
-		q->nul = 1;
-	if (q->bad[0] || q->nul)
-		return MHD_YES;
+	if (q->bad[0])
+		return;
 	if (key_size == 0 || key_size > 64 || strchr(key, ' ')) {
 		snprintf(q->bad, sizeof q->bad, "query: malformed parameter");
-		return MHD_YES;
+		return;
 	}
 	snprintf(word, sizeof word, " %s ", key);
 	if (q->allowed == NULL || strstr(q->allowed, word) == NULL)
@@ -673,7 +647,6 @@ qcheck_one(void *cls, enum MHD_ValueKind kind, const char *key,
 	else if ((n = strlen(q->seen)) + key_size + 2 < sizeof q->seen)
 		snprintf(q->seen + n, sizeof q->seen - n, "%s%s ", n ? "" : " ",
 		    key);
-	return MHD_YES;
 }
 
 /* The query string of a request: only parameters the route takes, each
@@ -683,11 +656,13 @@ static int
 check_query(http_api *a, const http_route *rt)
 {
 	struct qcheck q;
+	size_t i;
 
 	memset(&q, 0, sizeof q);
 	q.allowed = rt->query;
-	MHD_get_connection_values_n(a->r->conn, MHD_GET_ARGUMENT_KIND,
-	    qcheck_one, &q);
+	q.nul = a->r->nul;
+	for (i = 0; i < a->r->narg; i++)
+		qcheck_one(&q, a->r->arg[i].name);
 	if (q.nul) {
 		http_fail(a->r, PAKE_ESECURITY, NULL, a->log);
 		return -1;
@@ -705,8 +680,7 @@ check_query(http_api *a, const http_route *rt)
 static int
 authenticate(http_api *a)
 {
-	const char *h = MHD_lookup_connection_value(a->r->conn, MHD_HEADER_KIND,
-	    "Authorization");
+	const char *h = http_header(a->r, "Authorization");
 	pake_err e = {0};
 
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || h[7] == '\0') {
@@ -725,9 +699,7 @@ authenticate(http_api *a)
 static void
 peer(http_api *a)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-	    a->r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const struct sockaddr *sa = a->r->peer;
 
 	if (sa == NULL)
 		return;

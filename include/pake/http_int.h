@@ -6,18 +6,33 @@
 #define PAKE_HTTP_INT_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 #include <cjson/cJSON.h>
-#include <microhttpd.h>
 #include "ctx.h"
 #include "util.h"
 
 #define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_HEADERS 100	/* header fields a request may have */
+#define HTTP_MAX_ARGS	64	/* query parameters a request may have */
+
+typedef struct http_kv {
+	const char *name, *value;
+} http_kv;
 
 /* One request being received and answered. */
 typedef struct http_req {
-	struct MHD_Connection *conn;
 	const char *method;
-	const char *url;
+	const char *url;		/* the path, percent-decoded */
+	char *head;			/* the request's head, split in place */
+	char *target;			/* decoded path and query, split */
+	http_kv hdr[HTTP_MAX_HEADERS];	/* header fields, as sent */
+	size_t nhdr;
+	http_kv arg[HTTP_MAX_ARGS];	/* query parameters, decoded */
+	size_t narg;
+	int nul;			/* a %00 hid in the path or query */
+	int minor;			/* HTTP/1.minor */
+	int head_only;			/* HEAD: the answer has no body */
+	const struct sockaddr *peer;	/* the client, or NULL */
 	pake_buf body;
 	int too_big;
 	size_t header_bytes;
@@ -37,7 +52,15 @@ typedef struct http_req {
 	int www_auth;		/* add WWW-Authenticate: Bearer */
 	int close;		/* answer with Connection: close */
 	const char *tenant;	/* for the access log */
+	pake_buf rh;		/* more answer header lines, "Name: v\r\n" */
 } http_req;
+
+/* The first header field or query parameter called name (header names
+ * compare without case), or NULL. */
+const char *http_header(const http_req *r, const char *name);
+const char *http_arg(const http_req *r, const char *name);
+/* Add a header line to the answer. */
+void http_add_header(http_req *r, const char *name, const char *value);
 
 typedef struct http_api {
 	http_req *r;
@@ -51,8 +74,7 @@ typedef struct http_api {
 void pake_http_dispatch(http_api *a);
 
 /* Add the CORS headers the configuration allows for this request. */
-void pake_http_cors(const pake_config *cfg, http_req *r,
-    struct MHD_Response *resp);
+void pake_http_cors(const pake_config *cfg, http_req *r);
 
 /* Answer helpers for the routes. */
 void http_json(http_req *r, int status, cJSON *body);	/* consumes body */
