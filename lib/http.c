@@ -919,6 +919,16 @@ conn_process(hconn *k)
 				return 0;
 			if ((end = memmem(k->in, k->in_len, "\r\n\r\n", 4)) ==
 			    NULL) {
+				/* A bare LF would never end the head. */
+				for (p = k->in; (p = memchr(p, '\n', k->in_len -
+				    (size_t)(p - k->in))) != NULL; p++)
+					if (p == k->in || p[-1] != '\r')
+						break;
+				if (p != NULL) {
+					refuse(k, NULL, 400, "Malformed "
+					    "request head");
+					break;
+				}
 				if (k->in_len > h->max_url + h->max_header +
 				    1024) {
 					if (memchr(k->in, '\n', k->in_len))

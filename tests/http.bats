@@ -1099,6 +1099,90 @@ PY
 	assert_equal "$(grep -c '^ok ' <<<"$output")" 4
 }
 
+# bad_bytes: requests a lenient parser answers with its own HTML, or reads
+# two ways; each must get one answer, our JSON envelope with a request id,
+# and a closed connection (issue 10, items 1 and 2).
+bad_bytes() {
+	python3 - "$PORT" <<'PY'
+import json, socket, sys
+port = int(sys.argv[1])
+def send(data):
+    s = socket.create_connection(("127.0.0.1", port)); s.settimeout(3)
+    try:
+        s.sendall(data)
+    except OSError:
+        pass
+    out = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+    except socket.timeout:
+        out += b"<STILL OPEN>"
+    except ConnectionResetError:
+        out += b"<RESET>"
+    s.close(); return out
+many = b"".join(b"X-H%d: 1\r\n" % i for i in range(1500))
+cases = [
+    ("negative Content-Length", b"POST /notes HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400),
+    ("20-digit Content-Length", b"POST /notes HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n", 413),
+    ("huge chunk size", b"POST /notes HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\n", 400),
+    ("chunk over the body limit", b"POST /notes HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFF\r\n", 413),
+    ("HTTP/0.9", b"GET /\r\n\r\n", 400),
+    ("HTTP/2 preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
+    ("1,500 small headers", b"GET /health HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n", 431),
+    ("obs-fold", b"GET /health HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n", 400),
+    ("NUL in a header", b"GET /health HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n", 400),
+    ("bare LF", b"GET /health HTTP/1.1\nHost: x\n\n", 400),
+    ("a method that is not a token", b'A"}x{ /health HTTP/1.1\r\nHost: x\r\n\r\n', 400),
+    ("gzip transfer coding", b"POST /notes HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+    ("unknown expectation", b"POST /notes HTTP/1.1\r\nHost: x\r\nExpect: magic\r\nContent-Length: 2\r\n\r\n{}", 417),
+]
+for name, data, want in cases:
+    out = send(data)
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    statuses = [l for l in out.split(b"\r\n") if l.startswith(b"HTTP/1.")]
+    ok = len(statuses) == 1 and lines[0].startswith(b"HTTP/1.1 %d " % want)
+    ok = ok and b"<STILL OPEN>" not in out and b"<RESET>" not in out
+    ok = ok and b"Content-Type: application/json" in head and b"Connection: close" in head
+    try:
+        env = json.loads(body)
+        ok = ok and "code" in env["error"] and len(env["request_id"]) > 8
+        ok = ok and (b"X-Request-ID: " + env["request_id"].encode()) in head
+    except Exception:
+        ok = False
+    print(("ok " if ok else "BAD ") + name + ": " + repr(out[:300]))
+PY
+}
+
+@test "every error a client can cause is the JSON envelope with a request id, logged and counted (Accept=no)" {
+	serve no PAKE_HTTP_MAX_BODY_BYTES=4096
+	run bad_bytes
+	assert_success
+	refute_output --partial "BAD"
+	assert_equal "$(grep -c '^ok ' <<<"$output")" 13
+	# Each is in the access log and in the metrics.
+	sleep 0.2
+	assert_equal "$(grep '^{' "$LOG" | jq -s '[.[] | select(.status >= 400 and .request_id != null and .method != null)] | length')" 13
+	hreq "$URL/metrics"
+	expect 200
+	local n
+	n=$(grep -E '^pake_http_requests_total\{route="unmatched",method="[A-Z]+|other",status="(400|413|417|431|501|505)"\}' <<<"$BODY" |
+	    awk '{ s += $2 } END { print s }')
+	assert_equal "$n" 13
+}
+
+@test "every error a client can cause is the JSON envelope (Accept=yes)" {
+	serve yes PAKE_HTTP_MAX_BODY_BYTES=4096
+	run bad_bytes
+	assert_success
+	refute_output --partial "BAD"
+	assert_equal "$(grep -c '^ok ' <<<"$output")" 13
+}
+
 @test "GET /tags: the tenant's tags with counts" {
 	mkuser default user uma
 	TOK=$(mktoken default uma)
