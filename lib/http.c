@@ -57,6 +57,7 @@ struct pake_http {
 	conn *conns;
 	int nconns, served_conns;
 	int stop;
+	int has_watchdog;		/* not in PAKE_HTTP_DRIVEN */
 	pthread_t watchdog;
 };
 
@@ -622,8 +623,6 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
 	    MHD_USE_ITC;
 	long threads = pake_config_num(cfg, PAKE_CFG_HTTP_THREADS);
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof ss;
 	size_t pool;
 	pake_http *h;
 
@@ -653,7 +652,10 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 		    sysconf(_SC_NPROCESSORS_ONLN) : 2);
 	if (threads > POOL_MAX)
 		threads = POOL_MAX;
-	if (mode == PAKE_HTTP_CONNECTION) {
+	/* Driven: libmicrohttpd runs only inside pake_http_step(). */
+	if (mode == PAKE_HTTP_DRIVEN)
+		flags = MHD_USE_ERROR_LOG;
+	if (mode != PAKE_HTTP_LISTEN) {
 		flags |= MHD_USE_NO_LISTEN_SOCKET;
 		h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
 		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
@@ -682,37 +684,74 @@ pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log, int fd,
 		return pake_fail(e, PAKE_EUNAVAIL, NULL, "cannot start the HTTP "
 		    "server");
 	}
-	if (pthread_create(&h->watchdog, NULL, watchdog, h) != 0) {
-		MHD_stop_daemon(h->d);
-		free(h);
-		return pake_fail(e, PAKE_EINTERNAL, NULL, "watchdog thread");
-	}
-	if (mode == PAKE_HTTP_CONNECTION) {
-		memset(&ss, 0, sizeof ss);
-		if (getpeername(fd, (struct sockaddr *)&ss, &sl) != 0)
-			sl = 0;
-		if (MHD_add_connection(h->d, fd, (struct sockaddr *)&ss, sl) !=
-		    MHD_YES) {
-			pthread_mutex_lock(&h->lock);
-			h->stop = 1;
-			pthread_cond_broadcast(&h->wake);
-			pthread_mutex_unlock(&h->lock);
-			pthread_join(h->watchdog, NULL);
+	/* Nobody else's thread runs a driven server, so no deadline could
+	 * be enforced meanwhile: it has no watchdog. */
+	if (mode != PAKE_HTTP_DRIVEN) {
+		if (pthread_create(&h->watchdog, NULL, watchdog, h) != 0) {
 			MHD_stop_daemon(h->d);
 			free(h);
-			return pake_fail(e, PAKE_EUNAVAIL, NULL, "cannot serve the "
-			    "connection");
+			return pake_fail(e, PAKE_EINTERNAL, NULL,
+			    "watchdog thread");
 		}
+		h->has_watchdog = 1;
+	}
+	if (mode == PAKE_HTTP_CONNECTION && pake_http_add(h, fd, e) != 0) {
+		pake_http_stop(h);
+		return e->code;
 	}
 	*out = h;
 	return 0;
+}
+
+int
+pake_http_add(pake_http *h, int fd, pake_err *e)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+
+	memset(&ss, 0, sizeof ss);
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) != 0)
+		sl = 0;
+	if (MHD_add_connection(h->d, fd, (struct sockaddr *)&ss, sl) != MHD_YES)
+		return pake_fail(e, PAKE_EUNAVAIL, NULL, "cannot serve the "
+		    "connection");
+	return 0;
+}
+
+void
+pake_http_step(pake_http *h)
+{
+	MHD_run(h->d);
+}
+
+void
+pake_http_stop(pake_http *h)
+{
+	int i;
+
+	MHD_stop_daemon(h->d);
+	if (h->has_watchdog) {
+		pthread_mutex_lock(&h->lock);
+		h->stop = 1;
+		pthread_cond_broadcast(&h->wake);
+		pthread_mutex_unlock(&h->lock);
+		pthread_join(h->watchdog, NULL);
+	}
+	for (i = 0; i < h->npool; i++) {
+		pake_auth_close(h->pool[i]);
+		free(h->pool[i]);
+	}
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->cond);
+	pthread_cond_destroy(&h->wake);
+	free(h);
 }
 
 void
 pake_http_run(pake_http *h)
 {
 	sigset_t set;
-	int sig, i, done;
+	int sig, done;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -738,18 +777,5 @@ pake_http_run(pake_http *h)
 		sigwait(&set, &sig);
 		pake_log_msg(h->log, PAKE_LOG_INFO, "stopping on signal %d", sig);
 	}
-	MHD_stop_daemon(h->d);
-	pthread_mutex_lock(&h->lock);
-	h->stop = 1;
-	pthread_cond_broadcast(&h->wake);
-	pthread_mutex_unlock(&h->lock);
-	pthread_join(h->watchdog, NULL);
-	for (i = 0; i < h->npool; i++) {
-		pake_auth_close(h->pool[i]);
-		free(h->pool[i]);
-	}
-	pthread_mutex_destroy(&h->lock);
-	pthread_cond_destroy(&h->cond);
-	pthread_cond_destroy(&h->wake);
-	free(h);
+	pake_http_stop(h);
 }

@@ -19,6 +19,11 @@ typedef struct pake_http pake_http;
 enum pake_http_mode {
 	PAKE_HTTP_CONNECTION,	/* fd is one accepted connection */
 	PAKE_HTTP_LISTEN,	/* fd is a listening socket */
+	/* No thread and no socket of its own: the caller hands it
+	 * connections (pake_http_add) and turns the wheel (pake_http_step);
+	 * fd is ignored.  For the fuzz target, which must drive one request
+	 * at a time through libmicrohttpd in its own thread. */
+	PAKE_HTTP_DRIVEN,
 };
 
 int pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log,
@@ -26,5 +31,12 @@ int pake_http_start(pake_http **out, const pake_config *cfg, pake_log *log,
 /* Block until the connection is gone (CONNECTION) or a SIGTERM/SIGINT
  * arrives (LISTEN); then stop and free. */
 void pake_http_run(pake_http *h);
+
+/* PAKE_HTTP_DRIVEN: serve the connected socket fd (taken over: closed
+ * when its connection ends); do whatever reading, answering and closing
+ * is ready now without waiting; stop and free. */
+int pake_http_add(pake_http *h, int fd, pake_err *e);
+void pake_http_step(pake_http *h);
+void pake_http_stop(pake_http *h);
 
 #endif
