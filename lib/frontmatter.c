@@ -939,6 +939,10 @@ plain_ok(const char *s)
 	if (n == 0 || strchr("-?:,[]{}#&*!|>'\"%@` ", s[0]) != NULL ||
 	    s[n - 1] == ' ' || s[n - 1] == ':')
 		return 0;
+	/* "..." at the start of a line ends the YAML document ("---" is
+	 * caught above): a key written from JSON starts a line. */
+	if (strncmp(s, "...", 3) == 0)
+		return 0;
 	if (strstr(s, ": ") || strstr(s, " #"))
 		return 0;
 	for (i = 0; i < n; i += k) {

@@ -436,6 +436,14 @@ test_unknown(struct tally *t)
 	CHECK(t, round_trips(&n));
 	pake_note_free(&n);
 
+	/* A complex key beginning "...", written from its JSON: quoted, or
+	 * at the start of its line it would end the document (found by
+	 * fuzz_frontmatter; a lone CR is a YAML line break). */
+	CHECK(t, parse("---\n5ids:\r? ...\n -2T\n---\nb\n", &n, &e) == 0);
+	CHECK(t, same(n.extra_json, "{\"5ids\":null,\"... -2T\":null}"));
+	CHECK(t, round_trips(&n));
+	pake_note_free(&n);
+
 	/* Indented top-level mapping. */
 	CHECK(t, parse("---\n  title: x\n  foo: |\n    a\n  bar: 1\n---\n", &n,
 	    &e) == 0);
@@ -476,7 +484,7 @@ test_plain_or_quoted(struct tally *t)
 		{ "0e123456-1234-4234-8234-123456789012", 0 },
 		{ "12345678-1234-4234-8234-123456789012", 0 },
 		{ "0b101", 0 }, { "0x1F", 0 }, { "0o17", 0 }, { "0b1_0", 0 },
-		{ "plain words", 1 }, { "yes", 0 },
+		{ "plain words", 1 }, { "yes", 0 }, { "... x", 0 },
 	};
 	char want[128], *out;
 	pake_note n;
