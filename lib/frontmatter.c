@@ -112,6 +112,7 @@ struct fm {
 };
 
 static int conv(struct fm *, yaml_event_t *, int, cJSON **);
+static int delim_line(const char *, size_t, size_t, int, size_t *);
 static int walk(struct fm *);
 
 /* Set up f to walk len bytes of YAML at src. */
@@ -1036,6 +1037,43 @@ put_flow(pake_buf *b, const cJSON *v)
 		pake_buf_puts(b, "null");
 }
 
+/*
+ * 1 when the cut text's lines are the lines YAML sees, and none would end
+ * the frontmatter when written back.  Lines are cut at '\n', but libyaml
+ * also breaks at a lone CR, NEL, LS and PS: with those, one '\n' line can
+ * hold two keys, each cut with the whole line, and a "..." that was a
+ * complex key can start a line of the text.  Read alone the text may still
+ * give the same JSON (libyaml stops at "..." as a document end), while a
+ * file rendered with it ends its frontmatter there.
+ */
+static int
+lines_plain(const char *s, size_t n)
+{
+	size_t i, next;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'))
+			return 0;
+		if ((unsigned char)s[i] == 0xC2 && i + 1 < n &&
+		    (unsigned char)s[i + 1] == 0x85)
+			return 0;
+		if ((unsigned char)s[i] == 0xE2 && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xA8 ||
+		    (unsigned char)s[i + 2] == 0xA9))
+			return 0;
+	}
+	for (i = 0; i < n; i = next) {
+		if (delim_line(s, n, i, 1, &next))
+			return 0;
+		next = i;
+		while (next < n && s[next] != '\n')
+			next++;
+		next++;
+	}
+	return 1;
+}
+
 /* Make sure f->yaml reads back as f->extra; if not, write the keys from
  * their JSON.  Then hand the JSON text back in *json. */
 static int
@@ -1053,7 +1091,8 @@ settle_extra(struct fm *f, char **json)
 	if ((j1 = cJSON_PrintUnformatted(f->extra)) == NULL)
 		return nomem(f);
 	fm_init(&g, f->yaml.p, f->yaml.len, 1, 0, NULL);
-	if (f->yaml.len > 0 && walk(&g) == 0 && g.extra &&
+	if (f->yaml.len > 0 && lines_plain(f->yaml.p, f->yaml.len) &&
+	    walk(&g) == 0 && g.extra &&
 	    (j2 = cJSON_PrintUnformatted(g.extra)) != NULL &&
 	    strcmp(j1, j2) == 0) {
 		same = 1;

@@ -444,6 +444,22 @@ test_unknown(struct tally *t)
 	CHECK(t, round_trips(&n));
 	pake_note_free(&n);
 
+	/* The same key's text cut at '\n' would hold both keys and put
+	 * "..." at the start of a line of its own, ending the frontmatter
+	 * written back: with a lone CR the keys are written from JSON. */
+	CHECK(t, parse("---\n5ids:\r? ...\n...\n\npake_idt: true\n---\n",
+	    &n, &e) == 0);
+	CHECK(t, n.extra_yaml && strstr(n.extra_yaml, "\r") == NULL);
+	CHECK(t, round_trips(&n));
+	pake_note_free(&n);
+
+	/* Every leading '#' of a tag goes: "##" kept as "#" was dropped
+	 * the next time (found by fuzz_frontmatter). */
+	CHECK(t, parse("---\ntags: \"a,## ##b\"\n---\n", &n, &e) == 0);
+	CHECK(t, n.ntags == 2 && same(n.tags[0], "a") && same(n.tags[1], "b"));
+	CHECK(t, round_trips(&n));
+	pake_note_free(&n);
+
 	/* Indented top-level mapping. */
 	CHECK(t, parse("---\n  title: x\n  foo: |\n    a\n  bar: 1\n---\n", &n,
 	    &e) == 0);
