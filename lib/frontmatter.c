@@ -1002,6 +1002,28 @@ fmt_num(double d, char out[40])
 	}
 }
 
+/*
+ * A key written from JSON.  An implicit key is at most 1024 characters
+ * (YAML 1.2 7.4.2; libyaml then fails to find its ':'), so a long one is
+ * written as an explicit key, "? key"; well before the limit, because
+ * quoting can make it longer.
+ */
+#define KEY_IMPLICIT_MAX	256
+
+static void
+put_key(pake_buf *b, const char *s, int flow)
+{
+	int explicit = strlen(s) > KEY_IMPLICIT_MAX;
+
+	if (explicit)
+		pake_buf_puts(b, "? ");
+	if (flow)
+		put_dq(b, s);
+	else
+		put_str(b, s);
+	pake_buf_puts(b, explicit && !flow ? "\n: " : ": ");
+}
+
 /* Append a JSON value as YAML flow style, which reads back as the same
  * JSON: strings always double-quoted, numbers in shortest form. */
 static void
@@ -1024,10 +1046,8 @@ put_flow(pake_buf *b, const cJSON *v)
 	else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
 		pake_buf_putc(b, cJSON_IsArray(v) ? '[' : '{');
 		for (c = v->child; c; c = c->next) {
-			if (cJSON_IsObject(v)) {
-				put_dq(b, c->string);
-				pake_buf_puts(b, ": ");
-			}
+			if (cJSON_IsObject(v))
+				put_key(b, c->string, 1);
 			put_flow(b, c);
 			if (c->next)
 				pake_buf_puts(b, ", ");
@@ -1105,8 +1125,7 @@ settle_extra(struct fm *f, char **json)
 	if (!same) {
 		pake_buf_free(&f->yaml);
 		for (c = f->extra->child; c; c = c->next) {
-			put_str(&f->yaml, c->string);
-			pake_buf_puts(&f->yaml, ": ");
+			put_key(&f->yaml, c->string, 0);
 			put_flow(&f->yaml, c);
 			pake_buf_putc(&f->yaml, '\n');
 		}

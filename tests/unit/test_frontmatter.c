@@ -460,6 +460,22 @@ test_unknown(struct tally *t)
 	CHECK(t, round_trips(&n));
 	pake_note_free(&n);
 
+	/* A key longer than YAML's 1024 characters for an implicit key,
+	 * written from JSON (a lone CR), top level and nested: explicit
+	 * "? key" (found by fuzz_frontmatter). */
+	{
+		char k1[1500], k2[1500], text[4096];
+		memset(k1, 'k', sizeof k1 - 1);
+		k1[sizeof k1 - 1] = '\0';
+		memset(k2, 'j', sizeof k2 - 1);
+		k2[sizeof k2 - 1] = '\0';
+		snprintf(text, sizeof text, "---\nx: 1\r? %s\n: {? %s : 1}\n---\n",
+		    k1, k2);
+		CHECK(t, parse(text, &n, &e) == 0);
+		CHECK(t, round_trips(&n));
+		pake_note_free(&n);
+	}
+
 	/* Indented top-level mapping. */
 	CHECK(t, parse("---\n  title: x\n  foo: |\n    a\n  bar: 1\n---\n", &n,
 	    &e) == 0);
