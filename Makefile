@@ -6,6 +6,10 @@
 #   make layers     SQL only in lib/db*.c, no include cycles (scripts/layers.sh)
 #   make lint-man   mandoc -T lint at warning level over every man page
 #   make asan       the same suite under AddressSanitizer + UBSan (build-asan/)
+#   make fuzz       build the libFuzzer targets of tests/fuzz/ with clang,
+#                   ASan and UBSan (build-fuzz/) and run each FUZZ_TIME
+#                   seconds (default 60) on a copy of its seed corpus;
+#                   FUZZ_ARGS adds libFuzzer flags (FUZZ_ARGS=-runs=10000000)
 #   make bench      benchmarks (numbers on stdout)
 #   make run        serve the JSON API on 127.0.0.1:8000 (scripts/run.sh)
 #   make tour       the shell tour of README.md, run for real (scripts/tour.sh)
@@ -36,6 +40,16 @@ BINS	= $(BIN_SRC:bin/%.c=$(BUILD)/bin/%)
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNITS	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/test/%)
 HDRS	= $(wildcard include/pake/*.h)
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_BUILD = build-fuzz
+FUZZ_TIME ?= 60
+# The library is built for coverage (fuzzer-no-link) and the sanitizers;
+# FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION makes password hashing cheap
+# (lib/auth.c), so such a build must never serve anyone.
+FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer -Wno-unknown-warning-option \
+	-fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 
 all: $(BINS) $(UNITS)
 
@@ -59,6 +73,15 @@ $(BUILD)/test/%: tests/unit/%.c $(BUILD)/libpake.a $(HDRS)
 	@echo "  CCLD    $@"
 	@$(CC) $(PAKE_CFLAGS) -o $@ $< $(BUILD)/libpake.a $(LDFLAGS) $(PAKE_LIBS)
 
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/env.c tests/fuzz/env.h \
+    $(BUILD)/libpake.a $(HDRS)
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	@$(CC) $(PAKE_CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/env.c \
+		$(BUILD)/libpake.a $(LDFLAGS) $(PAKE_LIBS)
+
+fuzz-targets: $(FUZZ_BINS)
+
 deps:
 	@sh scripts/deps.sh
 
@@ -80,6 +103,14 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		sh scripts/test.sh $(CURDIR)/build-asan
+
+# Build the targets only (tests/fuzz.bats runs them briefly in make check).
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="$(FUZZ_CFLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" fuzz-targets
+
+fuzz: deps fuzz-build
+	sh scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(FUZZ_ARGS)
 
 bench: all
 	sh bench/run.sh $(abspath $(BUILD))
@@ -108,7 +139,8 @@ install: all
 	done
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: lint-man all deps layers check asan bench run tour install clean
+.PHONY: lint-man all deps layers check asan fuzz fuzz-build fuzz-targets bench \
+	run tour install clean
 .SECONDARY:

@@ -213,14 +213,32 @@ pake_password_check(const char *pw, const char *username, pake_err *e)
 	return 0;
 }
 
+/*
+ * Argon2id's cost, and the dummy hash a login without a user is verified
+ * against (same cost, so the time taken does not tell).  A fuzz build
+ * (make fuzz defines FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION) takes the
+ * least the algorithm allows: an input reaching a login must cost
+ * microseconds, not 60 ms, or the fuzzer crawls.  Such a build must never
+ * hold a real password.
+ */
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#define PW_OPS		crypto_pwhash_OPSLIMIT_MIN
+#define PW_MEM		crypto_pwhash_MEMLIMIT_MIN
+#define PW_DUMMY	"$argon2id$v=19$m=8,t=1,p=1$" \
+	"BbC/mxETwXpIs9YFei//DQ$bF7eX1atj38W1mGOtbQSDv4hHOPYUVQfPb3nYpQvUJo"
+#else
+#define PW_OPS		crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define PW_MEM		crypto_pwhash_MEMLIMIT_INTERACTIVE
+#define PW_DUMMY	"$argon2id$v=19$m=65536,t=2,p=1$" \
+	"c29tZXNhbHRzb21lc2FsdA$3Y0kfsbhRnJKc8bZVLyHyrWM1ObgrGvYWbjCgKWZz7c"
+#endif
+
 int
 pake_password_hash(const char *pw, char out[160], pake_err *e)
 {
 	if (sodium_init() < 0)
 		return pake_fail(e, PAKE_EINTERNAL, NULL, "sodium_init");
-	if (crypto_pwhash_str(out, pw, strlen(pw),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	if (crypto_pwhash_str(out, pw, strlen(pw), PW_OPS, PW_MEM) != 0)
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, "pwhash");
 	return 0;
 }
@@ -344,8 +362,7 @@ int
 pake_auth_login(pake_ctx *c, const char *tenant, const char *username,
     const char *password, pake_session *s, pake_err *e)
 {
-	static const char dummy[crypto_pwhash_STRBYTES] = "$argon2id$v=19$m=65536,t=2,p=1$"
-	    "c29tZXNhbHRzb21lc2FsdA$3Y0kfsbhRnJKc8bZVLyHyrWM1ObgrGvYWbjCgKWZz7c";
+	static const char dummy[crypto_pwhash_STRBYTES] = PW_DUMMY;
 	char family[37];
 	pake_tenant t;
 	pake_user u;

@@ -112,6 +112,7 @@ struct fm {
 };
 
 static int conv(struct fm *, yaml_event_t *, int, cJSON **);
+static int delim_line(const char *, size_t, size_t, int, size_t *);
 static int walk(struct fm *);
 
 /* Set up f to walk len bytes of YAML at src. */
@@ -939,6 +940,10 @@ plain_ok(const char *s)
 	if (n == 0 || strchr("-?:,[]{}#&*!|>'\"%@` ", s[0]) != NULL ||
 	    s[n - 1] == ' ' || s[n - 1] == ':')
 		return 0;
+	/* "..." at the start of a line ends the YAML document ("---" is
+	 * caught above): a key written from JSON starts a line. */
+	if (strncmp(s, "...", 3) == 0)
+		return 0;
 	if (strstr(s, ": ") || strstr(s, " #"))
 		return 0;
 	for (i = 0; i < n; i += k) {
@@ -997,6 +1002,28 @@ fmt_num(double d, char out[40])
 	}
 }
 
+/*
+ * A key written from JSON.  An implicit key is at most 1024 characters
+ * (YAML 1.2 7.4.2; libyaml then fails to find its ':'), so a long one is
+ * written as an explicit key, "? key"; well before the limit, because
+ * quoting can make it longer.
+ */
+#define KEY_IMPLICIT_MAX	256
+
+static void
+put_key(pake_buf *b, const char *s, int flow)
+{
+	int explicit = strlen(s) > KEY_IMPLICIT_MAX;
+
+	if (explicit)
+		pake_buf_puts(b, "? ");
+	if (flow)
+		put_dq(b, s);
+	else
+		put_str(b, s);
+	pake_buf_puts(b, explicit && !flow ? "\n: " : ": ");
+}
+
 /* Append a JSON value as YAML flow style, which reads back as the same
  * JSON: strings always double-quoted, numbers in shortest form. */
 static void
@@ -1019,10 +1046,8 @@ put_flow(pake_buf *b, const cJSON *v)
 	else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
 		pake_buf_putc(b, cJSON_IsArray(v) ? '[' : '{');
 		for (c = v->child; c; c = c->next) {
-			if (cJSON_IsObject(v)) {
-				put_dq(b, c->string);
-				pake_buf_puts(b, ": ");
-			}
+			if (cJSON_IsObject(v))
+				put_key(b, c->string, 1);
 			put_flow(b, c);
 			if (c->next)
 				pake_buf_puts(b, ", ");
@@ -1030,6 +1055,43 @@ put_flow(pake_buf *b, const cJSON *v)
 		pake_buf_putc(b, cJSON_IsArray(v) ? ']' : '}');
 	} else
 		pake_buf_puts(b, "null");
+}
+
+/*
+ * 1 when the cut text's lines are the lines YAML sees, and none would end
+ * the frontmatter when written back.  Lines are cut at '\n', but libyaml
+ * also breaks at a lone CR, NEL, LS and PS: with those, one '\n' line can
+ * hold two keys, each cut with the whole line, and a "..." that was a
+ * complex key can start a line of the text.  Read alone the text may still
+ * give the same JSON (libyaml stops at "..." as a document end), while a
+ * file rendered with it ends its frontmatter there.
+ */
+static int
+lines_plain(const char *s, size_t n)
+{
+	size_t i, next;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'))
+			return 0;
+		if ((unsigned char)s[i] == 0xC2 && i + 1 < n &&
+		    (unsigned char)s[i + 1] == 0x85)
+			return 0;
+		if ((unsigned char)s[i] == 0xE2 && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xA8 ||
+		    (unsigned char)s[i + 2] == 0xA9))
+			return 0;
+	}
+	for (i = 0; i < n; i = next) {
+		if (delim_line(s, n, i, 1, &next))
+			return 0;
+		next = i;
+		while (next < n && s[next] != '\n')
+			next++;
+		next++;
+	}
+	return 1;
 }
 
 /* Make sure f->yaml reads back as f->extra; if not, write the keys from
@@ -1049,7 +1111,8 @@ settle_extra(struct fm *f, char **json)
 	if ((j1 = cJSON_PrintUnformatted(f->extra)) == NULL)
 		return nomem(f);
 	fm_init(&g, f->yaml.p, f->yaml.len, 1, 0, NULL);
-	if (f->yaml.len > 0 && walk(&g) == 0 && g.extra &&
+	if (f->yaml.len > 0 && lines_plain(f->yaml.p, f->yaml.len) &&
+	    walk(&g) == 0 && g.extra &&
 	    (j2 = cJSON_PrintUnformatted(g.extra)) != NULL &&
 	    strcmp(j1, j2) == 0) {
 		same = 1;
@@ -1062,8 +1125,7 @@ settle_extra(struct fm *f, char **json)
 	if (!same) {
 		pake_buf_free(&f->yaml);
 		for (c = f->extra->child; c; c = c->next) {
-			put_str(&f->yaml, c->string);
-			pake_buf_puts(&f->yaml, ": ");
+			put_key(&f->yaml, c->string, 0);
 			put_flow(&f->yaml, c);
 			pake_buf_putc(&f->yaml, '\n');
 		}

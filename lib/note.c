@@ -49,7 +49,10 @@ pake_note_add_tag(pake_note *n, const char *tag, pake_err *e)
 	size_t i, len;
 	char **t;
 
-	if (tag[0] == '#')
+	/* "#x" is Obsidian's spelling of x.  Every leading '#' goes, not
+	 * one: "##x" kept as "#x" became x the next time the note was read,
+	 * so a note did not read back as it was written. */
+	while (tag[0] == '#')
 		tag++;
 	len = strlen(tag);
 	if (len == 0)

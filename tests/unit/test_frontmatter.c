@@ -436,6 +436,46 @@ test_unknown(struct tally *t)
 	CHECK(t, round_trips(&n));
 	pake_note_free(&n);
 
+	/* A complex key beginning "...", written from its JSON: quoted, or
+	 * at the start of its line it would end the document (found by
+	 * fuzz_frontmatter; a lone CR is a YAML line break). */
+	CHECK(t, parse("---\n5ids:\r? ...\n -2T\n---\nb\n", &n, &e) == 0);
+	CHECK(t, same(n.extra_json, "{\"5ids\":null,\"... -2T\":null}"));
+	CHECK(t, round_trips(&n));
+	pake_note_free(&n);
+
+	/* The same key's text cut at '\n' would hold both keys and put
+	 * "..." at the start of a line of its own, ending the frontmatter
+	 * written back: with a lone CR the keys are written from JSON. */
+	CHECK(t, parse("---\n5ids:\r? ...\n...\n\npake_idt: true\n---\n",
+	    &n, &e) == 0);
+	CHECK(t, n.extra_yaml && strstr(n.extra_yaml, "\r") == NULL);
+	CHECK(t, round_trips(&n));
+	pake_note_free(&n);
+
+	/* Every leading '#' of a tag goes: "##" kept as "#" was dropped
+	 * the next time (found by fuzz_frontmatter). */
+	CHECK(t, parse("---\ntags: \"a,## ##b\"\n---\n", &n, &e) == 0);
+	CHECK(t, n.ntags == 2 && same(n.tags[0], "a") && same(n.tags[1], "b"));
+	CHECK(t, round_trips(&n));
+	pake_note_free(&n);
+
+	/* A key longer than YAML's 1024 characters for an implicit key,
+	 * written from JSON (a lone CR), top level and nested: explicit
+	 * "? key" (found by fuzz_frontmatter). */
+	{
+		char k1[1500], k2[1500], text[4096];
+		memset(k1, 'k', sizeof k1 - 1);
+		k1[sizeof k1 - 1] = '\0';
+		memset(k2, 'j', sizeof k2 - 1);
+		k2[sizeof k2 - 1] = '\0';
+		snprintf(text, sizeof text, "---\nx: 1\r? %s\n: {? %s : 1}\n---\n",
+		    k1, k2);
+		CHECK(t, parse(text, &n, &e) == 0);
+		CHECK(t, round_trips(&n));
+		pake_note_free(&n);
+	}
+
 	/* Indented top-level mapping. */
 	CHECK(t, parse("---\n  title: x\n  foo: |\n    a\n  bar: 1\n---\n", &n,
 	    &e) == 0);
@@ -476,7 +516,7 @@ test_plain_or_quoted(struct tally *t)
 		{ "0e123456-1234-4234-8234-123456789012", 0 },
 		{ "12345678-1234-4234-8234-123456789012", 0 },
 		{ "0b101", 0 }, { "0x1F", 0 }, { "0o17", 0 }, { "0b1_0", 0 },
-		{ "plain words", 1 }, { "yes", 0 },
+		{ "plain words", 1 }, { "yes", 0 }, { "... x", 0 },
 	};
 	char want[128], *out;
 	pake_note n;
