@@ -50,7 +50,7 @@ run_target() {
 	run_target mcp
 }
 
-@test "fuzz: HTTP request path, raw bytes through libmicrohttpd to the routes" {
+@test "fuzz: HTTP request path, raw bytes through the parser to the routes" {
 	run_target http
 }
 

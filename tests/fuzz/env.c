@@ -67,6 +67,7 @@ fuzz_env(pake_cli *cli)
 	const char *tmp = getenv("TMPDIR");
 	char path[320];
 	char *argv[] = {"fuzz", NULL};
+	pake_err e = {0};
 	int argc = 1;
 	FILE *f;
 
@@ -96,6 +97,9 @@ fuzz_env(pake_cli *cli)
 	unsetenv("PAKE_TOKEN");
 	unsetenv("PAKE_TENANTS_DIR");
 	pake_cli_init(cli, "fuzz", "", &argc, argv);
+	/* As pake-db init makes it, then opened as every tool opens it. */
+	if (pake_ctx_create(&cli->cfg, &cli->log, &e) != 0)
+		pake_cli_die(cli, &e);
 	pake_cli_open(cli);
 	snprintf(path, sizeof path, "{\"name\":\"default\",\"notes\":%d,"
 	    "\"api_calls_per_day\":\"unlimited\","

@@ -1,6 +1,6 @@
 /*
  * fuzz_http.c: libFuzzer target for the HTTP request path: raw bytes
- * through libmicrohttpd's parser, pake-http's checks (lib/http.c) and the
+ * through pake-http's parser and checks (lib/http.c) and the
  * routes (lib/http_api.c), down to the operations.
  *
  * The input is what a client writes on a connection: one or more
