@@ -19,19 +19,29 @@ static const char usage[] =
 "usage: pake-note add --title T [--type X] [--status S] [--tag T]...\n"
 "                     [--confidence F] [--source URI] [--summary S]\n"
 "                     [--human-notes S] [--file F] [--json]\n"
-"       pake-note get ID [--json]\n"
+"       pake-note get ID [--version N] [--json]\n"
 "       pake-note list [--limit N] [--cursor C] [--json]\n"
-"       pake-note edit ID [same flags as add; --file replaces the body]\n"
-"       pake-note rm ID [--json]\n"
+"       pake-note edit ID [--if-version V] [flags of add; --file: the body]\n"
+"       pake-note rm ID [--if-version V] [--json]\n"
+"       pake-note log ID [--json]\n"
+"       pake-note diff ID [N [M]]\n"
+"       pake-note restore ID N [--if-version V] [--json]\n"
+"       pake-note deleted [--limit N] [--json]\n"
+"       pake-note prune [--keep N] [--older-than-days D] [--json]\n"
 "\n"
 "The body of add comes from --file F, or standard input when it is not a\n"
 "terminal (--file - reads standard input explicitly).  add prints the new\n"
 "pake_id; get prints the note as markdown with frontmatter.  --json prints\n"
-"the note object instead.  Common flags: --db PATH --vault DIR --tenant T\n"
+"the note object instead.  Every change is a version: log lists them, get\n"
+"--version shows one, diff compares two (default: the last change),\n"
+"restore makes one current again.  --if-version V changes nothing unless\n"
+"the note is still at version V (exit 75, precondition_failed).\n"
+"Common flags: --db PATH --vault DIR --tenant T\n"
 "--config FILE --log-level L --log-format F --set KEY=VALUE.\n";
 
 enum { O_TITLE = 1, O_TYPE, O_STATUS, O_TAG, O_CONF, O_SOURCE, O_SUMMARY,
-	O_HUMAN, O_FILE, O_LIMIT, O_CURSOR, O_NOTAGS };
+	O_HUMAN, O_FILE, O_LIMIT, O_CURSOR, O_NOTAGS, O_IFVER, O_VERSION,
+	O_KEEP, O_DAYS };
 
 static const struct option longopts[] = {
 	{"title", required_argument, NULL, O_TITLE},
@@ -46,6 +56,10 @@ static const struct option longopts[] = {
 	{"file", required_argument, NULL, O_FILE},
 	{"limit", required_argument, NULL, O_LIMIT},
 	{"cursor", required_argument, NULL, O_CURSOR},
+	{"if-version", required_argument, NULL, O_IFVER},
+	{"version", required_argument, NULL, O_VERSION},
+	{"keep", required_argument, NULL, O_KEEP},
+	{"older-than-days", required_argument, NULL, O_DAYS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -126,6 +140,13 @@ note_flags(pake_cli *cli, int argc, char **argv, cJSON *in, int adding)
 		case O_HUMAN:
 			cJSON_AddStringToObject(in, "human_notes", optarg);
 			break;
+		case O_IFVER:
+			if (adding)
+				pake_cli_usage(cli, "--if-version is for edit");
+			cJSON_AddNumberToObject(in, "expected_version",
+			    (double)pake_cli_long(cli, "--if-version", optarg, 1,
+			    1000000000000LL));
+			break;
 		case O_FILE:
 			file = optarg;
 			break;
@@ -173,13 +194,37 @@ id_arg(pake_cli *cli, int argc, char **argv, const char *cmd)
 	return in;
 }
 
+/* The options after an ID: --version N and --if-version V only. */
+static void
+version_flags(pake_cli *cli, int argc, char **argv, cJSON *in, int get)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == O_VERSION && get)
+			cJSON_AddNumberToObject(in, "version", (double)
+			    pake_cli_long(cli, "--version", optarg, 1,
+			    1000000000000LL));
+		else if (c == O_IFVER && !get)
+			cJSON_AddNumberToObject(in, "expected_version", (double)
+			    pake_cli_long(cli, "--if-version", optarg, 1,
+			    1000000000000LL));
+		else
+			pake_cli_usage(cli, "unknown option '%s'",
+			    argv[optind - 1]);
+	}
+}
+
 static int
 cmd_get(pake_cli *cli, int argc, char **argv)
 {
 	cJSON *in = id_arg(cli, argc, argv, "get"), *out;
 
-	if (argc > 2)
-		pake_cli_usage(cli, "unexpected argument '%s'", argv[2]);
+	version_flags(cli, argc - 1, argv + 1, in, 1);
+	if (optind + 1 < argc)
+		pake_cli_usage(cli, "unexpected argument '%s'",
+		    argv[optind + 1]);
 	if (!cli->json)
 		cJSON_AddStringToObject(in, "format", "markdown");
 	pake_cli_open(cli);
@@ -259,12 +304,157 @@ cmd_rm(pake_cli *cli, int argc, char **argv)
 {
 	cJSON *in = id_arg(cli, argc, argv, "rm"), *out;
 
-	if (argc > 2)
-		pake_cli_usage(cli, "unexpected argument '%s'", argv[2]);
+	version_flags(cli, argc - 1, argv + 1, in, 0);
+	if (optind + 1 < argc)
+		pake_cli_usage(cli, "unexpected argument '%s'",
+		    argv[optind + 1]);
 	pake_cli_open(cli);
 	out = pake_cli_call(cli, "delete_note", in);
 	if (cli->json)
 		pake_cli_print_json(out);
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
+static const char *
+jstr(const cJSON *o, const char *k)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, k));
+
+	return s ? s : "-";
+}
+
+static int
+cmd_log(pake_cli *cli, int argc, char **argv)
+{
+	cJSON *in = id_arg(cli, argc, argv, "log"), *out, *it;
+
+	if (argc > 2)
+		pake_cli_usage(cli, "unexpected argument '%s'", argv[2]);
+	pake_cli_open(cli);
+	out = pake_cli_call(cli, "note_history", in);
+	if (cli->json)
+		pake_cli_print_json(out);
+	else
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(out, "versions"))
+			printf("%-4.0f %s  %-8s %-10s %-11s %s\n",
+			    cJSON_GetNumberValue(cJSON_GetObjectItem(it,
+			    "version")), jstr(it, "time"), jstr(it, "op"),
+			    jstr(it, "actor"), jstr(it, "front"),
+			    jstr(it, "title"));
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
+static int
+cmd_diff(pake_cli *cli, int argc, char **argv)
+{
+	cJSON *in = id_arg(cli, argc, argv, "diff"), *out;
+
+	if (argc > 4)
+		pake_cli_usage(cli, "unexpected argument '%s'", argv[4]);
+	if (argc > 2)
+		cJSON_AddNumberToObject(in, "from", (double)pake_cli_long(cli,
+		    "N", argv[2], 1, 1000000000000LL));
+	if (argc > 3)
+		cJSON_AddNumberToObject(in, "to", (double)pake_cli_long(cli,
+		    "M", argv[3], 1, 1000000000000LL));
+	pake_cli_open(cli);
+	out = pake_cli_call(cli, "note_diff", in);
+	if (cli->json)
+		pake_cli_print_json(out);
+	else
+		fputs(jstr(out, "diff")[0] == '-' && jstr(out, "diff")[1] ==
+		    '\0' ? "" : jstr(out, "diff"), stdout);
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
+static int
+cmd_restore(pake_cli *cli, int argc, char **argv)
+{
+	cJSON *in = id_arg(cli, argc, argv, "restore"), *out;
+
+	if (argc < 3)
+		pake_cli_usage(cli, "restore needs a version number");
+	cJSON_AddNumberToObject(in, "version", (double)pake_cli_long(cli, "N",
+	    argv[2], 1, 1000000000000LL));
+	version_flags(cli, argc - 2, argv + 2, in, 0);
+	if (optind + 2 < argc)
+		pake_cli_usage(cli, "unexpected argument '%s'",
+		    argv[optind + 2]);
+	pake_cli_open(cli);
+	out = pake_cli_call(cli, "note_restore", in);
+	if (cli->json)
+		pake_cli_print_json(out);
+	else
+		printf("%s version %.0f\n", jstr(out, "pake_id"),
+		    cJSON_GetNumberValue(cJSON_GetObjectItem(out, "version")));
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
+static int
+cmd_deleted(pake_cli *cli, int argc, char **argv)
+{
+	cJSON *in = cJSON_CreateObject(), *out, *it;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == O_LIMIT)
+			cJSON_AddNumberToObject(in, "limit", (double)pake_cli_long(
+			    cli, "--limit", optarg, 1, 1000));
+		else
+			pake_cli_usage(cli, "unknown option '%s'",
+			    argv[optind - 1]);
+	}
+	if (optind != argc)
+		pake_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	pake_cli_open(cli);
+	out = pake_cli_call(cli, "deleted_notes", in);
+	if (cli->json)
+		pake_cli_print_json(out);
+	else
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(out, "deleted"))
+			printf("%s  %s  %-4.0f %s\n", jstr(it, "pake_id"),
+			    jstr(it, "time"), cJSON_GetNumberValue(
+			    cJSON_GetObjectItem(it, "version")) - 1,
+			    jstr(it, "title"));
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
+static int
+cmd_prune(pake_cli *cli, int argc, char **argv)
+{
+	cJSON *in = cJSON_CreateObject(), *out;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == O_KEEP)
+			cJSON_AddNumberToObject(in, "keep", (double)pake_cli_long(
+			    cli, "--keep", optarg, 1, 1000000));
+		else if (c == O_DAYS)
+			cJSON_AddNumberToObject(in, "older_than_days", (double)
+			    pake_cli_long(cli, "--older-than-days", optarg, 0,
+			    100000));
+		else
+			pake_cli_usage(cli, "unknown option '%s'",
+			    argv[optind - 1]);
+	}
+	if (optind != argc)
+		pake_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	pake_cli_open(cli);
+	out = pake_cli_call(cli, "prune_versions", in);
+	if (cli->json)
+		pake_cli_print_json(out);
+	else
+		printf("dropped %.0f versions, kept the newest %.0f of each "
+		    "note\n", cJSON_GetNumberValue(cJSON_GetObjectItem(out,
+		    "dropped")), cJSON_GetNumberValue(cJSON_GetObjectItem(out,
+		    "keep")));
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
 }
@@ -278,6 +468,8 @@ main(int argc, char **argv)
 	} cmds[] = {
 		{"add", cmd_add}, {"get", cmd_get}, {"list", cmd_list},
 		{"ls", cmd_list}, {"edit", cmd_edit}, {"rm", cmd_rm},
+		{"log", cmd_log}, {"diff", cmd_diff}, {"restore", cmd_restore},
+		{"deleted", cmd_deleted}, {"prune", cmd_prune},
 	};
 	pake_cli cli;
 	size_t i;

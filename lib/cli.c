@@ -172,7 +172,7 @@ pake_cli_die(pake_cli *cli, const pake_err *e)
 		err = cJSON_AddObjectToObject(o, "error");
 		cJSON_AddStringToObject(err, "code", pake_code_name(code));
 		cJSON_AddStringToObject(err, "message", msg);
-		if (code == PAKE_EINVAL && e->detail[0] && strchr(e->detail, ':'))
+		if (pake_err_public_detail(e))
 			cJSON_AddStringToObject(err, "detail", e->detail);
 		if (e->retry_after)
 			cJSON_AddNumberToObject(err, "retry_after",
@@ -181,8 +181,7 @@ pake_cli_die(pake_cli *cli, const pake_err *e)
 		cJSON_Delete(o);
 	}
 	/* Schema failures name the field; that is the user's own input. */
-	if (code == PAKE_EINVAL && e->detail[0] && strchr(e->detail, ':') &&
-	    strchr(e->detail, '/') == NULL)
+	if (pake_err_public_detail(e))
 		fprintf(stderr, "%s: %s (%s)\n", cli->tool, msg, e->detail);
 	else if (e->retry_after > 0)
 		fprintf(stderr, "%s: %s (retry in %d s)\n", cli->tool, msg,

@@ -39,6 +39,8 @@ static const struct key {
 	    NULL},
 	[PAKE_CFG_MAX_NOTE]	= {"max_note_bytes", K_INT, "33554432", 1024,
 	    1L << 30, NULL},
+	[PAKE_CFG_VERSIONS_KEEP] = {"versions_keep", K_INT, "0", 0, 1000000,
+	    NULL},
 	[PAKE_CFG_MCP_MAX_LINE]	= {"mcp.max_line", K_INT, "4194304", 1024,
 	    1L << 30, NULL},
 	[PAKE_CFG_HTTP_MAX_HEADER] = {"http.max_header_bytes", K_INT, "16384",

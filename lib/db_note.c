@@ -16,18 +16,18 @@
 #define NOTE_COLS "pake_id, title, type, status, confidence, " \
 	"verification_status, created_at, modified_at, created_ms, " \
 	"modified_ms, source_uri, summary, human_notes, body, file_path, " \
-	"extra_json, extra_yaml, tags, id"
+	"extra_json, extra_yaml, tags, id, version"
 
 static const char SQL_INSERT[] = "INSERT INTO notes(" NOTE_COLS ") "
     "VALUES(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-    "?16, ?17, ?18, ?19, NULL)";
+    "?16, ?17, ?18, ?19, NULL, ?20)";
 /* UPDATE numbers its columns like INSERT (bind_note); ?1 is unused. */
 static const char SQL_UPDATE[] = "UPDATE notes SET title = ?3, type = ?4, "
     "status = ?5, confidence = ?6, verification_status = ?7, "
     "created_at = ?8, modified_at = ?9, created_ms = ?10, "
     "modified_ms = ?11, source_uri = ?12, summary = ?13, "
     "human_notes = ?14, body = ?15, file_path = ?16, extra_json = ?17, "
-    "extra_yaml = ?18, tags = ?19 WHERE pake_id = ?2";
+    "extra_yaml = ?18, tags = ?19, version = ?20 WHERE pake_id = ?2";
 static const char SQL_DELETE[] = "DELETE FROM notes WHERE pake_id = ?1";
 static const char SQL_GET[] = "SELECT " NOTE_COLS " FROM notes "
     "WHERE pake_id = ?1";
@@ -80,7 +80,7 @@ static const char SQL_FTS_DEL[] = "INSERT INTO notes_fts(notes_fts, rowid, "
 /* Column indexes of NOTE_COLS. */
 enum { C_PAKE_ID, C_TITLE, C_TYPE, C_STATUS, C_CONF, C_VSTATUS, C_CREATED,
 	C_MODIFIED, C_CREATED_MS, C_MODIFIED_MS, C_SOURCE, C_SUMMARY, C_HUMAN,
-	C_BODY, C_PATH, C_EXTRA_JSON, C_EXTRA_YAML, C_TAGS, C_ID };
+	C_BODY, C_PATH, C_EXTRA_JSON, C_EXTRA_YAML, C_TAGS, C_ID, C_VERSION };
 
 /* Tags joined by newlines (a tag holds no control character) for the
  * index; the tokenizer splits them, and row_tags() splits them back. */
@@ -133,6 +133,7 @@ row_to_note(sqlite3_stmt *st, pake_note *n, pake_err *e)
 	n->extra_json = col_dup(st, C_EXTRA_JSON);
 	n->extra_yaml = col_dup(st, C_EXTRA_YAML);
 	n->rowid = sqlite3_column_int64(st, C_ID);
+	n->version = sqlite3_column_int64(st, C_VERSION);
 	if (!n->title || !n->type || !n->status || !n->verification_status ||
 	    !n->created_at || !n->modified_at || !n->source_uri || !n->body ||
 	    !n->file_path) {
@@ -162,7 +163,7 @@ row_tags(sqlite3_stmt *st, pake_note *n, pake_err *e)
 	return rc;
 }
 
-/* Bind the note's columns to ?2..?19 in NOTE_COLS order. */
+/* Bind the note's columns to ?2..?20 in NOTE_COLS order. */
 static void
 bind_note(sqlite3_stmt *st, const pake_note *n, const char *tags)
 {
@@ -185,6 +186,7 @@ bind_note(sqlite3_stmt *st, const pake_note *n, const char *tags)
 	db_bind_text(st, 17, n->extra_json);
 	db_bind_text(st, 18, n->extra_yaml);
 	db_bind_text(st, 19, tags);
+	sqlite3_bind_int64(st, 20, n->version > 0 ? n->version : 1);
 }
 /* Replace the rows in note_tags of the note stored as row id. */
 static int

@@ -74,8 +74,34 @@ static const char store_v1[] =
 	"  source TEXT PRIMARY KEY,"
 	"  pake_id TEXT NOT NULL) WITHOUT ROWID;";
 
+/* Versions (ARCHITECTURE.md §3): notes.version counts a note's changes;
+ * note_versions keeps the markdown of every state it has had, with who
+ * made it, through which tool and when.  A delete is a row without
+ * markdown.  Notes stored before this migration get their first row,
+ * "baseline", when they first change. */
+static const char store_v2[] =
+	"ALTER TABLE notes ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+	"CREATE TABLE note_versions("
+	"  pake_id TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  op TEXT NOT NULL,"		/* create update delete import restore
+					 * baseline */
+	"  actor TEXT NOT NULL,"	/* owner, user:ID or token:ID */
+	"  front TEXT NOT NULL,"	/* the tool: pake-http, pake-note ... */
+	"  time_ms INTEGER NOT NULL,"
+	"  title TEXT,"
+	"  markdown BLOB,"		/* NULL: deleted */
+	"  PRIMARY KEY(pake_id, version)) WITHOUT ROWID;"
+	"CREATE INDEX note_versions_time ON note_versions(time_ms);"
+	/* A create retried with the same Idempotency-Key finds its note. */
+	"CREATE TABLE idempotency_keys("
+	"  key TEXT PRIMARY KEY,"
+	"  pake_id TEXT NOT NULL,"
+	"  time_ms INTEGER NOT NULL) WITHOUT ROWID;";
+
 static const db_migration steps[] = {
 	{store_v1, NULL},
+	{store_v2, NULL},
 };
 
 const db_schema db_store_schema = {

@@ -22,6 +22,8 @@ static const struct {
 	[PAKE_EUNAUTH]	  = {"unauthorized", "Authentication required", 401, EX_NOPERM},
 	[PAKE_EFORBIDDEN] = {"forbidden", "Permission denied", 403, EX_NOPERM},
 	[PAKE_ECONFLICT]  = {"conflict", "Conflicting change", 409, EX_TEMPFAIL},
+	[PAKE_EPRECOND]	  = {"precondition_failed", "The note has changed", 412,
+	    EX_TEMPFAIL},
 	[PAKE_ERATE]	  = {"rate_limited", "Rate limit exceeded", 429, EX_TEMPFAIL},
 	[PAKE_EQUOTA]	  = {"quota_exceeded", "Quota exceeded", 429, EX_UNAVAILABLE},
 	[PAKE_ETOOBIG]	  = {"payload_too_large", "Payload too large", 413, EX_DATAERR},
@@ -64,8 +66,8 @@ pake_fail(pake_err *e, int code, const char *msg, const char *fmt, ...)
 const char *
 pake_err_public_detail(const pake_err *e)
 {
-	if (e->code == PAKE_EINVAL && e->detail[0] &&
-	    strchr(e->detail, ':') && !strchr(e->detail, '/'))
+	if ((e->code == PAKE_EINVAL || e->code == PAKE_EPRECOND) &&
+	    e->detail[0] && strchr(e->detail, ':') && !strchr(e->detail, '/'))
 		return e->detail;
 	return NULL;
 }

@@ -83,11 +83,85 @@ body_json(http_api *a)
 	return v;
 }
 
-/* Run op on in (consumed) and answer with its result or error. */
+/* A note's entity-tag is its version, strong: "7" (RFC 9110 8.8.3). */
+static void
+etag_of(const cJSON *out, char t[32])
+{
+	const cJSON *v = cJSON_GetObjectItem(out, "version");
+
+	t[0] = '\0';
+	if (cJSON_IsNumber(v) && cJSON_IsString(cJSON_GetObjectItem(out,
+	    "pake_id")))
+		snprintf(t, 32, "\"%.0f\"", v->valuedouble);
+}
+
+/* The version a strong entity-tag of ours names ("7"), else 0. */
+static int64_t
+etag_version(const char *t, size_t n)
+{
+	int64_t v = 0;
+	size_t i;
+
+	if (n < 3 || n > 15 || t[0] != '"' || t[n - 1] != '"' || t[1] == '0')
+		return 0;
+	for (i = 1; i < n - 1; i++) {
+		if (t[i] < '0' || t[i] > '9')
+			return 0;
+		v = v * 10 + (t[i] - '0');
+	}
+	return v;
+}
+
+/* Does the If-None-Match list h hold etag t (weak comparison)? */
+static int
+none_match(const char *h, const char *t)
+{
+	size_t n = strlen(t), len;
+
+	while (*h) {
+		h += strspn(h, " \t,");
+		if (*h == '*')
+			return 1;
+		if (strncmp(h, "W/", 2) == 0)
+			h += 2;
+		len = strcspn(h, ", \t");
+		if (len == n && strncmp(h, t, n) == 0)
+			return 1;
+		h += len;
+	}
+	return 0;
+}
+
+/* If-Match of a change: the version the client read becomes the
+ * operation's expected_version ("*": any).  A tag that is not one of ours
+ * cannot match: 412 at once.  -1 when the answer is set. */
+static int
+if_match(http_api *a, cJSON *in)
+{
+	const char *h = http_header(a->r, "If-Match");
+	pake_err e = {0};
+	int64_t v;
+
+	if (h == NULL || strcmp(h, "*") == 0)
+		return 0;
+	if ((v = etag_version(h, strlen(h))) <= 0) {
+		pake_fail(&e, PAKE_EPRECOND, NULL, "If-Match: not a version of "
+		    "this note");
+		http_error(a->r, &e, a->log);
+		return -1;
+	}
+	cJSON_DeleteItemFromObject(in, "expected_version");
+	cJSON_AddNumberToObject(in, "expected_version", (double)v);
+	return 0;
+}
+
+/* Run op on in (consumed) and answer with its result or error; a note
+ * answer carries its ETag. */
 static void
 call(http_api *a, const char *op, cJSON *in, int created)
 {
 	pake_err e = {0};
+	char tag[32];
 	cJSON *out;
 
 	if (pake_op_call(a->c, op, in, &out, &e) != 0) {
@@ -96,6 +170,9 @@ call(http_api *a, const char *op, cJSON *in, int created)
 		return;
 	}
 	cJSON_Delete(in);
+	etag_of(out, tag);
+	if (tag[0])
+		http_add_header(a->r, "ETag", tag);
 	http_json(a->r, created ? 201 : 200, out);
 }
 
@@ -109,6 +186,18 @@ r_op(http_api *a, const http_route *rt)
 
 	if (in == NULL)
 		return;
+	/* Changes of a note honour If-Match; a create, Idempotency-Key. */
+	if ((strcmp(a->r->method, "PATCH") == 0 || strcmp(a->r->method,
+	    "DELETE") == 0 || strcmp(rt->op, "note_restore") == 0) &&
+	    strstr(rt->pattern, "{pake_id}") && if_match(a, in) != 0) {
+		cJSON_Delete(in);
+		return;
+	}
+	if (strcmp(rt->op, "create_note") == 0 &&
+	    (name = http_header(a->r, "Idempotency-Key")) != NULL) {
+		cJSON_DeleteItemFromObject(in, "idempotency_key");
+		cJSON_AddStringToObject(in, "idempotency_key", name);
+	}
 	while ((name = strchr(p, '{')) != NULL && k < HTTP_MAX_PARAMS) {
 		char key[32];
 		size_t n = strcspn(name + 1, "}");
@@ -217,8 +306,9 @@ r_note_get(http_api *a, const http_route *rt)
 	const char *acc = http_header(a->r, "Accept");
 	int md = acc && strstr(acc, "text/markdown") != NULL;
 	cJSON *in = cJSON_CreateObject(), *out;
+	const char *inm;
 	pake_err e = {0};
-	char *text;
+	char *text, tag[32];
 
 	cJSON_AddStringToObject(in, "pake_id", a->r->param[0]);
 	if (md)
@@ -230,6 +320,15 @@ r_note_get(http_api *a, const http_route *rt)
 	}
 	cJSON_Delete(in);
 	(void)rt;
+	etag_of(out, tag);
+	if (tag[0])
+		http_add_header(a->r, "ETag", tag);
+	if (tag[0] && (inm = http_header(a->r, "If-None-Match")) != NULL &&
+	    none_match(inm, tag)) {
+		cJSON_Delete(out);
+		http_text(a->r, 304, "application/json", strdup(""), 0);
+		return;
+	}
 	if (!md) {
 		http_json(a->r, 200, out);
 		return;
@@ -240,6 +339,32 @@ r_note_get(http_api *a, const http_route *rt)
 	if (text)
 		http_text(a->r, 200, "text/markdown; charset=utf-8", text,
 		    strlen(text));
+}
+
+/* GET /notes/{pake_id}/versions/{version}: that state of the note. */
+static void
+r_version_get(http_api *a, const http_route *rt)
+{
+	cJSON *in = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(in, "pake_id", a->r->param[0]);
+	number_or_text(in, "version", a->r->param[1]);
+	call(a, rt->op, in, 0);
+}
+
+/* GET /notes/{pake_id}/diff?from=N&to=M */
+static void
+r_diff(http_api *a, const http_route *rt)
+{
+	cJSON *in = cJSON_CreateObject();
+	const char *v;
+
+	cJSON_AddStringToObject(in, "pake_id", a->r->param[0]);
+	if ((v = http_arg(a->r, "from")) != NULL)
+		number_or_text(in, "from", v);
+	if ((v = http_arg(a->r, "to")) != NULL)
+		number_or_text(in, "to", v);
+	call(a, rt->op, in, 0);
 }
 
 static void
@@ -517,7 +642,16 @@ static const http_route routes[] = {
 	{"GET", "/notes", 1, 0, NULL, r_notes_get, 0, " q type status tag "
 	    "created_after created_before modified_after modified_before "
 	    "min_confidence limit cursor "},
+	{"GET", "/notes/deleted", 1, 0, "deleted_notes", r_op, 0, NULL},
 	{"GET", "/notes/{pake_id}", 1, 0, NULL, r_note_get, 0, NULL},
+	{"GET", "/notes/{pake_id}/versions", 1, 0, "note_history", r_op, 0,
+	    NULL},
+	{"GET", "/notes/{pake_id}/versions/{version}", 1, 0, "get_note",
+	    r_version_get, 0, NULL},
+	{"GET", "/notes/{pake_id}/diff", 1, 0, "note_diff", r_diff, 0,
+	    " from to "},
+	{"POST", "/notes/{pake_id}/restore", 1, 1, "note_restore", r_op, 0,
+	    NULL},
 	{"PATCH", "/notes/{pake_id}", 1, 1, "update_note", r_op, 0, NULL},
 	{"DELETE", "/notes/{pake_id}", 1, 0, "delete_note", r_op, 0, NULL},
 	{"GET", "/tags", 1, 0, "list_tags", r_op, 0, NULL},

@@ -484,7 +484,8 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 			im->st->unchanged++;
 			changed = 0;
 		} else {
-			rc = pake_db_note_update(im->db, &n, e);
+			rc = pake_store_put(im->c, im->db, &n, &old, "import",
+			    e);
 			im->st->updated++;
 		}
 		pake_note_free(&old);
@@ -503,7 +504,8 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 		if (rc == 0 && n.file_path == NULL)
 			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 		if (rc == 0)
-			rc = pake_db_note_insert(im->db, &n, e);
+			rc = pake_store_put(im->c, im->db, &n, NULL, "import",
+			    e);
 		im->st->created++;
 	}
 	if (rc == 0 && !had_id)

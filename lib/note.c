@@ -165,6 +165,8 @@ pake_note_to_json(const pake_note *n)
 	add_str(o, "title", n->title);
 	cJSON_AddStringToObject(o, "content", n->body ? n->body : "");
 	add_str(o, "file_path", n->file_path);
+	if (n->version > 0)
+		cJSON_AddNumberToObject(o, "version", (double)n->version);
 	m = cJSON_AddObjectToObject(o, "metadata");
 	if (m == NULL)
 		goto oom;

@@ -12,6 +12,7 @@
 #include "pake/ops.h"
 #include "pake/store.h"
 #include "pake/util.h"
+#include "pake/version.h"
 
 /* Schema fragments shared by several operations. */
 #define S_ID	"{\"type\":\"string\",\"maxLength\":64," \
@@ -172,10 +173,14 @@ run_create(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	unsigned mask;
 	int rc;
 
+	int replayed = 0;
+
 	pake_note_init(&n);
 	if ((rc = note_from_json(in, &n, &mask, e)) == 0 &&
-	    (rc = pake_store_create(c, &n, e)) == 0)
-		rc = note_out(&n, out, e);
+	    (rc = pake_store_create(c, &n, str_arg(in, "idempotency_key"),
+	    &replayed, e)) == 0 && (rc = note_out(&n, out, e)) == 0 &&
+	    replayed)
+		cJSON_AddBoolToObject(*out, "replayed", 1);
 	pake_note_free(&n);
 	return rc;
 }
@@ -185,22 +190,73 @@ const pake_op pake_op_create_note = {
 	"Create a markdown note with frontmatter; it is indexed for search "
 	"and written to the vault.",
 	"{\"type\":\"object\",\"required\":[\"title\"],"
-	"\"additionalProperties\":false,\"properties\":{" S_FIELDS "}}",
+	"\"additionalProperties\":false,\"properties\":{" S_FIELDS ","
+	"\"idempotency_key\":{\"type\":\"string\",\"minLength\":1,"
+	"\"maxLength\":200,\"description\":\"A retry with the same key "
+	"within a day returns the note the first call made ('replayed') "
+	"instead of a second one\"}}}",
 	S_NOTE, PAKE_P_NOTES_WRITE, 0, run_create,
 };
+
+#define S_VERSION "{\"type\":\"integer\",\"minimum\":1," \
+	"\"maximum\":1000000000000}"
+#define S_EXPECT "\"expected_version\":{\"type\":\"integer\"," \
+	"\"minimum\":1,\"maximum\":1000000000000,\"description\":" \
+	"\"The version last read; if the note has changed since, nothing " \
+	"is done and the error is precondition_failed\"}"
+
+static int64_t
+i64_arg(const cJSON *in, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, key);
+
+	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+}
+
+/* A version row as JSON. */
+static cJSON *
+version_json(const pake_version *v)
+{
+	cJSON *o = cJSON_CreateObject();
+	char ts[32];
+
+	pake_iso8601(v->time_ms, ts);
+	cJSON_AddNumberToObject(o, "version", (double)v->version);
+	cJSON_AddStringToObject(o, "op", v->op);
+	cJSON_AddStringToObject(o, "actor", v->actor);
+	cJSON_AddStringToObject(o, "front", v->front);
+	cJSON_AddStringToObject(o, "time", ts);
+	if (v->title)
+		cJSON_AddStringToObject(o, "title", v->title);
+	cJSON_AddNumberToObject(o, "bytes", (double)v->len);
+	return o;
+}
 
 static int
 run_get(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
 	const char *fmt = str_arg(in, "format");
+	int64_t version = i64_arg(in, "version");
+	pake_version v;
 	pake_note n;
 	size_t len;
 	char *md;
 	int rc;
 
-	if ((rc = pake_store_get(c, str_arg(in, "pake_id"), &n, e)) != 0)
-		return rc;
-	rc = note_out(&n, out, e);
+	if (version > 0) {
+		if ((rc = pake_version_note(c, str_arg(in, "pake_id"), version,
+		    &n, &v, e)) != 0)
+			return rc;
+		if ((rc = note_out(&n, out, e)) == 0)
+			cJSON_AddItemToObject(*out, "of_version",
+			    version_json(&v));
+		pake_version_free(&v);
+	} else {
+		if ((rc = pake_store_get(c, str_arg(in, "pake_id"), &n,
+		    e)) != 0)
+			return rc;
+		rc = note_out(&n, out, e);
+	}
 	/* The note as its vault file reads, unknown keys verbatim. */
 	if (rc == 0 && fmt && strcmp(fmt, "markdown") == 0) {
 		if ((md = pake_fm_render(&n, &len)) == NULL) {
@@ -221,7 +277,8 @@ const pake_op pake_op_get_note = {
 	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
 	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID ","
 	"\"format\":{\"enum\":[\"json\",\"markdown\"],\"description\":"
-	"\"markdown adds the whole file text as 'markdown'\"}}}",
+	"\"markdown adds the whole file text as 'markdown'\"},"
+	"\"version\":" S_VERSION "}}",
 	S_NOTE, PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
 	run_get,
 };
@@ -283,8 +340,8 @@ run_update(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 
 	pake_note_init(&patch);
 	if ((rc = note_from_json(in, &patch, &mask, e)) == 0 &&
-	    (rc = pake_store_update(c, str_arg(in, "pake_id"), &patch, mask, &n,
-	    e)) == 0) {
+	    (rc = pake_store_update(c, str_arg(in, "pake_id"), &patch, mask,
+	    i64_arg(in, "expected_version"), &n, e)) == 0) {
 		rc = note_out(&n, out, e);
 		pake_note_free(&n);
 	}
@@ -295,10 +352,11 @@ run_update(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 const pake_op pake_op_update_note = {
 	"update_note", "Update a note",
 	"Change fields of a note; fields not given keep their values, "
-	"content replaces the body.",
+	"content replaces the body.  Give expected_version (the version you "
+	"read) so that a change made meanwhile is not overwritten.",
 	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
 	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID ","
-	S_FIELDS "}}",
+	S_EXPECT "," S_FIELDS "}}",
 	S_NOTE, PAKE_P_NOTES_WRITE, PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
 	run_update,
 };
@@ -309,7 +367,8 @@ run_delete(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	const char *id = str_arg(in, "pake_id");
 	int rc;
 
-	if ((rc = pake_store_delete(c, id, e)) != 0)
+	if ((rc = pake_store_delete(c, id, i64_arg(in, "expected_version"),
+	    e)) != 0)
 		return rc;
 	*out = cJSON_CreateObject();
 	cJSON_AddStringToObject(*out, "pake_id", id);
@@ -319,9 +378,11 @@ run_delete(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 
 const pake_op pake_op_delete_note = {
 	"delete_note", "Delete a note",
-	"Delete a note and its vault file.",
+	"Delete a note and its vault file (its versions stay: it can be "
+	"restored).",
 	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
-	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID "}}",
+	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID ","
+	S_EXPECT "}}",
 	"{\"type\":\"object\",\"properties\":{\"pake_id\":{\"type\":\"string\"},"
 	"\"deleted\":{\"type\":\"boolean\"}}}",
 	PAKE_P_NOTES_DELETE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT |
@@ -559,4 +620,191 @@ const pake_op pake_op_list_tags = {
 	"\"count\":{\"type\":\"integer\"}}}",
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
 	run_tags,
+};
+
+/* The history of a note. */
+struct vlist {
+	cJSON *arr;
+};
+
+static int
+add_version(void *arg, const char *pake_id, const pake_version *v)
+{
+	struct vlist *l = arg;
+	cJSON *o = version_json(v);
+
+	(void)pake_id;
+	cJSON_AddItemToArray(l->arr, o);
+	return 0;
+}
+
+static int
+run_history(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const char *id = str_arg(in, "pake_id");
+	struct vlist l = {cJSON_CreateArray()};
+	int rc;
+
+	if ((rc = pake_version_list(c, id, add_version, &l, e)) != 0) {
+		cJSON_Delete(l.arr);
+		return rc;
+	}
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "pake_id", id);
+	cJSON_AddItemToObject(*out, "versions", l.arr);
+	return 0;
+}
+
+const pake_op pake_op_note_history = {
+	"note_history", "History of a note",
+	"Every version of a note, oldest first: its number, what made it "
+	"(create, update, import, restore, delete, or baseline for the state "
+	"it had when history began), who, through which tool, and when. "
+	"Deleted notes keep their history.",
+	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
+	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID "}}",
+	"{\"type\":\"object\",\"required\":[\"pake_id\",\"versions\"],"
+	"\"properties\":{\"pake_id\":{\"type\":\"string\"},"
+	"\"versions\":{\"type\":\"array\"}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
+	run_history,
+};
+
+static int
+run_diff(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const char *id = str_arg(in, "pake_id");
+	pake_buf b = {0};
+	int rc;
+
+	if ((rc = pake_version_diff(c, id, i64_arg(in, "from"),
+	    i64_arg(in, "to"), &b, e)) != 0) {
+		pake_buf_free(&b);
+		return rc;
+	}
+	if (b.oom) {
+		pake_buf_free(&b);
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	}
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "pake_id", id);
+	cJSON_AddStringToObject(*out, "diff", b.len ? b.p : "");
+	pake_buf_free(&b);
+	return 0;
+}
+
+const pake_op pake_op_note_diff = {
+	"note_diff", "Compare versions of a note",
+	"A unified diff of the markdown of two versions of a note (from, to; "
+	"by default the latest state and the one before it).",
+	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
+	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID ","
+	"\"from\":" S_VERSION ",\"to\":" S_VERSION "}}",
+	"{\"type\":\"object\",\"required\":[\"pake_id\",\"diff\"],"
+	"\"properties\":{\"pake_id\":{\"type\":\"string\"},"
+	"\"diff\":{\"type\":\"string\"}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
+	run_diff,
+};
+
+static int
+run_restore(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	pake_note n;
+	int rc;
+
+	if ((rc = pake_store_restore(c, str_arg(in, "pake_id"),
+	    i64_arg(in, "version"), i64_arg(in, "expected_version"), &n,
+	    e)) != 0)
+		return rc;
+	rc = note_out(&n, out, e);
+	pake_note_free(&n);
+	return rc;
+}
+
+const pake_op pake_op_note_restore = {
+	"note_restore", "Restore a version of a note",
+	"Make an earlier version of a note its current state again (itself a "
+	"new version); a deleted note comes back under its pake_id.",
+	"{\"type\":\"object\",\"required\":[\"pake_id\",\"version\"],"
+	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID ","
+	"\"version\":" S_VERSION "," S_EXPECT "}}",
+	S_NOTE, PAKE_P_NOTES_WRITE, PAKE_OP_MCP, run_restore,
+};
+
+static int
+add_deleted(void *arg, const char *pake_id, const pake_version *v)
+{
+	struct vlist *l = arg;
+	cJSON *o = version_json(v);
+
+	cJSON_AddStringToObject(o, "pake_id", pake_id);
+	cJSON_AddItemToArray(l->arr, o);
+	return 0;
+}
+
+static int
+run_deleted(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	struct vlist l = {cJSON_CreateArray()};
+	int rc;
+
+	if ((rc = pake_version_deleted(c, int_arg(in, "limit", 100),
+	    add_deleted, &l, e)) != 0) {
+		cJSON_Delete(l.arr);
+		return rc;
+	}
+	*out = cJSON_CreateObject();
+	cJSON_AddItemToObject(*out, "deleted", l.arr);
+	return 0;
+}
+
+const pake_op pake_op_deleted_notes = {
+	"deleted_notes", "Deleted notes",
+	"Notes that were deleted and not restored, newest first: pake_id, "
+	"title, when, by whom; note_restore brings one back.",
+	"{\"type\":\"object\",\"additionalProperties\":false,"
+	"\"properties\":{\"limit\":{\"type\":\"integer\",\"minimum\":1,"
+	"\"maximum\":1000}}}",
+	"{\"type\":\"object\",\"required\":[\"deleted\"],"
+	"\"properties\":{\"deleted\":{\"type\":\"array\"}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
+	run_deleted,
+};
+
+static int
+run_prune(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	int64_t keep = i64_arg(in, "keep"), days = i64_arg(in, "older_than_days");
+	int64_t dropped;
+	int rc;
+
+	if (keep <= 0)
+		keep = pake_config_num(c->cfg, PAKE_CFG_VERSIONS_KEEP);
+	if (keep <= 0)
+		return pake_fail(e, PAKE_EINVAL, NULL, "keep: give a number of "
+		    "versions to keep (versions_keep is 0: keep everything)");
+	if ((rc = pake_version_prune(c, keep, pake_now_ms() - days *
+	    86400000LL, &dropped, e)) != 0)
+		return rc;
+	*out = cJSON_CreateObject();
+	cJSON_AddNumberToObject(*out, "keep", (double)keep);
+	cJSON_AddNumberToObject(*out, "dropped", (double)dropped);
+	return 0;
+}
+
+const pake_op pake_op_prune_versions = {
+	"prune_versions", "Drop old versions",
+	"Keep the newest versions of each note (keep, default the "
+	"versions_keep setting) and drop the older ones, those at least "
+	"older_than_days old (default 0).  A deleted note keeps its last "
+	"state.",
+	"{\"type\":\"object\",\"additionalProperties\":false,"
+	"\"properties\":{\"keep\":{\"type\":\"integer\",\"minimum\":1,"
+	"\"maximum\":1000000},\"older_than_days\":{\"type\":\"integer\","
+	"\"minimum\":0,\"maximum\":100000}}}",
+	"{\"type\":\"object\",\"required\":[\"keep\",\"dropped\"],"
+	"\"properties\":{\"keep\":{\"type\":\"integer\"},"
+	"\"dropped\":{\"type\":\"integer\"}}}",
+	PAKE_P_NOTES_DELETE, PAKE_OP_DESTRUCTIVE, run_prune,
 };

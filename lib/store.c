@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pake/auth.h"
+#include "pake/frontmatter.h"
 #include "pake/query.h"
 #include "pake/store.h"
 #include "pake/util.h"
@@ -124,6 +125,113 @@ mirror(pake_ctx *c, const char *pake_id, const char *path)
 		    "written: %s", pake_id, e.detail);
 }
 
+/* Who makes a change and through which tool, for its version row. */
+static void
+who(const pake_ctx *c, pake_version *v)
+{
+	if (c->token_id)
+		snprintf(v->actor, sizeof v->actor, "token:%lld",
+		    (long long)c->token_id);
+	else if (c->user_id)
+		snprintf(v->actor, sizeof v->actor, "user:%lld",
+		    (long long)c->user_id);
+	else
+		pake_strlcpy(v->actor, "owner", sizeof v->actor);
+	pake_strlcpy(v->front, c->log && c->log->tool ? c->log->tool : "pake",
+	    sizeof v->front);
+}
+
+/* Add the version row of state n (deleted: a delete row). */
+static int
+record(pake_ctx *c, pake_db *st, const pake_note *n, int64_t version,
+    const char *op, int deleted, int64_t when, pake_err *e)
+{
+	pake_version v;
+	char *md = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(&v, 0, sizeof v);
+	if (!deleted && (md = pake_fm_render(n, &len)) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	v.version = version;
+	pake_strlcpy(v.op, op, sizeof v.op);
+	if (strcmp(op, "baseline") == 0) {	/* made before history */
+		pake_strlcpy(v.front, "-", sizeof v.front);
+		pake_strlcpy(v.actor, "-", sizeof v.actor);
+	} else
+		who(c, &v);
+	v.time_ms = when;
+	v.title = n->title;
+	v.markdown = md;
+	v.len = len;
+	rc = pake_db_version_add(st, n->pake_id, &v, e);
+	free(md);
+	return rc;
+}
+
+/* A note written before versions were kept gets its state as it stands
+ * recorded first ("baseline"), so that no change loses what came before. */
+static int
+baseline(pake_ctx *c, pake_db *st, const pake_note *old, pake_err *e)
+{
+	if (pake_db_version_has(st, old->pake_id, old->version))
+		return 0;
+	return record(c, st, old, old->version, "baseline", 0,
+	    old->modified_ms, e);
+}
+
+/*
+ * The one way a note's row changes (ARCHITECTURE.md §3): create, update,
+ * import and restore all come here, inside the caller's write transaction.
+ * old is the note as stored, or NULL when there is none (a new note, or one
+ * deleted earlier: its version numbers go on).  n->version becomes the new
+ * version, recorded with n's markdown, who made it and through what.
+ */
+int
+pake_store_put(pake_ctx *c, pake_db *st, pake_note *n, const pake_note *old,
+    const char *op, pake_err *e)
+{
+	int64_t last = 0;
+	int rc;
+
+	if (old) {
+		if ((rc = baseline(c, st, old, e)) != 0)
+			return rc;
+		last = old->version;
+	} else if ((rc = pake_db_version_last(st, n->pake_id, &last, e)) != 0)
+		return rc;
+	n->version = last + 1;
+	if ((rc = record(c, st, n, n->version, op, 0, pake_now_ms(), e)) != 0)
+		return rc;
+	return old ? pake_db_note_update(st, n, e) :
+	    pake_db_note_insert(st, n, e);
+}
+
+/* The one way a note goes: its delete is a version too. */
+static int
+store_remove(pake_ctx *c, pake_db *st, const pake_note *old, pake_err *e)
+{
+	int rc;
+
+	if ((rc = baseline(c, st, old, e)) != 0 ||
+	    (rc = record(c, st, old, old->version + 1, "delete", 1,
+	    pake_now_ms(), e)) != 0 ||
+	    (rc = pake_db_note_delete(st, old->pake_id, e)) != 0)
+		return rc;
+	return pake_db_tombstone_add(st, old->pake_id, old->file_path, e);
+}
+
+/* PAKE_EPRECOND unless the stored note is at version want (0: any). */
+static int
+expect(const pake_note *n, int64_t want, pake_err *e)
+{
+	if (want <= 0 || n->version == want)
+		return 0;
+	return pake_fail(e, PAKE_EPRECOND, NULL, "version: the note is at "
+	    "version %lld, not %lld", (long long)n->version, (long long)want);
+}
+
 int
 pake_store_quota(pake_ctx *c, pake_db *st, pake_err *e)
 {
@@ -141,13 +249,20 @@ pake_store_quota(pake_ctx *c, pake_db *st, pake_err *e)
 	    "tenant %s has %lld notes", t.name, (long long)n);
 }
 
+/* How long a create's Idempotency-Key is remembered. */
+#define IDEM_MS	(24 * 3600 * 1000LL)
+
 int
-pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
+pake_store_create(pake_ctx *c, pake_note *n, const char *key, int *replayed,
+    pake_err *e)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], first[PAKE_ID_LEN + 1];
+	int64_t now = pake_now_ms();
 	pake_db *st;
 	int rc;
 
+	if (replayed)
+		*replayed = 0;
 	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
 		return rc;
 	if ((st = pake_ctx_store(c, e)) == NULL)
@@ -163,6 +278,20 @@ pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
 		return rc;
 	if ((rc = pake_db_begin(st, e)) != 0)
 		return rc;
+	/* A retry of a create that was done: the note it made, not a second
+	 * one (its state now, which may have changed since). */
+	if (key && ((rc = pake_db_idem_get(st, key, now - IDEM_MS, first,
+	    e)) != 0 || first[0])) {
+		if (rc == 0) {
+			pake_db_rollback(st);
+			pake_note_free(n);
+			if ((rc = pake_db_note_get(st, first, n, e)) == 0 &&
+			    replayed)
+				*replayed = 1;
+			return rc;
+		}
+		goto fail;
+	}
 	if ((rc = pake_store_quota(c, st, e)) != 0) {
 		pake_db_rollback(st);
 		if (rc == PAKE_EQUOTA) {
@@ -182,7 +311,9 @@ pake_store_create(pake_ctx *c, pake_note *n, pake_err *e)
 			goto fail;
 		}
 	}
-	if ((rc = pake_db_note_insert(st, n, e)) != 0)
+	if ((rc = pake_store_put(c, st, n, NULL, "create", e)) != 0 ||
+	    (key && (rc = pake_db_idem_put(st, key, n->pake_id, now,
+	    now - IDEM_MS, e)) != 0))
 		goto fail;
 	if ((rc = pake_db_commit(st, e)) != 0)
 		return rc;
@@ -271,8 +402,9 @@ begin_change(pake_ctx *c, uint32_t perm, const char *pake_id, pake_db **st,
 
 int
 pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
-    unsigned mask, pake_note *out, pake_err *e)
+    unsigned mask, int64_t want, pake_note *out, pake_err *e)
 {
+	pake_note old;
 	char ts[32], path[PATH_MAX], *old_path = NULL;
 	pake_db *st;
 	pake_note n;
@@ -281,6 +413,12 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 
 	if ((rc = begin_change(c, PAKE_P_NOTES_WRITE, pake_id, &st, &n, e)) != 0)
 		return rc;
+	pake_note_init(&old);
+	if ((rc = expect(&n, want, e)) != 0)
+		goto fail;
+	/* The state as stored, for its version row when it has none. */
+	if ((rc = pake_db_note_get(st, pake_id, &old, e)) != 0)
+		goto fail;
 	now = pake_now_ms();
 	if (now <= n.modified_ms)	/* keep modified_ms strictly rising */
 		now = n.modified_ms + 1;
@@ -316,8 +454,9 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 		    pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL) : 0) != 0)
 			goto fail;
 	}
-	if ((rc = pake_db_note_update(st, &n, e)) != 0)
+	if ((rc = pake_store_put(c, st, &n, &old, "update", e)) != 0)
 		goto fail;
+	pake_note_free(&old);
 	if ((rc = pake_db_commit(st, e)) != 0) {
 		pake_note_free(&n);
 		free(old_path);
@@ -333,12 +472,13 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 fail:
 	pake_db_rollback(st);
 	pake_note_free(&n);
+	pake_note_free(&old);
 	free(old_path);
 	return rc;
 }
 
 int
-pake_store_delete(pake_ctx *c, const char *pake_id, pake_err *e)
+pake_store_delete(pake_ctx *c, const char *pake_id, int64_t want, pake_err *e)
 {
 	pake_db *st;
 	pake_note n;
@@ -346,8 +486,8 @@ pake_store_delete(pake_ctx *c, const char *pake_id, pake_err *e)
 
 	if ((rc = begin_change(c, PAKE_P_NOTES_DELETE, pake_id, &st, &n, e)) != 0)
 		return rc;
-	if ((rc = pake_db_note_delete(st, pake_id, e)) != 0 ||
-	    (rc = pake_db_tombstone_add(st, pake_id, n.file_path, e)) != 0 ||
+	if ((rc = expect(&n, want, e)) != 0 ||
+	    (rc = store_remove(c, st, &n, e)) != 0 ||
 	    (rc = pake_db_commit(st, e)) != 0) {
 		pake_db_rollback(st);
 		pake_note_free(&n);
@@ -356,6 +496,101 @@ pake_store_delete(pake_ctx *c, const char *pake_id, pake_err *e)
 	mirror(c, pake_id, n.file_path);
 	pake_note_free(&n);
 	return 0;
+}
+
+/*
+ * Make state version of a note its current state again: a change like any
+ * other (a new version, op "restore"), also for a deleted note, which comes
+ * back under its pake_id.  Times: created_at as it was, modified_at now.
+ */
+int
+pake_store_restore(pake_ctx *c, const char *pake_id, int64_t version,
+    int64_t want, pake_note *out, pake_err *e)
+{
+	char path[PATH_MAX], ts[32], *old_path = NULL;
+	pake_version v;
+	pake_note r, old;
+	int exists, rc;
+	int64_t now;
+	pake_db *st;
+
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
+		return rc;
+	if (!pake_uuid_valid(pake_id))
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
+		    "malformed id");
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	pake_note_init(&r);
+	pake_note_init(&old);
+	if ((rc = pake_db_begin(st, e)) != 0)
+		return rc;
+	if ((rc = pake_db_version_get(st, pake_id, version, &v, e)) != 0)
+		goto fail;
+	if (v.markdown == NULL) {
+		pake_version_free(&v);
+		rc = pake_fail(e, PAKE_EINVAL, "That version is a delete",
+		    "version: %lld is a delete", (long long)version);
+		goto fail;
+	}
+	rc = pake_fm_parse(v.markdown, v.len, &r, e);
+	pake_version_free(&v);
+	if (rc != 0)
+		goto fail;
+	pake_strlcpy(r.pake_id, pake_id, sizeof r.pake_id);
+	exists = pake_db_note_get(st, pake_id, &old, e) == 0;
+	pake_err_clear(e);
+	if (exists && (rc = expect(&old, want, e)) != 0)
+		goto fail;
+	if (!exists && (rc = pake_store_quota(c, st, e)) != 0)
+		goto fail;
+	now = pake_now_ms();
+	if (exists && now <= old.modified_ms)
+		now = old.modified_ms + 1;
+	pake_iso8601(now, ts);
+	if (set_str(&r.modified_at, ts) != 0 ||
+	    pake_note_defaults(&r, now) != 0) {
+		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		goto fail;
+	}
+	r.modified_ms = now;
+	if ((rc = pake_store_validate(&r, (size_t)pake_config_num(c->cfg,
+	    PAKE_CFG_MAX_NOTE), e)) != 0)
+		goto fail;
+	/* Its file: where it is, or a free name in its type's folder. */
+	if (exists && strncmp(old.file_path, pake_vault_folder(r.type),
+	    strlen(pake_vault_folder(r.type))) == 0)
+		rc = set_str(&r.file_path, old.file_path);
+	else if ((rc = pake_vault_choose_path(c, &r, path, sizeof path,
+	    e)) == 0)
+		rc = set_str(&r.file_path, path);
+	if (rc != 0) {
+		rc = e->code ? e->code : pake_fail(e, PAKE_EINTERNAL,
+		    PAKE_MSG_NOMEM, NULL);
+		goto fail;
+	}
+	if ((old_path = strdup(exists ? old.file_path : r.file_path)) ==
+	    NULL) {
+		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		goto fail;
+	}
+	if ((rc = pake_store_put(c, st, &r, exists ? &old : NULL, "restore",
+	    e)) != 0 || (rc = pake_db_commit(st, e)) != 0)
+		goto fail;
+	pake_note_free(&old);
+	mirror(c, pake_id, old_path);
+	free(old_path);
+	if (out)
+		*out = r;
+	else
+		pake_note_free(&r);
+	return 0;
+fail:
+	pake_db_rollback(st);
+	pake_note_free(&r);
+	pake_note_free(&old);
+	free(old_path);
+	return rc;
 }
 
 /*

@@ -227,7 +227,7 @@ sync_deleted(pake_ctx *c, const char *vreal, const char *rel,
 		return 0;
 	}
 	if (rc == 0)
-		rc = pake_store_delete(c, id, e);
+		rc = pake_store_delete(c, id, 0, e);
 	if (rc == PAKE_ENOTFOUND) {	/* deleted meanwhile by another */
 		pake_err_clear(e);
 		return 0;

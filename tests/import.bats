@@ -270,8 +270,8 @@ id_of() {
 	    pake-vault import "$T/out"
 	assert_success
 	for id in "$a" "$b" "$c"; do
-		diff <(note_json "$id" | jq -S 'del(.file_path)') \
-		    <(PAKE_DB="$T/db2/pake.db" PAKE_VAULT="$T/vault2" note_json "$id" | jq -S 'del(.file_path)')
+		diff <(note_json "$id" | jq -S 'del(.file_path, .version)') \
+		    <(PAKE_DB="$T/db2/pake.db" PAKE_VAULT="$T/vault2" note_json "$id" | jq -S 'del(.file_path, .version)')
 	done
 }
 
@@ -305,8 +305,8 @@ EOF2
 	db_init "$T/db2/pake.db"
 	run --separate-stderr env PAKE_DB="$T/db2/pake.db" PAKE_VAULT="$T/vault2" pake-vault import "$PAKE_VAULT"
 	assert_success
-	diff <(note_json "$id" | jq -S 'del(.file_path)') \
-	    <(PAKE_DB="$T/db2/pake.db" note_json "$id" | jq -S 'del(.file_path)')
+	diff <(note_json "$id" | jq -S 'del(.file_path, .version)') \
+	    <(PAKE_DB="$T/db2/pake.db" note_json "$id" | jq -S 'del(.file_path, .version)')
 }
 
 @test "import refuses times that are not ISO 8601; a note stored with one before can still be edited" {

@@ -95,7 +95,8 @@ tricky_body() {
 	run --separate-stderr pake-note add --json --title "As JSON" --tag t1 </dev/null
 	assert_success
 	echo "$output" | json_check '
-	    (keys - ["pake_id","title","content","file_path","metadata"]) == [] and
+	    (keys - ["pake_id","title","content","file_path","version","metadata"]) == [] and
+	    .version == 1 and
 	    (.pake_id|type) == "string" and .title == "As JSON" and
 	    .content == "" and (.file_path|type) == "string" and
 	    .metadata.pake_id == .pake_id and .metadata.title == "As JSON" and

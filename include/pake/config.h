@@ -22,6 +22,7 @@ enum pake_cfg_key {
 	PAKE_CFG_LOG_FORMAT,	/* auto, json, text */
 	PAKE_CFG_BUSY_TIMEOUT,	/* ms to wait for the write lock */
 	PAKE_CFG_MAX_NOTE,	/* bytes of one note file */
+	PAKE_CFG_VERSIONS_KEEP,	/* versions prune keeps a note; 0: all */
 	PAKE_CFG_MCP_MAX_LINE,	/* [mcp] max_line: bytes of one message */
 	PAKE_CFG_HTTP_MAX_HEADER,	/* [http] bytes of all request headers */
 	PAKE_CFG_HTTP_MAX_URL,	/* bytes of the request target */

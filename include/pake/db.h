@@ -51,6 +51,52 @@ int pake_db_commit(pake_db *db, pake_err *e);
 void pake_db_rollback(pake_db *db);
 
 /* Notes of a store (lib/db_note.c); a store holds one tenant's. */
+/* A note's version (db_version.c): one state, or its delete. */
+typedef struct pake_version {
+	int64_t version;
+	char op[16];		/* create update delete import restore
+				 * baseline */
+	char actor[40];		/* owner, user:ID, token:ID */
+	char front[32];		/* the tool that made it */
+	int64_t time_ms;
+	char *title;		/* the note's title then (malloc'd) */
+	char *markdown;		/* the file then (malloc'd); NULL when not
+				 * loaded or deleted */
+	size_t len;		/* its bytes (also when not loaded) */
+	int deleted;
+} pake_version;
+typedef int (*pake_version_cb)(void *arg, const char *pake_id,
+    const pake_version *v);
+void pake_version_free(pake_version *v);
+int pake_db_version_add(pake_db *db, const char *pake_id,
+    const pake_version *v, pake_err *e);
+/* One version with its markdown; PAKE_ENOTFOUND when there is none. */
+int pake_db_version_get(pake_db *db, const char *pake_id, int64_t version,
+    pake_version *v, pake_err *e);
+/* The highest version recorded (0: none). */
+int pake_db_version_last(pake_db *db, const char *pake_id, int64_t *version,
+    pake_err *e);
+int pake_db_version_has(pake_db *db, const char *pake_id, int64_t version);
+/* Oldest first, without the markdown. */
+int pake_db_version_each(pake_db *db, const char *pake_id, pake_version_cb cb,
+    void *arg, pake_err *e);
+/* Deleted notes (their delete row, title of the last state), newest
+ * first. */
+int pake_db_deleted_each(pake_db *db, int limit, pake_version_cb cb,
+    void *arg, pake_err *e);
+/* Drop versions older than before_ms beyond the keep newest of each note
+ * (a deleted note also keeps its last state); *n: rows dropped. */
+int pake_db_version_prune(pake_db *db, int64_t keep, int64_t before_ms,
+    int64_t *n, pake_err *e);
+
+/* Idempotency keys of creates: the note a key made since since_ms
+ * (id "" when none); remember one (and forget those before
+ * forget_before_ms). */
+int pake_db_idem_get(pake_db *db, const char *key, int64_t since_ms,
+    char id[PAKE_ID_LEN + 1], pake_err *e);
+int pake_db_idem_put(pake_db *db, const char *key, const char *pake_id,
+    int64_t now_ms, int64_t forget_before_ms, pake_err *e);
+
 int pake_db_note_insert(pake_db *db, const pake_note *n, pake_err *e);
 int pake_db_note_update(pake_db *db, const pake_note *n, pake_err *e);
 int pake_db_note_delete(pake_db *db, const char *pake_id, pake_err *e);

@@ -19,6 +19,7 @@ enum pake_code {
 	PAKE_EUNAUTH,	/* unauthorized */
 	PAKE_EFORBIDDEN,/* forbidden */
 	PAKE_ECONFLICT,	/* conflict */
+	PAKE_EPRECOND,	/* precondition_failed */
 	PAKE_ERATE,	/* rate_limited */
 	PAKE_EQUOTA,	/* quota_exceeded */
 	PAKE_ETOOBIG,	/* payload_too_large */
@@ -47,7 +48,8 @@ int pake_code_http(int code);		/* 404 */
 int pake_code_exit(int code);		/* sysexits.h status */
 
 /* The detail a client may see, or NULL: only a schema failure's, which
- * names a field of the client's own input ("limit: must be at least 1").
+ * names a field of the client's own input ("limit: must be at least 1"),
+ * and a failed precondition's ("version: the note is at version 7").
  * Every front puts it in the envelope the same way. */
 const char *pake_err_public_detail(const pake_err *e);
 

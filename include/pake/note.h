@@ -43,6 +43,7 @@ typedef struct pake_note {
 	char *extra_json;		/* JSON object text of unknown keys, or NULL */
 	char *extra_yaml;		/* their YAML source, verbatim, or NULL */
 	int64_t rowid;			/* database row, 0 when not stored */
+	int64_t version;		/* changes so far, 0 when not stored */
 } pake_note;
 
 void pake_note_init(pake_note *n);	/* zero, with the defaults */

@@ -9,6 +9,7 @@
 #define PAKE_STORE_H
 
 #include "ctx.h"
+#include "db.h"
 #include "note.h"
 
 /* Which fields a create or update sets. */
@@ -35,14 +36,25 @@ int pake_store_validate(const pake_note *n, size_t max_body, pake_err *e);
 int pake_store_quota(pake_ctx *c, pake_db *st, pake_err *e);
 /* Create n (fields given; defaults fill the rest).  On success n holds the
  * stored note: pake_id, times and file_path. */
-int pake_store_create(pake_ctx *c, pake_note *n, pake_err *e);
+int pake_store_create(pake_ctx *c, pake_note *n, const char *key,
+    int *replayed, pake_err *e);
 int pake_store_get(pake_ctx *c, const char *pake_id, pake_note *out,
     pake_err *e);
 /* Apply the fields of patch named by mask; out (may be NULL) receives the
  * note as stored. */
 int pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
-    unsigned mask, pake_note *out, pake_err *e);
-int pake_store_delete(pake_ctx *c, const char *pake_id, pake_err *e);
+    unsigned mask, int64_t want, pake_note *out, pake_err *e);
+/* want: the version the caller last saw (0: any); another is
+ * PAKE_EPRECOND and changes nothing. */
+int pake_store_delete(pake_ctx *c, const char *pake_id, int64_t want,
+    pake_err *e);
+/* Make state version of a note current again (a new version, "restore");
+ * a deleted note comes back.  want as for update. */
+int pake_store_restore(pake_ctx *c, const char *pake_id, int64_t version,
+    int64_t want, pake_note *out, pake_err *e);
+/* The one write path (see store.c): inside st's write transaction. */
+int pake_store_put(pake_ctx *c, pake_db *st, pake_note *n,
+    const pake_note *old, const char *op, pake_err *e);
 
 /* A page of notes, most recently modified first.  cursor: NULL or the
  * next_cursor of the previous page; *next receives a malloc'd cursor or

@@ -30,8 +30,9 @@ step('initialize');
 // Tools come from the registry, with schemas and annotations.
 const { tools } = await client.listTools();
 const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
-assert.deepEqual(Object.keys(byName).sort(), ['delete_note', 'get_note_by_id',
-  'list_notes', 'list_tags', 'notes_from_schema', 'search_notes', 'update_note']);
+assert.deepEqual(Object.keys(byName).sort(), ['delete_note', 'deleted_notes',
+  'get_note_by_id', 'list_notes', 'list_tags', 'note_diff', 'note_history',
+  'note_restore', 'notes_from_schema', 'search_notes', 'update_note']);
 for (const t of tools) {
   assert.equal(t.inputSchema.type, 'object', `${t.name} inputSchema`);
   assert.equal(t.outputSchema?.type, 'object', `${t.name} outputSchema`);
