@@ -97,3 +97,61 @@ stop_servers() {
 		fi
 	done
 }
+
+# ---------------------------------------------------------------------
+# Requests (http.bats, versions.bats)
+
+# hreq CURL-ARGS...: one request with curl; sets STATUS and BODY, and the
+# headers go to $T/hdr for hdr().
+hreq() {
+	rm -f "$T/body" "$T/hdr"	# curl writes no file for an empty body
+	STATUS=$(curl -sS --max-time 60 -D "$T/hdr" -o "$T/body" -w '%{http_code}' "$@") ||
+	    { fail "curl $*: failed (status '$STATUS')"; return 1; }
+	BODY=$(cat "$T/body" 2>/dev/null || true)
+}
+
+# hdr NAME: the value of header NAME of the last hreq (case-insensitive),
+# one line per occurrence.
+hdr() {
+	tr -d '\r' <"$T/hdr" | awk -v k="$(printf '%s' "$1" | tr 'A-Z' 'a-z'): " \
+	    'index(tolower($0), k) == 1 { print substr($0, length(k) + 1) }'
+}
+
+# expect STATUS: the last hreq answered STATUS.
+expect() {
+	[ "$STATUS" = "$1" ] || { fail "status $STATUS, want $1: $BODY"; return 1; }
+}
+
+# envelope CODE: the last answer is the error envelope with CODE and a
+# request_id equal to its X-Request-ID, nothing else.
+envelope() {
+	local rid
+	rid=$(hdr X-Request-ID)
+	[ -n "$rid" ] || { fail "no X-Request-ID on a $STATUS"; return 1; }
+	[[ "$(hdr Content-Type)" == application/json* ]] ||
+	    { fail "Content-Type '$(hdr Content-Type)' on an error"; return 1; }
+	printf '%s' "$BODY" | json_check --arg c "$1" --arg r "$rid" '
+	    (keys == ["error", "request_id"]) and .request_id == $r and
+	    .error.code == $c and
+	    (.error.message | type == "string" and length > 0) and
+	    ((.error | keys) - ["code", "message", "detail", "retry_after"]) == []'
+}
+
+# auth TOKEN: the curl arguments of a bearer token.
+auth() { printf -- '-HAuthorization: Bearer %s' "$1"; }
+
+# mkuser TENANT ROLE NAME: add a user with password $PW (the test file's).
+mkuser() {
+	printf '%s\n' "$PW" |
+	    pake-tenant user add --tenant "$1" --role "$2" "$3" >/dev/null
+}
+
+# mktoken TENANT USER: print a new API token of USER.
+mktoken() { pake-tenant token create --tenant "$1" --user "$2" 2>/dev/null; }
+
+
+# post_note TOKEN JSON: create a note over HTTP, print its pake_id.
+post_note() {
+	hreq "$(auth "$1")" -H 'Content-Type: application/json' -d "$2" "$URL/notes" &&
+	    expect 201 && printf '%s' "$BODY" | jq -r .pake_id
+}
