@@ -18,6 +18,9 @@
 #      is not itself part of a front (http*, mcp, cli) includes none of
 #      http.h, http_int.h, mcp.h, cli.h.  (Fronts may include each other:
 #      http_api.c serves MCP over HTTP.)
+#   4. One write path for notes: only lib/store.c (and the db layer that
+#      defines them) calls pake_db_note_insert, _update or _delete, so
+#      versions and conditional checks exist once (ARCHITECTURE.md §3).
 #
 # Comments are ignored.  SQL is recognised by its shape, case-insensitively,
 # in a logical string (adjacent literals joined): SELECT .. FROM x, INSERT
@@ -150,6 +153,11 @@ FNR == 1 {
 			else { flush(); code = code "/" }
 			c = ""
 		}
+	}
+	if (!dbfile && file != "lib/store.c" && file != "include/pake/db.h" &&
+	    match(code, /(^|[^A-Za-z0-9_])pake_db_note_(insert|update|delete)[ \t]*\(/)) {
+		id = substr(code, RSTART, RLENGTH); gsub(/[^A-Za-z0-9_]/, "", id)
+		bad(file ":" FNR, "writes a note row (" id ") outside the one write path, lib/store.c")
 	}
 	if (!dbfile && match(code, /(^|[^A-Za-z0-9_])(sqlite3|sqlite3_[A-Za-z0-9_]+|SQLITE_[A-Za-z0-9_]+)([^A-Za-z0-9_]|$)/)) {
 		id = substr(code, RSTART, RLENGTH); gsub(/[^A-Za-z0-9_]/, "", id)

@@ -119,3 +119,16 @@ layers() { run sh "$REPO_DIR/scripts/layers.sh" "$TREE"; }
 	assert_failure 1
 	assert_output "lib/note.c:2: domain file includes the http front (pake/http.h)"
 }
+
+@test "layers: a note row written outside lib/store.c fails; store.c may" {
+	put lib/import.c '#include "pake/db.h"' '' \
+	    'int f(void *d, void *n, void *e) { return pake_db_note_insert(d, n, e); }'
+	layers
+	assert_failure 1
+	assert_output "lib/import.c:3: writes a note row (pake_db_note_insert) outside the one write path, lib/store.c"
+	rm "$TREE/lib/import.c"
+	put lib/store.c '#include "pake/db.h"' \
+	    'int f(void *d, void *n, void *e) { return pake_db_note_update(d, n, e); }'
+	layers
+	assert_success
+}
