@@ -31,6 +31,13 @@
 #   in Accept=no and Accept=yes, keep-alive and new connections).
 # wal: bench/wal.sh, the size of the write-ahead logs under a mixed HTTP
 #   load.
+# versions: bench/versions.c, in one process, creates BENCH_VERSION_NOTES
+#   (200) notes of 300 words and edits each BENCH_VERSION_EDITS (10) times,
+#   a paragraph appended each time: edits/s, p50/p99 and the store's size
+#   with every version kept; then after prune_versions keep=1 and VACUUM
+#   (size, and one more round of edits).  The reference, in the same run:
+#   the same program linked against the library of BENCH_VERSIONS_REF
+#   (default 001b68f, the last commit before versions), built here from git.
 #
 # http and wal need wrk and nginx: bench/deps.sh installs what is missing
 # first (apt-get).  Their knobs (BENCH_HTTP_SECS, BENCH_WAL_SECS, ...) are
@@ -55,7 +62,7 @@ set -eu
 B=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
-ALLPARTS="search import writers tenants http wal"
+ALLPARTS="search import writers tenants http wal versions"
 PARTS=${BENCH_PARTS:-$ALLPARTS}
 SIZES=${BENCH_SIZES:-10000 100000}
 WRITERS=${BENCH_WRITERS:-32}
@@ -120,7 +127,8 @@ echo "cc: $(${CC:-cc} --version | head -n 1)"
 echo "sqlite: $(pkg-config --modversion sqlite3); cpus: $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')"
 echo "parts: $PARTS; load average: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
-for f in summary summary.import summary.writers summary.tenants summary.http summary.wal; do
+for f in summary summary.import summary.writers summary.tenants summary.http summary.wal \
+    summary.versions; do
 	: >"$T/$f"
 done
 status=0
@@ -309,8 +317,50 @@ if has wal; then
 	[ -s "$T/summary.wal" ] || echo "wal: did not finish (see above)" >>"$T/summary.wal"
 fi
 
+if has versions; then
+	echo
+	echo "== versions: the cost of keeping every version"
+	REF=${BENCH_VERSIONS_REF:-001b68f}
+	VN=${BENCH_VERSION_NOTES:-200}
+	VE=${BENCH_VERSION_EDITS:-10}
+	${CC:-cc} $CF -o "$B/bench/versions" "$ROOT/bench/versions.c" "$B/libpake.a" $LIBS
+	vref=""
+	if git -C "$ROOT" worktree add -q --detach "$T/ref" "$REF" 2>/dev/null &&
+	    make -s -C "$T/ref" BUILD="$T/ref/build" "$T/ref/build/libpake.a" >/dev/null 2>&1 &&
+	    ${CC:-cc} $CF -I"$T/ref/include" -o "$T/versions-ref" "$ROOT/bench/versions.c" \
+	    "$T/ref/build/libpake.a" $LIBS; then
+		vref=$T/versions-ref
+	else
+		echo "versions: no reference build of $REF"
+	fi
+	git -C "$ROOT" worktree remove --force "$T/ref" 2>/dev/null || true
+	vrun() {	# vrun PROGRAM NAME: a run on a fresh database; prints its line
+		_d=$T/vdb-$2
+		mkdir -p "$_d"
+		PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$B/bin/pake-db" init >/dev/null
+		PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$1" -n "$VN" -e "$VE"
+	}
+	kv() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+	VON=$(vrun "$B/bench/versions" on) || status=1
+	echo "versions kept: $VON"
+	if [ -n "$vref" ]; then
+		VOFF=$(vrun "$vref" ref) || status=1
+		echo "reference $REF (no versions): $VOFF"
+		awk -v a="$(kv "$VON" edits_per_s)" -v b="$(kv "$VOFF" edits_per_s)" \
+		    -v sa="$(kv "$VON" store_bytes)" -v sb="$(kv "$VOFF" store_bytes)" \
+		    -v sp="$(kv "$VON" pruned_store_bytes)" -v pe="$(kv "$VON" pruned_edits_per_s)" \
+		    -v p50a="$(kv "$VON" edit_p50_ms)" -v p50b="$(kv "$VOFF" edit_p50_ms)" \
+		    -v n="$VN" -v e="$VE" 'BEGIN {
+			printf "versions, %d notes x %d edits (one process, update_note): %d edits/s (p50 %.2f ms) with every version against %d (p50 %.2f ms) without versions (%s): %.2fx; after pruning to 1 version: %d edits/s\n", n, e, a, p50a, b, p50b, "'"$REF"'", a / b, pe
+			printf "versions, store size: %.1f MB with %d versions a note, %.1f MB pruned to 1 and vacuumed (%.2fx), %.1f MB without versions (%.2fx)\n", sa / 1048576, e + 1, sp / 1048576, sa / sp, sb / 1048576, sa / sb
+		}' >>"$T/summary.versions"
+	else
+		echo "versions: $VON" >>"$T/summary.versions"
+	fi
+fi
+
 echo
 echo "== summary (load average now: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?'))"
 cat "$SUMMARY" "$T/summary.import" "$T/summary.writers" "$T/summary.tenants" \
-    "$T/summary.http" "$T/summary.wal"
+    "$T/summary.http" "$T/summary.wal" "$T/summary.versions"
 [ "$status" -eq 0 ]

@@ -213,8 +213,9 @@ teardown() {
 		local k=$1 n v rc
 		for n in $(seq 25); do
 			while :; do
-				v=$(pake-note get --json "$id" | jq -r .version)
-				body=$(pake-note get --json "$id" | jq -r .content)
+				pake-note get --json "$id" >"$T/read.$k"
+				v=$(jq -r .version "$T/read.$k")
+				body=$(jq -r .content "$T/read.$k")
 				rc=0
 				printf '%s\n%s\n' "$body" "$k.$n" | pake-note edit "$id" --if-version "$v" --file - \
 				    >/dev/null 2>"$T/ed.$k.err" || rc=$?
