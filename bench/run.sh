@@ -327,7 +327,8 @@ if has versions; then
 	vref=""
 	if git -C "$ROOT" worktree add -q --detach "$T/ref" "$REF" 2>/dev/null &&
 	    make -s -C "$T/ref" BUILD="$T/ref/build" "$T/ref/build/libpake.a" >/dev/null 2>&1 &&
-	    ${CC:-cc} $CF -I"$T/ref/include" -o "$T/versions-ref" "$ROOT/bench/versions.c" \
+	    ${CC:-cc} $(printf '%s' "$CF" | sed "s|-I$ROOT/include|-I$T/ref/include|") \
+	    -o "$T/versions-ref" "$ROOT/bench/versions.c" \
 	    "$T/ref/build/libpake.a" $LIBS; then
 		vref=$T/versions-ref
 	else
