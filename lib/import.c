@@ -284,6 +284,62 @@ flush_batch(importer *im, pake_err *e)
 	return rc;
 }
 
+/*
+ * A file over a note that exists changes only what it states (issue 9):
+ * the note as stored, with the file's frontmatter and body parsed over it,
+ * so a copy holding only pake_id, title and a body keeps the type, tags,
+ * summary and the rest.  created_at stays unless stated; modified_at moves
+ * to now when anything changed (unless stated).  *n is replaced.  0, 1
+ * when the file was skipped (reported), or -1 with e filled.
+ */
+static int
+merge_stated(importer *im, const char *text, size_t len, const pake_note *old,
+    pake_note *n, int had_times, const char *rel, pake_err *e)
+{
+	char ts[32], id[PAKE_ID_LEN + 1];
+	pake_note m;
+	pake_err fe = {0};
+	int64_t now;
+
+	pake_strlcpy(id, n->pake_id, sizeof id);
+	if (pake_db_note_get(im->db, id, &m, e) != 0)
+		return -1;
+	if (pake_fm_parse(text, len, &m, &fe) != 0) {
+		pake_note_free(&m);
+		skip(im, rel, "broken frontmatter", PAKE_EINVAL);
+		return 1;
+	}
+	pake_strlcpy(m.pake_id, id, sizeof m.pake_id);
+	if (!(had_times & 2) && !pake_note_same(&m, old)) {
+		now = pake_now_ms();
+		if (now <= old->modified_ms)
+			now = old->modified_ms + 1;
+		pake_iso8601(now, ts);
+		free(m.modified_at);
+		if ((m.modified_at = strdup(ts)) == NULL) {
+			pake_note_free(&m);
+			pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+			return -1;
+		}
+		m.modified_ms = now;
+	}
+	if (pake_note_defaults(&m, old->modified_ms) != 0) {
+		pake_note_free(&m);
+		pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		return -1;
+	}
+	if (pake_store_validate(&m, im->max, &fe) != 0) {
+		pake_note_free(&m);
+		skip(im, rel, fe.code == PAKE_ESECURITY ? "title tries to leave "
+		    "the vault" : "a field is invalid", fe.code ==
+		    PAKE_ESECURITY ? PAKE_ESECURITY : PAKE_EINVAL);
+		return 1;
+	}
+	pake_note_free(n);
+	*n = m;
+	return 0;
+}
+
 /* Write the note's new pake_id into its source file (--write-ids). */
 static int
 write_id(const char *path, const char *text, size_t len, const char *id,
@@ -459,22 +515,16 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 		moved = pake_vault_path_ok(rel) &&
 		    pake_db_path_taken(im->db, rel) == 0;
 	}
+	if (exists && (rc = merge_stated(im, text, len, &old, &n, had_times,
+	    rel, e)) != 0) {
+		pake_note_free(&old);
+		pake_note_free(&n);
+		rc = rc > 0 ? 0 : e->code;
+		goto done;
+	}
 	if (exists) {
 		n.file_path = strdup(moved ? rel : old.file_path);
-		/* Times the file does not state stay as first imported, not
-		 * the file's mtime, which --write-ids itself changes. */
-		if (!(had_times & 1)) {
-			free(n.created_at);
-			n.created_at = strdup(old.created_at);
-			n.created_ms = old.created_ms;
-		}
-		if (!(had_times & 2)) {
-			free(n.modified_at);
-			n.modified_at = strdup(old.modified_at);
-			n.modified_ms = old.modified_ms;
-		}
-		if (n.file_path == NULL || n.created_at == NULL ||
-		    n.modified_at == NULL) {
+		if (n.file_path == NULL) {
 			pake_note_free(&old);
 			pake_note_free(&n);
 			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);

@@ -262,3 +262,26 @@ teardown() {
 	echo "$output" | json_check '.keep == 1'
 	assert_equal "$(pake-note log --json "$a" | jq -c '[.versions[].version]')" '[6]'
 }
+
+@test "must-show: importing a partial copy changes only what it states, and moves modified_at" {
+	local id before
+	id=$(printf 'old body\n' | pake-note add --title "Full" --type InsightNote --tag t1 --tag t2 \
+	    --summary "A summary" --confidence 0.9 --status Verified)
+	before=$(note_json "$id" | jq -r .metadata.modified_at)
+	sleep 0.01
+	mkdir -p "$T/copy"
+	printf -- '---\npake_id: %s\ntitle: Full renamed\n---\nnew body\n' "$id" >"$T/copy/partial.md"
+	run --separate-stderr pake-vault import "$T/copy"
+	assert_success
+	note_json "$id" | json_check --arg b "$before" '.title == "Full renamed" and .content == "new body\n" and
+	    .metadata.type == "InsightNote" and .metadata.tags == ["t1","t2"] and
+	    .metadata.summary == "A summary" and .metadata.confidence_score == 0.9 and
+	    .metadata.status == "Verified" and .metadata.modified_at > $b'
+	assert_equal "$(pake-note log --json "$id" | jq -r '.versions[-1].op')" import
+	# The same copy again changes nothing: no new version, same time.
+	before=$(note_json "$id" | jq -r .metadata.modified_at)
+	run --separate-stderr pake-vault import "$T/copy"
+	assert_success
+	assert_equal "$(note_json "$id" | jq -r .metadata.modified_at)" "$before"
+	assert_equal "$(pake-note log --json "$id" | jq '.versions | length')" 2
+}
