@@ -5,7 +5,10 @@
  * back to the same note (missing, stale).  For every *.md file in the vault
  * that no note claims: if it holds the id of a deleted note it is an orphan
  * (a delete whose unlink did not happen); otherwise it is untracked, a
- * file someone put there, reported but never touched.  Pending syncs are
+ * file someone put there, reported but never touched.  A writer's temp
+ * file (.XXXXXXXX.pake-tmp) older than a minute is what a writer killed
+ * mid-write left: counted with the orphans, removed by repair.  Pending
+ * syncs are
  * changes committed whose file was not written yet.  Repair finishes the
  * pending syncs, rewrites missing and stale files from the database and
  * removes orphans.
@@ -17,10 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "pake/frontmatter.h"
 #include "pake/util.h"
 #include "pake/vault.h"
+
+/* A temp file older than this was left by a writer that died. */
+#define TEMP_AGE_S	60
 
 struct checker {
 	pake_ctx *c;
@@ -147,6 +154,21 @@ scan(struct checker *k, const char *dir, const char *rel, int depth)
 	if (depth > 64 || (d = opendir(dir)) == NULL)
 		return 0;
 	while (rc == 0 && (de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (de->d_name[0] == '.' && n > 9 &&
+		    strcmp(de->d_name + n - 9, ".pake-tmp") == 0) {
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+			snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "",
+			    de->d_name);
+			if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+			    sb.st_mtime < time(NULL) - TEMP_AGE_S) {
+				k->out->orphans++;
+				say(k, "temp", sub);
+				if (k->repair && unlink(path) == 0)
+					k->out->repaired++;
+			}
+			continue;
+		}
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);

@@ -285,3 +285,24 @@ teardown() {
 	assert_equal "$(note_json "$id" | jq -r .metadata.modified_at)" "$before"
 	assert_equal "$(pake-note log --json "$id" | jq '.versions | length')" 2
 }
+
+@test "must-show: a writer's temp file left by a crash is drift: health and check report it, repair removes it; a fresh one is left alone" {
+	local id
+	id=$(printf 'x\n' | pake-note add --title "Crashed")
+	printf 'half' >"$PAKE_VAULT/00-Inbox/.0a1b2c3d.pake-tmp"
+	touch -d '2 minutes ago' "$PAKE_VAULT/00-Inbox/.0a1b2c3d.pake-tmp"
+	printf 'busy' >"$PAKE_VAULT/00-Inbox/.fedcba98.pake-tmp"	# a writer at work
+	run --separate-stderr pake-health --thorough
+	assert_equal "$status" 1
+	assert_line --partial "vault: FAIL"
+	run --separate-stderr pake-db check
+	assert_failure
+	assert_output --partial "temp: 00-Inbox/.0a1b2c3d.pake-tmp"
+	refute_output --partial ".fedcba98"
+	run --separate-stderr pake-db check --repair
+	[ ! -e "$PAKE_VAULT/00-Inbox/.0a1b2c3d.pake-tmp" ] || fail "the stray temp file stayed"
+	[ -e "$PAKE_VAULT/00-Inbox/.fedcba98.pake-tmp" ] || fail "a fresh temp file was removed"
+	rm "$PAKE_VAULT/00-Inbox/.fedcba98.pake-tmp"
+	run --separate-stderr pake-db check
+	assert_success
+}
