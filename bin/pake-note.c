@@ -28,6 +28,7 @@ static const char usage[] =
 "       pake-note restore ID N [--if-version V] [--json]\n"
 "       pake-note deleted [--limit N] [--json]\n"
 "       pake-note prune [--keep N] [--older-than-days D] [--json]\n"
+"       pake-note conflicts [--limit N] [--json]\n"
 "\n"
 "The body of add comes from --file F, or standard input when it is not a\n"
 "terminal (--file - reads standard input explicitly).  add prints the new\n"
@@ -395,7 +396,8 @@ cmd_restore(pake_cli *cli, int argc, char **argv)
 }
 
 static int
-cmd_deleted(pake_cli *cli, int argc, char **argv)
+list_versions(pake_cli *cli, int argc, char **argv, const char *op,
+    const char *key)
 {
 	cJSON *in = cJSON_CreateObject(), *out, *it;
 	int c;
@@ -412,17 +414,30 @@ cmd_deleted(pake_cli *cli, int argc, char **argv)
 	if (optind != argc)
 		pake_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 	pake_cli_open(cli);
-	out = pake_cli_call(cli, "deleted_notes", in);
+	out = pake_cli_call(cli, op, in);
 	if (cli->json)
 		pake_cli_print_json(out);
 	else
-		cJSON_ArrayForEach(it, cJSON_GetObjectItem(out, "deleted"))
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(out, key))
 			printf("%s  %s  %-4.0f %s\n", jstr(it, "pake_id"),
 			    jstr(it, "time"), cJSON_GetNumberValue(
-			    cJSON_GetObjectItem(it, "version")) - 1,
+			    cJSON_GetObjectItem(it, "version")) -
+			    (strcmp(key, "deleted") == 0),
 			    jstr(it, "title"));
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
+}
+
+static int
+cmd_conflicts(pake_cli *cli, int argc, char **argv)
+{
+	return list_versions(cli, argc, argv, "note_conflicts", "conflicts");
+}
+
+static int
+cmd_deleted(pake_cli *cli, int argc, char **argv)
+{
+	return list_versions(cli, argc, argv, "deleted_notes", "deleted");
 }
 
 static int
@@ -470,6 +485,7 @@ main(int argc, char **argv)
 		{"ls", cmd_list}, {"edit", cmd_edit}, {"rm", cmd_rm},
 		{"log", cmd_log}, {"diff", cmd_diff}, {"restore", cmd_restore},
 		{"deleted", cmd_deleted}, {"prune", cmd_prune},
+		{"conflicts", cmd_conflicts},
 	};
 	pake_cli cli;
 	size_t i;

@@ -91,6 +91,8 @@ static const char store_v2[] =
 	"  time_ms INTEGER NOT NULL,"
 	"  title TEXT,"
 	"  markdown BLOB,"		/* NULL: deleted */
+	"  conflict INTEGER NOT NULL DEFAULT 0,"	/* a hand edit a later
+					 * change overwrote */
 	"  PRIMARY KEY(pake_id, version)) WITHOUT ROWID;"
 	"CREATE INDEX note_versions_time ON note_versions(time_ms);"
 	/* A create retried with the same Idempotency-Key finds its note. */

@@ -149,6 +149,49 @@ row_version(sqlite3_stmt *st, int off, pake_version *v, pake_err *e)
 	return 0;
 }
 
+static const char SQL_CONFLICT[] = "UPDATE note_versions SET conflict = 1 "
+    "WHERE pake_id = ?1 AND version = ?2";
+static const char SQL_CONFLICTS[] = "SELECT pake_id, version, op, actor, "
+    "front, time_ms, title, NULL, length(markdown) FROM note_versions "
+    "WHERE conflict = 1 ORDER BY time_ms DESC, pake_id LIMIT ?1";
+
+int
+pake_db_version_conflict(pake_db *db, const char *pake_id, int64_t version,
+    pake_err *e)
+{
+	return db_run(db, SQL_CONFLICT, e, "ti", pake_id, version);
+}
+
+int
+pake_db_conflicts_each(pake_db *db, int limit, pake_version_cb cb, void *arg,
+    pake_err *e)
+{
+	char id[PAKE_ID_LEN + 1];
+	sqlite3_stmt *st;
+	pake_version v;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_CONFLICTS, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int(st, 1, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pake_strlcpy(id, (const char *)sqlite3_column_text(st, 0),
+		    sizeof id);
+		if ((rc = row_version(st, 1, &v, e)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+		rc = cb(arg, id, &v);
+		pake_version_free(&v);
+		if (rc != 0) {
+			sqlite3_reset(st);
+			return 0;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "conflicts");
+}
+
 int
 pake_db_version_get(pake_db *db, const char *pake_id, int64_t version,
     pake_version *v, pake_err *e)

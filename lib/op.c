@@ -15,6 +15,7 @@ static const pake_op *const ops[] = {
 	&pake_op_note_restore,
 	&pake_op_deleted_notes,
 	&pake_op_prune_versions,
+	&pake_op_note_conflicts,
 	&pake_op_list_notes,
 	&pake_op_search_notes,
 	&pake_op_list_tags,

@@ -808,3 +808,32 @@ const pake_op pake_op_prune_versions = {
 	"\"dropped\":{\"type\":\"integer\"}}}",
 	PAKE_P_NOTES_DELETE, PAKE_OP_DESTRUCTIVE, run_prune,
 };
+
+static int
+run_conflicts(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	struct vlist l = {cJSON_CreateArray()};
+	int rc;
+
+	if ((rc = pake_version_conflicts(c, int_arg(in, "limit", 100),
+	    add_deleted, &l, e)) != 0) {
+		cJSON_Delete(l.arr);
+		return rc;
+	}
+	*out = cJSON_CreateObject();
+	cJSON_AddItemToObject(*out, "conflicts", l.arr);
+	return 0;
+}
+
+const pake_op pake_op_note_conflicts = {
+	"note_conflicts", "Hand edits that were overwritten",
+	"Versions that were hand edits of a vault file which a later change "
+	"replaced, newest first: pake_id, version, title, when.  Each is kept: "
+	"get_note with that version shows it, note_restore brings it back.",
+	"{\"type\":\"object\",\"additionalProperties\":false,"
+	"\"properties\":{\"limit\":{\"type\":\"integer\",\"minimum\":1,"
+	"\"maximum\":1000}}}",
+	"{\"type\":\"object\",\"required\":[\"conflicts\"],"
+	"\"properties\":{\"conflicts\":{\"type\":\"array\"}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_conflicts,
+};

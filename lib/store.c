@@ -159,8 +159,11 @@ record(pake_ctx *c, pake_db *st, const pake_note *n, int64_t version,
 	if (strcmp(op, "baseline") == 0) {	/* made before history */
 		pake_strlcpy(v.front, "-", sizeof v.front);
 		pake_strlcpy(v.actor, "-", sizeof v.actor);
-	} else
+	} else {
 		who(c, &v);
+		if (strcmp(op, "hand-edit") == 0)	/* found by this tool */
+			pake_strlcpy(v.actor, "vault", sizeof v.actor);
+	}
 	v.time_ms = when;
 	v.title = n->title;
 	v.markdown = md;
@@ -220,6 +223,139 @@ store_remove(pake_ctx *c, pake_db *st, const pake_note *old, pake_err *e)
 	    (rc = pake_db_note_delete(st, old->pake_id, e)) != 0)
 		return rc;
 	return pake_db_tombstone_add(st, old->pake_id, old->file_path, e);
+}
+
+/*
+ * The vault is a second editor (issue 9).  A note's file holds a hand
+ * edit when it says something else than pake wrote there: neither the
+ * markdown of the note's current state nor of the three before it (a sync
+ * still under way leaves an older one for a moment).  pake never writes
+ * over one: before a change, the hand edit becomes the current state
+ * (a version, op "hand-edit") and the change applies on top of it.  When
+ * the change replaces what the hand edit said, the hand edit stays in the
+ * history marked as a conflict (pake-note conflicts).
+ */
+#define HAND_BACK	3
+
+/* 1 and *hand (the stored note with the file parsed over it) when the
+ * file of n holds a hand edit; 0 when not; PAKE_E* on failure. */
+static int
+hand_edit(pake_ctx *c, pake_db *st, const pake_note *n, pake_note *hand,
+    pake_err *e)
+{
+	char path[PATH_MAX], ts[32], *text = NULL, *md;
+	size_t len, mlen;
+	pake_version v;
+	pake_err fe = {0};
+	int64_t k, now;
+	int same;
+
+	if (!pake_vault_path_ok(n->file_path) ||
+	    (size_t)snprintf(path, sizeof path, "%s/%s", c->vault,
+	    n->file_path) >= sizeof path)
+		return 0;
+	if (pake_read_file(path, (size_t)pake_config_num(c->cfg,
+	    PAKE_CFG_MAX_NOTE) + 65536, &text, &len, &fe) != 0)
+		return 0;		/* no file (yet): nothing to keep */
+	if ((md = pake_fm_render(n, &mlen)) == NULL) {
+		free(text);
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	}
+	same = mlen == len && memcmp(md, text, len) == 0;
+	free(md);
+	for (k = n->version - 1; !same && k >= 1 && k >= n->version - HAND_BACK;
+	    k--) {
+		if (pake_db_version_get(st, n->pake_id, k, &v, &fe) != 0)
+			continue;
+		same = v.markdown && v.len == len &&
+		    memcmp(v.markdown, text, len) == 0;
+		pake_version_free(&v);
+	}
+	if (same) {
+		free(text);
+		return 0;
+	}
+	/* Someone else's words.  Only a file that is still this note's
+	 * (same pake_id) and parses is taken as its new state. */
+	if (pake_db_note_get(st, n->pake_id, hand, e) != 0) {
+		free(text);
+		return e->code;
+	}
+	if (pake_fm_parse(text, len, hand, &fe) != 0 ||
+	    strcmp(hand->pake_id, n->pake_id) != 0) {
+		free(text);
+		pake_note_free(hand);
+		return 0;
+	}
+	free(text);
+	now = pake_now_ms();
+	if (now <= n->modified_ms)
+		now = n->modified_ms + 1;
+	if (hand->modified_ms == n->modified_ms) {	/* not stated anew */
+		pake_iso8601(now, ts);
+		if (set_str(&hand->modified_at, ts) != 0) {
+			pake_note_free(hand);
+			return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM,
+			    NULL);
+		}
+		hand->modified_ms = now;
+	}
+	if (pake_note_defaults(hand, now) != 0 ||
+	    pake_store_validate(hand, (size_t)pake_config_num(c->cfg,
+	    PAKE_CFG_MAX_NOTE), &fe) != 0 || pake_note_same(hand, n)) {
+		pake_note_free(hand);
+		return 0;
+	}
+	if (set_str(&hand->file_path, n->file_path) != 0) {
+		pake_note_free(hand);
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	}
+	return 1;
+}
+
+/* Does the change (fields in mask of patch; ~0u: a delete; 0: none)
+ * replace something the hand edit changed from base? */
+static int
+overwrites(const pake_note *base, const pake_note *hand, unsigned mask)
+{
+	if (mask == ~0u)
+		return 1;
+	if ((mask & PAKE_F_CONTENT) && (hand->body_len != base->body_len ||
+	    memcmp(hand->body, base->body, hand->body_len) != 0))
+		return 1;
+	if ((mask & PAKE_F_TITLE) && strcmp(hand->title, base->title) != 0)
+		return 1;
+	if ((mask & PAKE_F_TYPE) && strcmp(hand->type, base->type) != 0)
+		return 1;
+	if ((mask & PAKE_F_STATUS) && strcmp(hand->status, base->status) != 0)
+		return 1;
+	if ((mask & PAKE_F_TAGS) && hand->ntags != base->ntags)
+		return 1;
+	return 0;
+}
+
+/* Keep a hand edit of n's file before a change: it becomes the current
+ * state and *n is replaced by it.  0 (also when there was none). */
+static int
+absorb(pake_ctx *c, pake_db *st, pake_note *n, unsigned mask, pake_err *e)
+{
+	pake_note hand;
+	int rc;
+
+	if ((rc = hand_edit(c, st, n, &hand, e)) <= 0)
+		return rc;
+	if ((rc = pake_store_put(c, st, &hand, n, "hand-edit", e)) != 0 ||
+	    (overwrites(n, &hand, mask) &&
+	    (rc = pake_db_version_conflict(st, hand.pake_id, hand.version,
+	    e)) != 0)) {
+		pake_note_free(&hand);
+		return rc;
+	}
+	pake_log_msg(c->log, PAKE_LOG_DEBUG, "kept the hand edit of %s as "
+	    "version %lld", hand.file_path, (long long)hand.version);
+	pake_note_free(n);
+	*n = hand;
+	return 0;
 }
 
 /* PAKE_EPRECOND unless the stored note is at version want (0: any). */
@@ -414,7 +550,8 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 	if ((rc = begin_change(c, PAKE_P_NOTES_WRITE, pake_id, &st, &n, e)) != 0)
 		return rc;
 	pake_note_init(&old);
-	if ((rc = expect(&n, want, e)) != 0)
+	if ((rc = expect(&n, want, e)) != 0 ||
+	    (rc = absorb(c, st, &n, mask, e)) != 0)
 		goto fail;
 	/* The state as stored, for its version row when it has none. */
 	if ((rc = pake_db_note_get(st, pake_id, &old, e)) != 0)
@@ -487,6 +624,7 @@ pake_store_delete(pake_ctx *c, const char *pake_id, int64_t want, pake_err *e)
 	if ((rc = begin_change(c, PAKE_P_NOTES_DELETE, pake_id, &st, &n, e)) != 0)
 		return rc;
 	if ((rc = expect(&n, want, e)) != 0 ||
+	    (rc = absorb(c, st, &n, ~0u, e)) != 0 ||
 	    (rc = store_remove(c, st, &n, e)) != 0 ||
 	    (rc = pake_db_commit(st, e)) != 0) {
 		pake_db_rollback(st);
@@ -494,6 +632,29 @@ pake_store_delete(pake_ctx *c, const char *pake_id, int64_t want, pake_err *e)
 		return rc;
 	}
 	mirror(c, pake_id, n.file_path);
+	pake_note_free(&n);
+	return 0;
+}
+
+int
+pake_store_absorb(pake_ctx *c, const char *pake_id, int *kept, pake_err *e)
+{
+	pake_db *st;
+	pake_note n;
+	int64_t v;
+	int rc;
+
+	*kept = 0;
+	if ((rc = begin_change(c, PAKE_P_NOTES_WRITE, pake_id, &st, &n, e)) != 0)
+		return rc;
+	v = n.version;
+	if ((rc = absorb(c, st, &n, 0, e)) != 0 ||
+	    (rc = pake_db_commit(st, e)) != 0) {
+		pake_db_rollback(st);
+		pake_note_free(&n);
+		return rc;
+	}
+	*kept = n.version != v;
 	pake_note_free(&n);
 	return 0;
 }

@@ -10,8 +10,9 @@
  * mid-write left: counted with the orphans, removed by repair.  Pending
  * syncs are
  * changes committed whose file was not written yet.  Repair finishes the
- * pending syncs, rewrites missing and stale files from the database and
- * removes orphans.
+ * pending syncs, rewrites missing and stale files from the database (a
+ * stale file holding a hand edit becomes the note's state first: nothing
+ * a person wrote is thrown away) and removes orphans.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "pake/frontmatter.h"
+#include "pake/store.h"
 #include "pake/util.h"
 #include "pake/vault.h"
 
@@ -245,8 +247,20 @@ pake_vault_check(pake_ctx *c, int repair, pake_check_report report,
 		free(k.fix);
 		return rc;
 	}
+	/* A stale file that holds a hand edit is not overwritten: the hand
+	 * edit becomes the note's current state first (issue 9). */
 	for (i = 0; i < k.nfix && rc == 0; i++) {
-		rc = pake_vault_sync(c, k.fix[i], NULL, 0, e);
+		int kept = 0;
+		rc = pake_store_absorb(c, k.fix[i], &kept, e);
+		if (rc == PAKE_ENOTFOUND) {	/* deleted meanwhile */
+			pake_err_clear(e);
+			rc = 0;
+			continue;
+		}
+		if (rc == 0 && kept)
+			say(&k, "kept hand edit", k.fix[i]);
+		if (rc == 0)
+			rc = pake_vault_sync(c, k.fix[i], NULL, 0, e);
 		if (rc == 0)
 			out->repaired++;
 	}

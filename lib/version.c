@@ -182,6 +182,19 @@ pake_version_deleted(pake_ctx *c, int limit, pake_version_cb cb, void *arg,
 }
 
 int
+pake_version_conflicts(pake_ctx *c, int limit, pake_version_cb cb, void *arg,
+    pake_err *e)
+{
+	pake_db *st;
+
+	if ((st = store_for(c, PAKE_P_NOTES_READ, NULL, e)) == NULL)
+		return e->code;
+	if (limit <= 0 || limit > 1000)
+		limit = 100;
+	return pake_db_conflicts_each(st, limit, cb, arg, e);
+}
+
+int
 pake_version_prune(pake_ctx *c, int64_t keep, int64_t before_ms,
     int64_t *dropped, pake_err *e)
 {

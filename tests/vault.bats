@@ -232,7 +232,7 @@ hostile_titles() {
 	assert_success
 }
 
-@test "pake-db check: a vault file changed behind pake's back is stale; --repair restores it" {
+@test "pake-db check: a vault file changed behind pake's back is stale; --repair keeps the hand edit, nothing is lost" {
 	require_tool pake-db
 	id=$(add_body "Will drift" $'true body\n')
 	file=$(vault_file "$id")
@@ -243,8 +243,12 @@ hostile_titles() {
 	assert_line --partial "stale"
 	run --separate-stderr pake-db check --repair
 	assert_success
-	cmp "$T/orig.md" "$file"
-	assert_equal "$(note_content "$id")" "true body"
+	assert_line --partial "kept hand edit: $id"
+	# The hand edit is the note now; the state before it is version 1.
+	assert_equal "$(note_content "$id")" $'true body\nscribbled over'
+	assert_equal "$(pake-note log --json "$id" | jq -c '[.versions[] | [.op, .actor]]')" \
+	    '[["create","owner"],["hand-edit","vault"]]'
+	pake-note get "$id" --version 1 | cmp - "$T/orig.md"
 	run --separate-stderr pake-db check
 	assert_success
 }

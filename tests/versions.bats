@@ -306,3 +306,33 @@ teardown() {
 	run --separate-stderr pake-db check
 	assert_success
 }
+
+@test "must-show: a hand edit in the vault survives an edit: the paragraph is kept; an edit that replaces it keeps it as a listed conflict" {
+	local id f
+	id=$(printf 'first paragraph\n' | pake-note add --title "Hand edited")
+	f=$(vault_file "$id")
+	printf '\nparagraph written in Obsidian\n' >>"$f"
+	pake-note edit "$id" --status Verified >/dev/null
+	note_json "$id" | json_check '.metadata.status == "Verified" and
+	    (.content | contains("first paragraph") and contains("paragraph written in Obsidian"))'
+	grep -q 'paragraph written in Obsidian' "$f" || fail "the file lost the hand edit"
+	assert_equal "$(pake-note log --json "$id" | jq -c '[.versions[] | [.op, .actor]]')" \
+	    '[["create","owner"],["hand-edit","vault"],["update","owner"]]'
+	run --separate-stderr pake-note conflicts --json
+	echo "$output" | json_check '.conflicts == []'
+	# A second hand edit, then an edit that replaces the body: the hand
+	# edit is kept in the history and listed as a conflict.
+	printf 'another hand line\n' >>"$f"
+	printf 'replaced body\n' | pake-note edit "$id" --file - >/dev/null
+	assert_equal "$(note_content "$id")" "replaced body"
+	run --separate-stderr pake-note conflicts --json
+	echo "$output" | json_check --arg id "$id" '.conflicts | length == 1 and .[0].pake_id == $id and
+	    .[0].op == "hand-edit" and .[0].version == 4'
+	pake-note get --json "$id" --version 4 | json_check '.content | contains("another hand line")'
+	# A file edited by hand and then deleted through pake: the edit is in
+	# the history, restorable.
+	printf 'last words\n' >>"$f"
+	pake-note rm "$id"
+	pake-note restore "$id" 6
+	note_content "$id" | grep -q 'last words' || fail "the last hand edit was lost"
+}

@@ -89,6 +89,13 @@ int pake_db_deleted_each(pake_db *db, int limit, pake_version_cb cb,
 int pake_db_version_prune(pake_db *db, int64_t keep, int64_t before_ms,
     int64_t *n, pake_err *e);
 
+/* Mark a version as a conflict: a hand edit a later change overwrote
+ * (it stays in the history, and pake-note conflicts lists it). */
+int pake_db_version_conflict(pake_db *db, const char *pake_id,
+    int64_t version, pake_err *e);
+/* The versions marked as conflicts, newest first. */
+int pake_db_conflicts_each(pake_db *db, int limit, pake_version_cb cb,
+    void *arg, pake_err *e);
 /* Idempotency keys of creates: the note a key made since since_ms
  * (id "" when none); remember one (and forget those before
  * forget_before_ms). */

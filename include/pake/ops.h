@@ -16,6 +16,7 @@ extern const pake_op pake_op_note_diff;
 extern const pake_op pake_op_note_restore;
 extern const pake_op pake_op_deleted_notes;
 extern const pake_op pake_op_prune_versions;
+extern const pake_op pake_op_note_conflicts;
 extern const pake_op pake_op_list_notes;
 extern const pake_op pake_op_search_notes;
 extern const pake_op pake_op_list_tags;

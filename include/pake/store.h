@@ -48,6 +48,10 @@ int pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
  * PAKE_EPRECOND and changes nothing. */
 int pake_store_delete(pake_ctx *c, const char *pake_id, int64_t want,
     pake_err *e);
+/* If the note's vault file holds a hand edit, make it the note's current
+ * state (a version, "hand-edit"); *kept says whether there was one. */
+int pake_store_absorb(pake_ctx *c, const char *pake_id, int *kept,
+    pake_err *e);
 /* Make state version of a note current again (a new version, "restore");
  * a deleted note comes back.  want as for update. */
 int pake_store_restore(pake_ctx *c, const char *pake_id, int64_t version,

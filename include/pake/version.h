@@ -28,6 +28,9 @@ int pake_version_diff(pake_ctx *c, const char *pake_id, int64_t from,
 /* Deleted notes of the tenant, newest first. */
 int pake_version_deleted(pake_ctx *c, int limit, pake_version_cb cb,
     void *arg, pake_err *e);
+/* Hand edits a later change overwrote (kept as versions), newest first. */
+int pake_version_conflicts(pake_ctx *c, int limit, pake_version_cb cb,
+    void *arg, pake_err *e);
 /* Drop the versions older than before_ms beyond the keep newest of each
  * note (at least 1; a deleted note keeps its last state too). */
 int pake_version_prune(pake_ctx *c, int64_t keep, int64_t before_ms,
