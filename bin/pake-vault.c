@@ -2,6 +2,8 @@
  * pake-vault: import an Obsidian vault, export every note; see
  * pake-vault(1).
  */
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -12,13 +14,16 @@
 static const char usage[] =
 "usage: pake-vault import DIR [--write-ids] [--json]\n"
 "       pake-vault export DIR [--json]\n"
+"       pake-vault watch [--no-catch-up] [--json]\n"
 "\n"
 "import reads every *.md below DIR (folders starting with '.' are\n"
 "skipped) into the database and the vault.  A file without a pake_id gets\n"
 "one; --write-ids also writes it into the file's frontmatter.  Files that\n"
 "cannot be imported are reported and skipped; importing again creates no\n"
 "duplicates.  Exit 0 when every file was imported, 65 when some were\n"
-"skipped.  export writes every note to DIR/<folder>/<name>.md.\n"
+"skipped.  export writes every note to DIR/<folder>/<name>.md.  watch\n"
+"follows the vault and imports every file saved, added, renamed or\n"
+"deleted there as it happens, one line per change, until SIGTERM.\n"
 "Common flags: --db PATH --vault DIR --tenant T --config FILE.\n";
 
 struct report {
@@ -107,6 +112,78 @@ cmd_import(pake_cli *cli, int argc, char **argv)
 	return rc ? rc : st.skipped ? EX_DATAERR : EX_OK;
 }
 
+static volatile int stopping;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void
+on_change(void *arg, const char *event, const char *rel,
+    const pake_file_sync *out, int rc, const pake_err *e)
+{
+	pake_cli *cli = arg;
+	cJSON *o;
+
+	if (cli->json) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "event", event);
+		cJSON_AddStringToObject(o, "path", rel);
+		if (rc != 0) {
+			cJSON_AddStringToObject(o, "error", pake_code_name(rc));
+			cJSON_AddStringToObject(o, "message", e->msg ? e->msg :
+			    pake_code_message(rc));
+		} else if (out) {
+			cJSON_AddStringToObject(o, "action", out->action);
+			if (out->pake_id[0])
+				cJSON_AddStringToObject(o, "pake_id",
+				    out->pake_id);
+		}
+		{
+			char *s = cJSON_PrintUnformatted(o);
+			if (s)
+				puts(s);
+			free(s);
+		}
+		cJSON_Delete(o);
+	} else if (out == NULL && rc == 0)
+		printf("watching %s\n", cli->ctx.vault);
+	else if (rc != 0)
+		printf("%s %s: %s\n", event, rel, e->msg ? e->msg :
+		    pake_code_message(rc));
+	else
+		printf("%s %s: %s%s%s\n", event, rel, out->action,
+		    out->pake_id[0] ? " " : "", out->pake_id);
+	fflush(stdout);
+}
+
+static int
+cmd_watch(pake_cli *cli, int argc, char **argv)
+{
+	struct sigaction sa;
+	pake_err e = {0};
+	int catch_up = 1, i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--no-catch-up") == 0)
+			catch_up = 0;
+		else
+			pake_cli_usage(cli, "unexpected argument '%s'", argv[i]);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	pake_cli_open(cli);
+	if (pake_vault_watch(&cli->ctx, catch_up, on_change, cli, &stopping,
+	    &e) != 0)
+		pake_cli_die(cli, &e);
+	return pake_cli_done(cli);
+}
+
 static int
 cmd_export(pake_cli *cli, int argc, char **argv)
 {
@@ -139,6 +216,8 @@ main(int argc, char **argv)
 		pake_cli_usage(&cli, "missing command");
 	if (strcmp(argv[1], "import") == 0)
 		return cmd_import(&cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "watch") == 0)
+		return cmd_watch(&cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)
 		return cmd_export(&cli, argc - 1, argv + 1);
 	pake_cli_usage(&cli, "unknown command '%s'", argv[1]);

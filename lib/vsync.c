@@ -264,3 +264,50 @@ pake_vault_sync_file(pake_ctx *c, const char *event, const char *filepath,
 	return deleted ? sync_deleted(c, vreal, rel, out, e) :
 	    sync_changed(c, vreal, rel, out, e);
 }
+
+/*
+ * A file renamed inside the vault: the note whose file it was follows it
+ * (its file_path, and the source a file without a pake_id is known by),
+ * then the file is read at its new place like any change.  Without a note
+ * at from, it is a new file.
+ */
+int
+pake_vault_sync_move(pake_ctx *c, const char *from, const char *to,
+    pake_file_sync *out, pake_err *e)
+{
+	char vreal[PATH_MAX], rf[PATH_MAX], rt[PATH_MAX], full[PATH_MAX * 2];
+	char real[PATH_MAX], id[PAKE_ID_LEN + 1];
+	pake_db *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	out->action = "ignored";
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
+		return rc;
+	if (realpath(c->vault, vreal) == NULL)
+		return pake_fail(e, PAKE_ENOTFOUND, "File not found",
+		    "the vault does not exist");
+	if ((rc = relative(c, vreal, from, rf, sizeof rf, e)) != 0 ||
+	    (rc = relative(c, vreal, to, rt, sizeof rt, e)) != 0)
+		return rc;
+	if (!importable(rt))
+		return importable(rf) ? sync_deleted(c, vreal, rf, out, e) : 0;
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	snprintf(full, sizeof full, "%s/%s", vreal, rt);
+	if (importable(rf) && realpath(full, real) != NULL &&
+	    inside(vreal, real) &&
+	    pake_db_note_by_path(st, rf, id, e) == 0 &&
+	    pake_db_path_taken(st, rt) == 0) {
+		if ((rc = pake_db_begin(st, e)) != 0)
+			return rc;
+		if ((rc = pake_db_note_set_path(st, id, rt, e)) != 0 ||
+		    (rc = pake_db_source_set(st, real, id, e)) != 0 ||
+		    (rc = pake_db_commit(st, e)) != 0) {
+			pake_db_rollback(st);
+			return rc;
+		}
+	}
+	pake_err_clear(e);
+	return sync_changed(c, vreal, rt, out, e);
+}

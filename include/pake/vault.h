@@ -95,6 +95,21 @@ int pake_vault_import_fd(pake_ctx *c, int fd, const char *real,
  * are "ignored", as an import does not look at them. */
 int pake_vault_sync_file(pake_ctx *c, const char *event,
     const char *filepath, pake_file_sync *out, pake_err *e);
+/* A file of the vault renamed from one path to another (both relative to
+ * the vault or absolute inside it): its note follows, then the file is
+ * read at its new place. */
+int pake_vault_sync_move(pake_ctx *c, const char *from, const char *to,
+    pake_file_sync *out, pake_err *e);
+/* Follow the acting tenant's vault and bring every change a person makes
+ * in (vwatch.c): until *stop is set, or an error.  catch_up: first import
+ * what changed while nobody watched.  report (may be NULL) hears each
+ * event ("modified", "deleted", or "watching" once ready, with out NULL)
+ * with what it did, or its failure (rc, e): one file's failure does not
+ * stop the watch. */
+typedef void (*pake_watch_report)(void *arg, const char *event,
+    const char *rel, const pake_file_sync *out, int rc, const pake_err *e);
+int pake_vault_watch(pake_ctx *c, int catch_up, pake_watch_report report,
+    void *arg, volatile int *stop, pake_err *e);
 /* Is rel, a path given from outside as relative to the vault, free of
  * every way out of it (.. segments, absolute or drive paths, NUL, control
  * characters, and their percent-encoded forms, up to three times)?
