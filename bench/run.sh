@@ -38,6 +38,8 @@
 #   (size, and one more round of edits).  The reference, in the same run:
 #   the same program linked against the library of BENCH_VERSIONS_REF
 #   (default 001b68f, the last commit before versions), built here from git.
+# watch: bench/watch.py, pake-vault watch's latency from a file saved in the
+#   vault (an edit or a new file) to its note committed and searchable.
 #
 # http and wal need wrk and nginx: bench/deps.sh installs what is missing
 # first (apt-get).  Their knobs (BENCH_HTTP_SECS, BENCH_WAL_SECS, ...) are
@@ -62,7 +64,7 @@ set -eu
 B=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
-ALLPARTS="search import writers tenants http wal versions"
+ALLPARTS="search import writers tenants http wal versions watch"
 PARTS=${BENCH_PARTS:-$ALLPARTS}
 SIZES=${BENCH_SIZES:-10000 100000}
 WRITERS=${BENCH_WRITERS:-32}
@@ -128,7 +130,7 @@ echo "sqlite: $(pkg-config --modversion sqlite3); cpus: $(getconf _NPROCESSORS_O
 echo "parts: $PARTS; load average: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 for f in summary summary.import summary.writers summary.tenants summary.http summary.wal \
-    summary.versions; do
+    summary.versions summary.watch; do
 	: >"$T/$f"
 done
 status=0
@@ -360,8 +362,23 @@ if has versions; then
 	fi
 fi
 
+if has watch; then
+	echo
+	echo "== watch: from a save in the vault to a searchable note"
+	_d=$T/watch
+	mkdir -p "$_d"
+	if WOUT=$(PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" sh -c \
+	    '"$1/bin/pake-db" init >/dev/null && python3 "$2/bench/watch.py" "$1"' _ "$B" "$ROOT"); then
+		echo "$WOUT"
+	else
+		echo "$WOUT"
+		status=1
+	fi
+	echo "$WOUT" >>"$T/summary.watch"
+fi
+
 echo
 echo "== summary (load average now: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?'))"
 cat "$SUMMARY" "$T/summary.import" "$T/summary.writers" "$T/summary.tenants" \
-    "$T/summary.http" "$T/summary.wal" "$T/summary.versions"
+    "$T/summary.http" "$T/summary.wal" "$T/summary.versions" "$T/summary.watch"
 [ "$status" -eq 0 ]

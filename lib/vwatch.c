@@ -263,6 +263,12 @@ pake_vault_watch(pake_ctx *c, int catch_up, pake_watch_report report,
 	w.arg = arg;
 	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
 		return rc;
+	/* A fresh installation has no vault folder until its first note:
+	 * make it (not its parents, as export does). */
+	if (mkdir(c->vault, 0755) != 0 && errno != EEXIST)
+		return pake_fail(e, errno == ENOENT ? PAKE_ENOTFOUND :
+		    PAKE_EUNAVAIL, "The vault does not exist", "%s: %s",
+		    c->vault, strerror(errno));
 	if ((w.fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) < 0)
 		return pake_fail(e, PAKE_EUNAVAIL, "Cannot watch the vault",
 		    "inotify_init1: %s", strerror(errno));
