@@ -61,3 +61,24 @@ pake_db_pending_count(pake_db *db, int64_t *n, pake_err *e)
 	*n = 0;
 	return ask(db, "SELECT count(*) FROM vault_pending", NULL, 0, n, e);
 }
+
+/* Of those, the ones pending for over a minute: left by a writer that
+ * died between its commit and its file. */
+static const char SQL_PENDING_OLD[] = "SELECT count(*) FROM vault_pending "
+    "WHERE time_ms < ?1";
+int
+pake_db_pending_old(pake_db *db, int64_t *n, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((st = db_stmt(db, SQL_PENDING_OLD, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, pake_now_ms() - 60000);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, rc, e, "pending");
+}

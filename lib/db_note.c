@@ -7,6 +7,7 @@
  * Every statement works on one store: a store holds one tenant's notes.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pake/db_int.h"
@@ -56,11 +57,11 @@ static const char SQL_TAG_ADD[] = "INSERT OR IGNORE INTO note_tags(note_id, "
 static const char SQL_TAGS[] = "SELECT tag, count(*) AS n FROM note_tags "
     "GROUP BY tag ORDER BY n DESC, tag LIMIT ?1";
 static const char SQL_PENDING_ADD[] = "INSERT OR REPLACE INTO "
-    "vault_pending(pake_id, file_path) VALUES(?1, ?2)";
+    "vault_pending(pake_id, file_path, time_ms) VALUES(?1, ?2, ?3)";
 static const char SQL_PENDING_DONE[] = "DELETE FROM vault_pending "
     "WHERE seq = ?1";
 static const char SQL_PENDING_EACH[] = "SELECT seq, pake_id, file_path FROM "
-    "vault_pending ORDER BY seq";
+    "vault_pending WHERE time_ms < ?1 ORDER BY seq";
 static const char SQL_TOMB_ADD[] = "INSERT OR REPLACE INTO "
     "note_tombstones(pake_id, file_path, deleted_ms) VALUES(?1, ?2, ?3)";
 static const char SQL_TOMB_HAS[] = "SELECT 1 FROM note_tombstones WHERE "
@@ -589,7 +590,8 @@ pake_db_pending_add(pake_db *db, const char *pake_id, const char *file_path,
 {
 	int rc;
 
-	rc = db_run(db, SQL_PENDING_ADD, e, "tt", pake_id, file_path);
+	rc = db_run(db, SQL_PENDING_ADD, e, "tti", pake_id, file_path,
+	    pake_now_ms());
 	if (rc == 0)
 		*seq = sqlite3_last_insert_rowid(db->h);
 	return rc;
@@ -603,6 +605,13 @@ pake_db_pending_done(pake_db *db, int64_t seq, pake_err *e)
 int
 pake_db_pending_each(pake_db *db, pake_pending_cb cb, void *arg, pake_err *e)
 {
+	return pake_db_pending_before(db, INT64_MAX, cb, arg, e);
+}
+
+int
+pake_db_pending_before(pake_db *db, int64_t before_ms, pake_pending_cb cb,
+    void *arg, pake_err *e)
+{
 	sqlite3_stmt *st;
 	struct row { int64_t seq; char id[40]; char *path; } *rows = NULL;
 	size_t n = 0, cap = 0, i;
@@ -611,6 +620,7 @@ pake_db_pending_each(pake_db *db, pake_pending_cb cb, void *arg, pake_err *e)
 	/* Collect first: the callback writes to the same table. */
 	if ((st = db_stmt(db, SQL_PENDING_EACH, e)) == NULL)
 		return e->code;
+	sqlite3_bind_int64(st, 1, before_ms);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
 			struct row *r;

@@ -95,6 +95,10 @@ static const char store_v2[] =
 					 * change overwrote */
 	"  PRIMARY KEY(pake_id, version)) WITHOUT ROWID;"
 	"CREATE INDEX note_versions_time ON note_versions(time_ms);"
+	/* When a change's file became pending: one pending for long was
+	 * left by a writer that died (the next writer finishes it). */
+	"ALTER TABLE vault_pending ADD COLUMN time_ms INTEGER NOT NULL "
+	"  DEFAULT 0;"
 	/* A create retried with the same Idempotency-Key finds its note. */
 	"CREATE TABLE idempotency_keys("
 	"  key TEXT PRIMARY KEY,"

@@ -749,6 +749,12 @@ pake_vault_import(pake_ctx *c, const char *dir, int flags,
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
 		return pake_fail(e, PAKE_ENOTFOUND, "Folder not found",
 		    "%s is not a folder", dir);
+	/* First finish what a killed writer or import left: its files are
+	 * pending still, and an import of unchanged files would not write
+	 * them (issue 9).  A sync is idempotent, so one another writer is
+	 * doing right now costs a second write of the same file at most. */
+	if ((rc = pake_vault_flush(c, e)) != 0)
+		return rc;
 	if ((im = importer_new(c, flags, report, arg, st, e)) == NULL)
 		return e->code;
 	if (realpath(dir, im->root) == NULL) {

@@ -107,22 +107,36 @@ set_str(char **dst, const char *src)
 }
 
 /*
- * Mirror after commit.  The change is durable in the database already; a
- * vault failure is logged, not reported as a failed change (which a client
- * would retry).  A single change records no pending row: that would cost
- * a second write transaction per change, and "pake-db check" finds a file
- * that a crash left missing, stale or orphaned by comparing every note with
- * its file anyway.  Imports, which write thousands of files between two
- * fsyncs, do record them.
+ * Crash safety (issue 9).  Every change records a pending row in its own
+ * transaction (pending()), so a writer killed between its commit and its
+ * file leaves a trace; after commit the file is written and the row goes
+ * (mirror()).  The change is durable in the database already: a vault
+ * failure is logged, not reported as a failed change (which a client would
+ * retry).  Whoever writes next to the tenant finishes what a dead writer
+ * left (rows pending for over STALE_MS), and pake-health reports rows
+ * pending for over a minute until then.
  */
+#define STALE_MS	2000
+
+static int
+pending(pake_db *st, const char *pake_id, const char *path, int64_t *seq,
+    pake_err *e)
+{
+	return pake_db_pending_add(st, pake_id, path, seq, e);
+}
+
 static void
-mirror(pake_ctx *c, const char *pake_id, const char *path)
+mirror(pake_ctx *c, const char *pake_id, const char *path, int64_t seq)
 {
 	pake_err e = {0};
 
-	if (pake_vault_sync(c, pake_id, path, 0, &e) != 0)
+	if (pake_vault_sync(c, pake_id, path, seq, &e) != 0)
 		pake_log_msg(c->log, PAKE_LOG_WARN, "vault file of %s not "
 		    "written: %s", pake_id, e.detail);
+	pake_err_clear(&e);
+	if (pake_vault_flush_before(c, pake_now_ms() - STALE_MS, &e) != 0)
+		pake_log_msg(c->log, PAKE_LOG_WARN, "a dead writer's vault "
+		    "files not written: %s", e.detail);
 }
 
 /* Who makes a change and through which tool, for its version row. */
@@ -393,7 +407,7 @@ pake_store_create(pake_ctx *c, pake_note *n, const char *key, int *replayed,
     pake_err *e)
 {
 	char path[PATH_MAX], first[PAKE_ID_LEN + 1];
-	int64_t now = pake_now_ms();
+	int64_t now = pake_now_ms(), seq = 0;
 	pake_db *st;
 	int rc;
 
@@ -449,11 +463,12 @@ pake_store_create(pake_ctx *c, pake_note *n, const char *key, int *replayed,
 	}
 	if ((rc = pake_store_put(c, st, n, NULL, "create", e)) != 0 ||
 	    (key && (rc = pake_db_idem_put(st, key, n->pake_id, now,
-	    now - IDEM_MS, e)) != 0))
+	    now - IDEM_MS, e)) != 0) ||
+	    (rc = pending(st, n->pake_id, n->file_path, &seq, e)) != 0)
 		goto fail;
 	if ((rc = pake_db_commit(st, e)) != 0)
 		return rc;
-	mirror(c, n->pake_id, n->file_path);
+	mirror(c, n->pake_id, n->file_path, seq);
 	return 0;
 fail:
 	pake_db_rollback(st);
@@ -540,6 +555,7 @@ int
 pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
     unsigned mask, int64_t want, pake_note *out, pake_err *e)
 {
+	int64_t seq = 0;
 	pake_note old;
 	char ts[32], path[PATH_MAX], *old_path = NULL;
 	pake_db *st;
@@ -591,7 +607,8 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 		    pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL) : 0) != 0)
 			goto fail;
 	}
-	if ((rc = pake_store_put(c, st, &n, &old, "update", e)) != 0)
+	if ((rc = pake_store_put(c, st, &n, &old, "update", e)) != 0 ||
+	    (rc = pending(st, n.pake_id, old_path, &seq, e)) != 0)
 		goto fail;
 	pake_note_free(&old);
 	if ((rc = pake_db_commit(st, e)) != 0) {
@@ -599,7 +616,7 @@ pake_store_update(pake_ctx *c, const char *pake_id, const pake_note *patch,
 		free(old_path);
 		return rc;
 	}
-	mirror(c, n.pake_id, old_path);
+	mirror(c, n.pake_id, old_path, seq);
 	free(old_path);
 	if (out)
 		*out = n;
@@ -617,6 +634,7 @@ fail:
 int
 pake_store_delete(pake_ctx *c, const char *pake_id, int64_t want, pake_err *e)
 {
+	int64_t seq = 0;
 	pake_db *st;
 	pake_note n;
 	int rc;
@@ -626,12 +644,13 @@ pake_store_delete(pake_ctx *c, const char *pake_id, int64_t want, pake_err *e)
 	if ((rc = expect(&n, want, e)) != 0 ||
 	    (rc = absorb(c, st, &n, ~0u, e)) != 0 ||
 	    (rc = store_remove(c, st, &n, e)) != 0 ||
+	    (rc = pending(st, pake_id, n.file_path, &seq, e)) != 0 ||
 	    (rc = pake_db_commit(st, e)) != 0) {
 		pake_db_rollback(st);
 		pake_note_free(&n);
 		return rc;
 	}
-	mirror(c, pake_id, n.file_path);
+	mirror(c, pake_id, n.file_path, seq);
 	pake_note_free(&n);
 	return 0;
 }
@@ -672,7 +691,7 @@ pake_store_restore(pake_ctx *c, const char *pake_id, int64_t version,
 	pake_version v;
 	pake_note r, old;
 	int exists, rc;
-	int64_t now;
+	int64_t now, seq = 0;
 	pake_db *st;
 
 	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
@@ -736,10 +755,11 @@ pake_store_restore(pake_ctx *c, const char *pake_id, int64_t version,
 		goto fail;
 	}
 	if ((rc = pake_store_put(c, st, &r, exists ? &old : NULL, "restore",
-	    e)) != 0 || (rc = pake_db_commit(st, e)) != 0)
+	    e)) != 0 || (rc = pending(st, pake_id, old_path, &seq, e)) != 0 ||
+	    (rc = pake_db_commit(st, e)) != 0)
 		goto fail;
 	pake_note_free(&old);
-	mirror(c, pake_id, old_path);
+	mirror(c, pake_id, old_path, seq);
 	free(old_path);
 	if (out)
 		*out = r;

@@ -581,3 +581,14 @@ pake_vault_flush(pake_ctx *c, pake_err *e)
 		return e->code;
 	return pake_db_pending_each(sd, flush_one, &f, e);
 }
+
+int
+pake_vault_flush_before(pake_ctx *c, int64_t before_ms, pake_err *e)
+{
+	struct flush f = {c, e, 0};
+	pake_db *sd;
+
+	if ((sd = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	return pake_db_pending_before(sd, before_ms, flush_one, &f, e);
+}

@@ -105,6 +105,53 @@ verify_dir() {
 	assert_output "$n"
 }
 
+@test "issue 9: an import killed with SIGKILL and run again, without a repair, leaves every note with its file" {
+	local n=4000
+	gen_files "$T/src" "$n"
+	pake-vault import "$T/src" >/dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 30); do
+		[ -n "$(find "$PAKE_VAULT" -name '*.md' -print -quit 2>/dev/null)" ] && break
+		sleep 0.01
+	done
+	sleep 0.05
+	kill -9 "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 137 ] || fail "import was not killed mid-run (exit $rc)"
+	# Until something finishes it, the drift shows.
+	if [ "$(md_count)" -lt "$(note_count)" ]; then
+		run --separate-stderr pake-db check
+		assert_failure
+	fi
+	run --separate-stderr pake-vault import --json "$T/src"
+	assert_success
+	run --separate-stderr pake-db check
+	assert_success
+	assert_equal "$(md_count)" "$n"
+}
+
+@test "issue 9: a writer killed between its commit and its file: health reports it, the next writer finishes it" {
+	local id f
+	id=$(printf 'x\n' | pake-note add --title "Half written")
+	f=$(vault_file "$id")
+	# What a writer killed after its commit leaves: the note, no file, its
+	# pending row (from two minutes ago).
+	rm "$f"
+	sqlite3 "$PAKE_DB-stores/default.db" "INSERT INTO vault_pending(pake_id, file_path, time_ms)
+	    VALUES('$id', '${f#"$PAKE_VAULT"/}', $(( $(date +%s) * 1000 - 120000 )))"
+	run --separate-stderr pake-health
+	assert_equal "$status" 1
+	assert_line --partial "pending: FAIL 1 waiting, 1 for over a minute"
+	# The next writer to the tenant writes it.
+	printf 'y\n' | pake-note add --title "Next writer" >/dev/null
+	[ -f "$f" ] || fail "the next writer did not finish the file"
+	run --separate-stderr pake-health
+	assert_success
+	run --separate-stderr pake-db check
+	assert_success
+}
+
 @test "must-show 6: pake-note add writers killed with SIGKILL mid-write" {
 	local i k=0
 	# A body big enough that the kill lands inside the write now and then.

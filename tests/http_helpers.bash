@@ -76,7 +76,7 @@ stop_servers() {
 	local pid i f
 	[ -s "$T/servers" ] || return 0
 	while read -r pid; do
-		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
 	done <"$T/servers"
 	for i in $(seq 30); do
 		local left=0

@@ -336,3 +336,34 @@ teardown() {
 	pake-note restore "$id" 6
 	note_content "$id" | grep -q 'last words' || fail "the last hand edit was lost"
 }
+
+@test "must-show: pake-http killed with SIGKILL under write load: every note without its file is pending, and the next writer finishes them" {
+	local tok i pid missing pend
+	mkuser default user ed
+	tok=$(mktoken default ed)
+	serve no
+	for i in 1 2 3 4; do
+		(for j in $(seq 200); do
+			curl -s -o /dev/null --max-time 5 -H "Authorization: Bearer $tok" \
+			    -H 'Content-Type: application/json' -d "{\"title\":\"Load $i $j\",\"content\":\"x\"}" \
+			    "$URL/notes" || break
+		done) &
+	done
+	sleep 1
+	# The server itself (the activator execs it on the first connection).
+	pid=$(pgrep -n -x pake-http)
+	[ -n "$pid" ] || fail "no pake-http process"
+	kill -9 "$pid"
+	for i in $(seq 100); do [ -z "$(jobs -rp)" ] && break; sleep 0.1; done
+	[ "$(note_count)" -gt 0 ] || fail "nothing was written before the kill"
+	# Each note without its file has its pending row: nothing is lost track of.
+	missing=$(pake-db check --json | jq '.vault.missing // 0')
+	pend=$(sqlite3 "$PAKE_DB-stores/default.db" 'SELECT count(*) FROM vault_pending')
+	[ "$pend" -ge "$missing" ] || fail "$missing files missing, only $pend pending"
+	# The next writer, once they are stale, finishes them.
+	sleep 2.1
+	printf 'z\n' | pake-note add --title "After the crash" >/dev/null
+	run --separate-stderr pake-db check
+	assert_success
+	assert_equal "$(sqlite3 "$PAKE_DB-stores/default.db" 'SELECT count(*) FROM vault_pending')" 0
+}

@@ -160,6 +160,9 @@ int pake_db_tombstone_add(pake_db *db, const char *pake_id,
     const char *file_path, pake_err *e);
 typedef int (*pake_pending_cb)(void *arg, const char *pake_id,
     const char *file_path, int64_t seq);
+/* Those that became pending before before_ms. */
+int pake_db_pending_before(pake_db *db, int64_t before_ms, pake_pending_cb cb,
+    void *arg, pake_err *e);
 int pake_db_pending_each(pake_db *db, pake_pending_cb cb, void *arg,
     pake_err *e);
 int pake_db_tombstone_has(pake_db *db, const char *pake_id);
@@ -264,5 +267,6 @@ int pake_db_file_stats(pake_db *db, pake_db_file *s, pake_err *e);
 int pake_db_ping(pake_db *db, pake_err *e);	/* reads a table */
 int pake_db_journal_mode(pake_db *db, char *out, size_t n, pake_err *e);
 int pake_db_pending_count(pake_db *db, int64_t *n, pake_err *e);
+int pake_db_pending_old(pake_db *db, int64_t *n, pake_err *e);
 
 #endif

@@ -50,6 +50,8 @@ int pake_vault_sync_many(pake_ctx *c, const pake_sync_item *items, size_t n,
     pake_err *e);
 /* Finish every pending sync (any tenant). */
 int pake_vault_flush(pake_ctx *c, pake_err *e);
+/* Only the syncs pending since before before_ms: a dead writer's. */
+int pake_vault_flush_before(pake_ctx *c, int64_t before_ms, pake_err *e);
 
 /* Write data to dir/rel atomically.  PAKE_WF_NOCLOBBER: an existing file
  * is left alone and PAKE_ECONFLICT returned.  PAKE_WF_NOSYNC: skip the
