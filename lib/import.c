@@ -523,6 +523,7 @@ import_file(importer *im, const char *path, int fd, const char *rel,
 		goto done;
 	}
 	if (exists) {
+		free(n.file_path);	/* the stored one, from merge_stated */
 		n.file_path = strdup(moved ? rel : old.file_path);
 		if (n.file_path == NULL) {
 			pake_note_free(&old);
