@@ -285,12 +285,12 @@ peer_login(pake_cli *cli, int out)
 	pake_log_msg(&cli->log, PAKE_LOG_WARN, "peer refused: %s",
 	    e.detail[0] ? e.detail : e.msg);
 	{
-		char data[160];
-		snprintf(data, sizeof data, "{\"error\":{\"code\":\"%s\","
-		    "\"message\":\"%s\"}}", pake_code_name(e.code), e.msg ?
-		    e.msg : pake_code_message(e.code));
+		cJSON *env = pake_err_envelope(&e);
+		char *data = env ? cJSON_PrintUnformatted(env) : NULL;
 		pake_mcp_error(&b, PAKE_RPC_PAKE, e.msg ? e.msg :
 		    pake_code_message(e.code), data);
+		free(data);
+		cJSON_Delete(env);
 	}
 	(void)write_line(out, &b);
 	pake_buf_free(&b);

@@ -168,15 +168,11 @@ pake_cli_die(pake_cli *cli, const pake_err *e)
 	    code == PAKE_EUNAVAIL ? PAKE_LOG_ERROR : PAKE_LOG_DEBUG,
 	    "%s: %s", pake_code_name(code), e->detail[0] ? e->detail : msg);
 	if (cli->json) {
-		cJSON *o = cJSON_CreateObject(), *err;
-		err = cJSON_AddObjectToObject(o, "error");
-		cJSON_AddStringToObject(err, "code", pake_code_name(code));
-		cJSON_AddStringToObject(err, "message", msg);
-		if (pake_err_public_detail(e))
-			cJSON_AddStringToObject(err, "detail", e->detail);
-		if (e->retry_after)
-			cJSON_AddNumberToObject(err, "retry_after",
-			    e->retry_after);
+		pake_err shown = *e;
+		cJSON *o;
+		shown.code = code;
+		shown.msg = msg;
+		o = pake_err_envelope(&shown);
 		pake_cli_print_json(o);
 		cJSON_Delete(o);
 	}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <cjson/cJSON.h>
 #include "pake/err.h"
 
 static const struct {
@@ -100,4 +101,21 @@ int
 pake_code_exit(int code)
 {
 	return codes[valid(code) ? code : PAKE_EINTERNAL].exit;
+}
+
+cJSON *
+pake_err_envelope(const pake_err *e)
+{
+	int code = e->code ? e->code : PAKE_EINTERNAL;
+	cJSON *o = cJSON_CreateObject(), *err;
+
+	err = cJSON_AddObjectToObject(o, "error");
+	cJSON_AddStringToObject(err, "code", pake_code_name(code));
+	cJSON_AddStringToObject(err, "message", e->msg ? e->msg :
+	    pake_code_message(code));
+	if (pake_err_public_detail(e))
+		cJSON_AddStringToObject(err, "detail", e->detail);
+	if (e->retry_after > 0)
+		cJSON_AddNumberToObject(err, "retry_after", e->retry_after);
+	return o;
 }

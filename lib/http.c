@@ -216,18 +216,10 @@ void
 http_error(http_req *r, const pake_err *e, pake_log *log)
 {
 	int code = e->code ? e->code : PAKE_EINTERNAL;
-	cJSON *o = cJSON_CreateObject(), *err;
+	cJSON *o = pake_err_envelope(e);
 
-	err = cJSON_AddObjectToObject(o, "error");
-	cJSON_AddStringToObject(err, "code", pake_code_name(code));
-	cJSON_AddStringToObject(err, "message", e->msg ? e->msg :
-	    pake_code_message(code));
-	if (pake_err_public_detail(e))
-		cJSON_AddStringToObject(err, "detail", e->detail);
-	if (e->retry_after > 0) {
-		cJSON_AddNumberToObject(err, "retry_after", e->retry_after);
+	if (e->retry_after > 0)
 		r->retry_after = e->retry_after;
-	}
 	cJSON_AddStringToObject(o, "request_id", r->rid);
 	if (code == PAKE_EUNAUTH)
 		r->www_auth = 1;

@@ -241,18 +241,7 @@ fail(struct req *r, int code, const char *msg)
 static cJSON *
 envelope(const pake_err *e)
 {
-	int code = e->code ? e->code : PAKE_EINTERNAL;
-	cJSON *o = cJSON_CreateObject(), *err;
-
-	err = cJSON_AddObjectToObject(o, "error");
-	cJSON_AddStringToObject(err, "code", pake_code_name(code));
-	cJSON_AddStringToObject(err, "message", e->msg ? e->msg :
-	    pake_code_message(code));
-	if (pake_err_public_detail(e))
-		cJSON_AddStringToObject(err, "detail", e->detail);
-	if (e->retry_after > 0)
-		cJSON_AddNumberToObject(err, "retry_after", e->retry_after);
-	return o;
+	return pake_err_envelope(e);
 }
 
 /* Log a failure: its detail is for the log only. */

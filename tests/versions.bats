@@ -367,3 +367,23 @@ teardown() {
 	assert_success
 	assert_equal "$(sqlite3 "$PAKE_DB-stores/default.db" 'SELECT count(*) FROM vault_pending')" 0
 }
+
+@test "one error envelope: a stale write is the same object through the CLI, HTTP and MCP" {
+	local tok id cli http mcp
+	mkuser default user ed
+	tok=$(mktoken default ed)
+	id=$(printf 'x\n' | pake-note add --title "Envelope")
+	pake-note edit "$id" --status A >/dev/null
+	cli=$(PAKE_TOKEN=$tok pake-note edit --json "$id" --if-version 1 --status B 2>/dev/null | jq -cS .)
+	serve no
+	hreq "$(auth "$tok")" -X PATCH -H 'Content-Type: application/json' -H 'If-Match: "1"' \
+	    -d '{"status":"B"}' "$URL/notes/$id"
+	expect 412
+	http=$(printf '%s' "$BODY" | jq -cS 'del(.request_id)')
+	mcp=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' \
+	    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"update_note\",\"arguments\":{\"pake_id\":\"$id\",\"expected_version\":1,\"status\":\"B\"}}}" |
+	    PAKE_TOKEN=$tok pake-mcp | jq -cS 'select(.id == 2) | .result.content[0].text | fromjson')
+	assert_equal "$cli" '{"error":{"code":"precondition_failed","detail":"version: the note is at version 2, not 1","message":"The note has changed"}}'
+	assert_equal "$http" "$cli"
+	assert_equal "$mcp" "$cli"
+}

@@ -53,6 +53,12 @@ int pake_code_exit(int code);		/* sysexits.h status */
  * Every front puts it in the envelope the same way. */
 const char *pake_err_public_detail(const pake_err *e);
 
+/* The one error envelope every front answers with (DESIGN §5):
+ * {"error":{"code","message"[,"detail"][,"retry_after"]}}; HTTP adds its
+ * request_id beside "error". */
+struct cJSON;
+struct cJSON *pake_err_envelope(const pake_err *e);
+
 /* Fixed messages shared by several modules. */
 #define PAKE_MSG_INVALID	"Invalid parameters provided"
 #define PAKE_MSG_NOTE_NOT_FOUND	"Note not found"
