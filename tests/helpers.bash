@@ -74,11 +74,11 @@ at() {
 	local ms=$1
 	shift
 	[ -n "$FAKETIME_LIB" ] || { echo "at: no libfaketime (apt-get install faketime)" >&2; return 1; }
-	# FAKETIME_DISABLE_SHM: the clock is stopped, so a child need not
-	# share its parent's start time; with the shared memory on, a child
-	# whose parent had already left could not open its semaphore and
-	# libfaketime ended it with status 1.
-	FAKETIME_DISABLE_SHM=1 FAKETIME_FMT=%s \
+	# Run a program, not a shell with a pipeline: libfaketime 0.9.10
+	# shares a semaphore from a process with its children, and a forked
+	# child (a pipeline's subshell) destroys it as it exits, so a sibling
+	# starting later is ended with status 1.  Feed input with <<<.
+	FAKETIME_FMT=%s \
 	    FAKETIME="$((ms / 1000)).$(printf %03d $((ms % 1000)))" \
 	    DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$FAKETIME_LIB" \
 	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"

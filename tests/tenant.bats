@@ -485,7 +485,7 @@ tree_sums() {
 	mkuser alpha user uma
 	now=$(now_ms)
 	login_at() {	# login_at MS PASSWORD
-		run --separate-stderr at "$1" bash -c 'printf "%s\n" "$1" | pake-tenant login --json --tenant alpha uma' _ "$2"
+		run --separate-stderr at "$1" pake-tenant login --json --tenant alpha uma <<<"$2"
 	}
 	for i in 1 2 3 4 5; do
 		login_at $((now + i * 1000)) "wrong-password-$i"
@@ -886,7 +886,7 @@ tree_sums() {
 	[[ "$a" == *'"retry_after"'* ]] || fail "no retry_after: $a"
 	# A new password lifts uma's lockout; ghost stays locked.
 	printf '%s\n' "$PW" | pake-tenant user passwd --tenant alpha uma >/dev/null
-	run --separate-stderr at $((now + 20)) bash -c "printf '%s\n' '$PW' | pake-tenant login --json --tenant alpha uma"
+	run --separate-stderr at $((now + 20)) pake-tenant login --json --tenant alpha uma <<<"$PW"
 	assert_success
 	# A disabled user's right password looks like any wrong one.
 	pake-tenant user disable --tenant alpha uma >/dev/null
