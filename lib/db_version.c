@@ -149,6 +149,36 @@ row_version(sqlite3_stmt *st, int off, pake_version *v, pake_err *e)
 	return 0;
 }
 
+/* Step the bound statement st, calling cb for each version row: of the
+ * note pake_id, or (pake_id NULL) of the note named in column 0, the row
+ * then starting at column 1.  cb returning non-zero stops, fine. */
+static int
+walk(pake_db *db, sqlite3_stmt *st, const char *pake_id, pake_version_cb cb,
+    void *arg, pake_err *e)
+{
+	char id[PAKE_ID_LEN + 1];
+	pake_version v;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (pake_id == NULL)
+			pake_strlcpy(id, (const char *)sqlite3_column_text(st,
+			    0), sizeof id);
+		if ((rc = row_version(st, pake_id ? 0 : 1, &v, e)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+		rc = cb(arg, pake_id ? pake_id : id, &v);
+		pake_version_free(&v);
+		if (rc != 0) {
+			sqlite3_reset(st);
+			return 0;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "versions");
+}
+
 static const char SQL_CONFLICT[] = "UPDATE note_versions SET conflict = 1 "
     "WHERE pake_id = ?1 AND version = ?2";
 static const char SQL_CONFLICTS[] = "SELECT pake_id, version, op, actor, "
@@ -166,30 +196,12 @@ int
 pake_db_conflicts_each(pake_db *db, int limit, pake_version_cb cb, void *arg,
     pake_err *e)
 {
-	char id[PAKE_ID_LEN + 1];
 	sqlite3_stmt *st;
-	pake_version v;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_CONFLICTS, e)) == NULL)
 		return e->code;
 	sqlite3_bind_int(st, 1, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		pake_strlcpy(id, (const char *)sqlite3_column_text(st, 0),
-		    sizeof id);
-		if ((rc = row_version(st, 1, &v, e)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-		rc = cb(arg, id, &v);
-		pake_version_free(&v);
-		if (rc != 0) {
-			sqlite3_reset(st);
-			return 0;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "conflicts");
+	return walk(db, st, NULL, cb, arg, e);
 }
 
 int
@@ -238,56 +250,23 @@ pake_db_version_each(pake_db *db, const char *pake_id, pake_version_cb cb,
     void *arg, pake_err *e)
 {
 	sqlite3_stmt *st;
-	pake_version v;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_EACH, e)) == NULL)
 		return e->code;
 	db_bind_text(st, 1, pake_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = row_version(st, 0, &v, e)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-		rc = cb(arg, pake_id, &v);
-		pake_version_free(&v);
-		if (rc != 0) {		/* the caller has enough */
-			sqlite3_reset(st);
-			return 0;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "versions");
+	return walk(db, st, pake_id, cb, arg, e);
 }
 
 int
 pake_db_deleted_each(pake_db *db, int limit, pake_version_cb cb, void *arg,
     pake_err *e)
 {
-	char id[PAKE_ID_LEN + 1];
 	sqlite3_stmt *st;
-	pake_version v;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_DELETED, e)) == NULL)
 		return e->code;
 	sqlite3_bind_int(st, 1, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		pake_strlcpy(id, (const char *)sqlite3_column_text(st, 0),
-		    sizeof id);
-		if ((rc = row_version(st, 1, &v, e)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-		rc = cb(arg, id, &v);
-		pake_version_free(&v);
-		if (rc != 0) {
-			sqlite3_reset(st);
-			return 0;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "deleted notes");
+	return walk(db, st, NULL, cb, arg, e);
 }
 
 int

@@ -743,20 +743,28 @@ add_deleted(void *arg, const char *pake_id, const pake_version *v)
 	return 0;
 }
 
+/* Deleted notes or conflicts, as {key: [...]}. */
 static int
-run_deleted(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+listing(pake_ctx *c, const cJSON *in, cJSON **out, int conflicts,
+    const char *key, pake_err *e)
 {
 	struct vlist l = {cJSON_CreateArray()};
 	int rc;
 
-	if ((rc = pake_version_deleted(c, int_arg(in, "limit", 100),
+	if ((rc = pake_version_listing(c, conflicts, int_arg(in, "limit", 100),
 	    add_deleted, &l, e)) != 0) {
 		cJSON_Delete(l.arr);
 		return rc;
 	}
 	*out = cJSON_CreateObject();
-	cJSON_AddItemToObject(*out, "deleted", l.arr);
+	cJSON_AddItemToObject(*out, key, l.arr);
 	return 0;
+}
+
+static int
+run_deleted(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	return listing(c, in, out, 0, "deleted", e);
 }
 
 const pake_op pake_op_deleted_notes = {
@@ -812,17 +820,7 @@ const pake_op pake_op_prune_versions = {
 static int
 run_conflicts(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	struct vlist l = {cJSON_CreateArray()};
-	int rc;
-
-	if ((rc = pake_version_conflicts(c, int_arg(in, "limit", 100),
-	    add_deleted, &l, e)) != 0) {
-		cJSON_Delete(l.arr);
-		return rc;
-	}
-	*out = cJSON_CreateObject();
-	cJSON_AddItemToObject(*out, "conflicts", l.arr);
-	return 0;
+	return listing(c, in, out, 1, "conflicts", e);
 }
 
 const pake_op pake_op_note_conflicts = {

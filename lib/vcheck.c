@@ -6,10 +6,10 @@
  * that no note claims: if it holds the id of a deleted note it is an orphan
  * (a delete whose unlink did not happen); otherwise it is untracked, a
  * file someone put there, reported but never touched.  A writer's temp
- * file (.XXXXXXXX.pake-tmp) older than a minute is what a writer killed
- * mid-write left: counted with the orphans, removed by repair.  Pending
- * syncs are
- * changes committed whose file was not written yet.  Repair finishes the
+ * file (a dot, 8 hex digits of a uuid, ".pake-tmp") older than a minute
+ * is what a writer killed mid-write left: counted with the orphans,
+ * removed by repair.  Pending syncs are changes committed whose file was
+ * not written yet.  Repair finishes the
  * pending syncs, rewrites missing and stale files from the database (a
  * stale file holding a hand edit becomes the note's state first: nothing
  * a person wrote is thrown away) and removes orphans.

@@ -169,8 +169,8 @@ pake_version_diff(pake_ctx *c, const char *pake_id, int64_t from, int64_t to,
 }
 
 int
-pake_version_deleted(pake_ctx *c, int limit, pake_version_cb cb, void *arg,
-    pake_err *e)
+pake_version_listing(pake_ctx *c, int conflicts, int limit,
+    pake_version_cb cb, void *arg, pake_err *e)
 {
 	pake_db *st;
 
@@ -178,20 +178,8 @@ pake_version_deleted(pake_ctx *c, int limit, pake_version_cb cb, void *arg,
 		return e->code;
 	if (limit <= 0 || limit > 1000)
 		limit = 100;
-	return pake_db_deleted_each(st, limit, cb, arg, e);
-}
-
-int
-pake_version_conflicts(pake_ctx *c, int limit, pake_version_cb cb, void *arg,
-    pake_err *e)
-{
-	pake_db *st;
-
-	if ((st = store_for(c, PAKE_P_NOTES_READ, NULL, e)) == NULL)
-		return e->code;
-	if (limit <= 0 || limit > 1000)
-		limit = 100;
-	return pake_db_conflicts_each(st, limit, cb, arg, e);
+	return conflicts ? pake_db_conflicts_each(st, limit, cb, arg, e) :
+	    pake_db_deleted_each(st, limit, cb, arg, e);
 }
 
 int

@@ -57,23 +57,27 @@ verify_dir() {
 	' "$out" "$n"
 }
 
-@test "must-show 6: pake-vault import killed with SIGKILL mid-batch" {
-	local n=4000
-	gen_files "$T/src" "$n"
-	pake-db init >/dev/null
-	pake-vault import "$T/src" >"$T/import.out" 2>"$T/import.err" &
+# import_killed DIR: pake-vault import DIR, killed with SIGKILL once its
+# first batch is committed (its files appear in the vault), or after 0.3 s
+# at the latest; fails unless it was killed mid-run.
+import_killed() {
+	local pid rc=0
+	pake-vault import "$1" >"$T/import.out" 2>"$T/import.err" &
 	pid=$!
-	# Kill it once its first batch is committed (its files appear in the
-	# vault), or after 0.3 s at the latest.
 	for _ in $(seq 30); do
 		[ -n "$(find "$PAKE_VAULT" -name '*.md' -print -quit 2>/dev/null)" ] && break
 		sleep 0.01
 	done
 	sleep 0.05
 	kill -9 "$pid"
-	rc=0
 	wait "$pid" || rc=$?
-	[ "$rc" -eq 137 ] || fail "import was not killed mid-run (exit $rc; make n larger)"
+	[ "$rc" -eq 137 ] || fail "import was not killed mid-run (exit $rc; make the corpus larger)"
+}
+
+@test "must-show 6: pake-vault import killed with SIGKILL mid-batch" {
+	local n=4000
+	gen_files "$T/src" "$n"
+	import_killed "$T/src"
 
 	run sqlite3 "$PAKE_DB" 'PRAGMA integrity_check'
 	assert_success
@@ -108,17 +112,7 @@ verify_dir() {
 @test "issue 9: an import killed with SIGKILL and run again, without a repair, leaves every note with its file" {
 	local n=4000
 	gen_files "$T/src" "$n"
-	pake-vault import "$T/src" >/dev/null 2>&1 &
-	pid=$!
-	for _ in $(seq 30); do
-		[ -n "$(find "$PAKE_VAULT" -name '*.md' -print -quit 2>/dev/null)" ] && break
-		sleep 0.01
-	done
-	sleep 0.05
-	kill -9 "$pid"
-	rc=0
-	wait "$pid" || rc=$?
-	[ "$rc" -eq 137 ] || fail "import was not killed mid-run (exit $rc)"
+	import_killed "$T/src"
 	# Until something finishes it, the drift shows.
 	if [ "$(md_count)" -lt "$(note_count)" ]; then
 		run --separate-stderr pake-db check

@@ -1012,21 +1012,13 @@ EOF
 
 @test "ambiguous framing is 400 and a closed connection: nothing hidden in a body is served" {
 	serve no
-	run python3 - "$PORT" <<'PY'
+	run python3 - "$PORT" "$REPO_DIR/tests" <<'PY'
 import socket, sys
 port = int(sys.argv[1])
-def send(data):
-    s = socket.create_connection(("127.0.0.1", port)); s.settimeout(3)
-    s.sendall(data); out = b""
-    try:
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            out += b
-    except socket.timeout:
-        out += b"<STILL OPEN>"
-    s.close(); return out
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[2])
+from rawhttp import send as send_to
+send = lambda data: send_to(port, data)
 smuggled = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
 cases = {
     "space before the colon": b"POST /health HTTP/1.1\r\nHost: x\r\nContent-Length : 38\r\n\r\n" + smuggled,
@@ -1051,27 +1043,13 @@ PY
 # two ways; each must get one answer, our JSON envelope with a request id,
 # and a closed connection (issue 10, items 1 and 2).
 bad_bytes() {
-	python3 - "$PORT" <<'PY'
+	python3 - "$PORT" "$REPO_DIR/tests" <<'PY'
 import json, socket, sys
 port = int(sys.argv[1])
-def send(data):
-    s = socket.create_connection(("127.0.0.1", port)); s.settimeout(3)
-    try:
-        s.sendall(data)
-    except OSError:
-        pass
-    out = b""
-    try:
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            out += b
-    except socket.timeout:
-        out += b"<STILL OPEN>"
-    except ConnectionResetError:
-        out += b"<RESET>"
-    s.close(); return out
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[2])
+from rawhttp import send as send_to
+send = lambda data: send_to(port, data)
 many = b"".join(b"X-H%d: 1\r\n" % i for i in range(1500))
 cases = [
     ("negative Content-Length", b"POST /notes HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400),

@@ -25,12 +25,11 @@ int pake_version_note(pake_ctx *c, const char *pake_id, int64_t version,
  * state, and the one before it). */
 int pake_version_diff(pake_ctx *c, const char *pake_id, int64_t from,
     int64_t to, pake_buf *out, pake_err *e);
-/* Deleted notes of the tenant, newest first. */
-int pake_version_deleted(pake_ctx *c, int limit, pake_version_cb cb,
-    void *arg, pake_err *e);
-/* Hand edits a later change overwrote (kept as versions), newest first. */
-int pake_version_conflicts(pake_ctx *c, int limit, pake_version_cb cb,
-    void *arg, pake_err *e);
+/* Deleted notes of the tenant (conflicts 0), or the hand edits a later
+ * change overwrote (conflicts 1), newest first, at most limit (1..1000,
+ * else 100). */
+int pake_version_listing(pake_ctx *c, int conflicts, int limit,
+    pake_version_cb cb, void *arg, pake_err *e);
 /* Drop the versions older than before_ms beyond the keep newest of each
  * note (at least 1; a deleted note keeps its last state too). */
 int pake_version_prune(pake_ctx *c, int64_t keep, int64_t before_ms,
