@@ -224,6 +224,8 @@ pake_ctx_close(pake_ctx *c)
 		cJSON_Delete(c->schema[i]);
 		c->schema[i] = NULL;
 	}
+	cJSON_Delete(c->dangling);
+	c->dangling = NULL;
 }
 
 int

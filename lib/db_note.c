@@ -204,8 +204,8 @@ write_tags(pake_db *db, int64_t id, const pake_note *n, int fresh,
 	return rc;
 }
 /* The row id of a note, 0 when there is none. */
-static int64_t
-note_rowid(pake_db *db, const char *pake_id)
+int64_t
+pake_db_note_rowid(pake_db *db, const char *pake_id)
 {
 	int64_t id = 0;
 	pake_err e;
@@ -274,7 +274,7 @@ note_write(pake_db *db, const pake_note *n, int insert, pake_err *e)
 		    "update %s", n->pake_id);
 	}
 	rowid = insert ? sqlite3_last_insert_rowid(db->h) :
-	    note_rowid(db, n->pake_id);
+	    pake_db_note_rowid(db, n->pake_id);
 	rc = fts_add(db, rowid, n, tags, e);
 	free(tags);
 	if (rc != 0)

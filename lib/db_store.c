@@ -105,9 +105,72 @@ static const char store_v2[] =
 	"  pake_id TEXT NOT NULL,"
 	"  time_ms INTEGER NOT NULL) WITHOUT ROWID;";
 
+/* The knowledge graph (ARCHITECTURE.md §13, lib/graph.c).  A node is an
+ * entity (kind 0: a name unique in the store, a type, observations,
+ * properties) or a note (kind 1, one per note: its title, file stem and
+ * path, ASCII-lowered, are what links resolve against).  A relation goes
+ * from a node to a target name; dst is the node the name resolves to, or
+ * NULL while it names nothing.  origin is the note node whose markdown
+ * states it (rebuilt with every change of that note), or NULL for one made
+ * by a tool, whose (from, to, type) is unique like the memory server's.
+ * graph_fts indexes each entity's name, type and observations as
+ * trigrams: case-insensitive substring search without a scan.  Notes
+ * stored before this migration are listed in graph_todo and indexed by
+ * the next writer. */
+static const char store_v3[] =
+	"CREATE TABLE graph_nodes("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind INTEGER NOT NULL,"		/* 0 entity, 1 note */
+	"  name TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"			/* lower(name), ASCII */
+	"  stem TEXT,"				/* notes: lower file stem */
+	"  path TEXT,"				/* notes: lower path, no .md */
+	"  note_id INTEGER UNIQUE,"		/* notes: notes.id */
+	"  props TEXT,"				/* JSON object or NULL */
+	"  created_ms INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX graph_entity_name ON graph_nodes(name) "
+	"  WHERE kind = 0;"
+	"CREATE INDEX graph_nodes_key ON graph_nodes(key, kind);"
+	"CREATE INDEX graph_nodes_stem ON graph_nodes(stem) WHERE kind = 1;"
+	"CREATE TABLE graph_obs("
+	"  id INTEGER PRIMARY KEY,"
+	"  node INTEGER NOT NULL REFERENCES graph_nodes(id) ON DELETE CASCADE,"
+	"  content TEXT NOT NULL,"
+	"  category TEXT,"
+	"  context TEXT,"
+	"  tags TEXT,"				/* space separated, no # */
+	"  from_note INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX graph_obs_node ON graph_obs(node, id);"
+	"CREATE TABLE graph_rels("
+	"  id INTEGER PRIMARY KEY,"
+	"  src INTEGER REFERENCES graph_nodes(id) ON DELETE SET NULL,"
+	"  src_name TEXT NOT NULL,"
+	"  dst INTEGER REFERENCES graph_nodes(id) ON DELETE SET NULL,"
+	"  dst_name TEXT NOT NULL,"
+	"  dst_key TEXT NOT NULL,"		/* lower last path part */
+	"  type TEXT NOT NULL,"
+	"  origin INTEGER REFERENCES graph_nodes(id) ON DELETE CASCADE,"
+	"  props TEXT,"
+	"  context TEXT,"
+	"  created_ms INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX graph_rels_triple ON graph_rels(src_name, "
+	"  dst_name, type) WHERE origin IS NULL;"
+	"CREATE INDEX graph_rels_src ON graph_rels(src);"
+	"CREATE INDEX graph_rels_dst ON graph_rels(dst);"
+	"CREATE INDEX graph_rels_origin ON graph_rels(origin);"
+	"CREATE INDEX graph_rels_key ON graph_rels(dst_key);"
+	"CREATE INDEX graph_rels_dstname ON graph_rels(dst_name) "
+	"  WHERE origin IS NULL;"
+	"CREATE VIRTUAL TABLE graph_fts USING fts5(text, "
+	"  tokenize='trigram');"
+	"CREATE TABLE graph_todo(pake_id TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"INSERT INTO graph_todo SELECT pake_id FROM notes;";
+
 static const db_migration steps[] = {
 	{store_v1, NULL},
 	{store_v2, NULL},
+	{store_v3, NULL},
 };
 
 const db_schema db_store_schema = {

@@ -476,10 +476,11 @@ h_tools_list(struct req *r)
  * not an error, as structuredContent.  An error carries no structured
  * content: it would not match the tool's outputSchema. */
 static cJSON *
-tool_result(cJSON *v, int is_error)
+tool_result(const pake_op *op, cJSON *v, int is_error)
 {
 	cJSON *res = cJSON_CreateObject(), *content, *t;
-	char *text = cJSON_PrintUnformatted(v);
+	char *text = !is_error && op && op->text ? op->text(v) :
+	    cJSON_PrintUnformatted(v);
 
 	content = cJSON_AddArrayToObject(res, "content");
 	t = cJSON_CreateObject();
@@ -521,9 +522,9 @@ h_tools_call(struct req *r)
 		    "Invalid params: arguments must be an object");
 	if (pake_op_call(r->m->ctx, name, args, &out, &e) != 0) {
 		log_failure(r, name, &e);
-		res = tool_result(envelope(&e), 1);
+		res = tool_result(op, envelope(&e), 1);
 	} else
-		res = tool_result(out, 0);
+		res = tool_result(op, out, 0);
 	return res ? res : fail(r, PAKE_RPC_INTERNAL, "Internal error");
 }
 
@@ -1339,7 +1340,7 @@ serve(pake_mcp *m, const char *id, const char *method, const cJSON *params)
 	    (mt->flags & M_COUNT) != 0, &e) != 0) {
 		if (strcmp(method, "tools/call") == 0) {
 			log_failure(&r, "refused", &e);
-			res = tool_result(envelope(&e), 1);
+			res = tool_result(NULL, envelope(&e), 1);
 		} else
 			res = fail_pake(&r, &e);
 	} else

@@ -45,6 +45,23 @@ static const pake_op *const ops[] = {
 	&pake_op_health,
 	&pake_op_search,
 	&pake_op_obsidian_sync,
+	&pake_op_create_entities,
+	&pake_op_create_relations,
+	&pake_op_add_observations,
+	&pake_op_delete_entities,
+	&pake_op_delete_observations,
+	&pake_op_delete_relations,
+	&pake_op_read_graph,
+	&pake_op_search_nodes,
+	&pake_op_open_nodes,
+	&pake_op_graph_neighbors,
+	&pake_op_graph_links,
+	&pake_op_graph_path,
+	&pake_op_graph_context,
+	&pake_op_graph_stats,
+	&pake_op_graph_dangling,
+	&pake_op_graph_import,
+	&pake_op_graph_export,
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 _Static_assert(NOPS <= PAKE_CTX_SCHEMAS, "grow PAKE_CTX_SCHEMAS");

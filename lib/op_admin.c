@@ -337,29 +337,29 @@ const pake_op pake_op_tenant_create = {
 	OBJ("\"name\":" S_TENANT ",\"display_name\":{\"type\":\"string\","
 	"\"maxLength\":127},\"plan\":{\"enum\":[\"basic\",\"professional\","
 	"\"enterprise\"]}", "\"name\""),
-	TENANT_OUT, PAKE_P_TENANTS_MANAGE, 0, run_tenant_create,
+	TENANT_OUT, PAKE_P_TENANTS_MANAGE, 0, run_tenant_create, NULL,
 };
 const pake_op pake_op_tenant_show = {
 	"tenant_show", "Show a tenant", "A tenant's plan, status and limits.",
 	OBJ("\"name\":" S_TENANT, "\"name\""), TENANT_OUT,
 	PAKE_P_TENANTS_MANAGE, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
-	run_tenant_show,
+	run_tenant_show, NULL,
 };
 const pake_op pake_op_tenant_list = {
 	"tenant_list", "List tenants", "Every tenant with its status and plan.",
 	OBJ("", ""), S_OBJ, PAKE_P_TENANTS_MANAGE,
-	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_tenant_list,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_tenant_list, NULL,
 };
 const pake_op pake_op_tenant_suspend = {
 	"tenant_suspend", "Suspend a tenant",
 	"Refuse everything the tenant's users try until it is resumed.",
 	OBJ("\"name\":" S_TENANT, "\"name\""), TENANT_OUT,
-	PAKE_P_TENANTS_MANAGE, PAKE_OP_IDEMPOTENT, run_tenant_suspend,
+	PAKE_P_TENANTS_MANAGE, PAKE_OP_IDEMPOTENT, run_tenant_suspend, NULL,
 };
 const pake_op pake_op_tenant_resume = {
 	"tenant_resume", "Resume a tenant", "Lift a suspension.",
 	OBJ("\"name\":" S_TENANT, "\"name\""), TENANT_OUT,
-	PAKE_P_TENANTS_MANAGE, PAKE_OP_IDEMPOTENT, run_tenant_resume,
+	PAKE_P_TENANTS_MANAGE, PAKE_OP_IDEMPOTENT, run_tenant_resume, NULL,
 };
 #define S_LIMIT "{\"anyOf\":[{\"type\":\"integer\",\"minimum\":0," \
 	"\"maximum\":1000000000000},{\"enum\":[\"plan\",\"unlimited\"]}]}"
@@ -371,7 +371,7 @@ const pake_op pake_op_tenant_limits = {
 	OBJ("\"name\":" S_TENANT ",\"users\":" S_LIMIT ",\"notes\":" S_LIMIT
 	",\"api_calls_per_day\":" S_LIMIT ",\"requests_per_minute\":" S_LIMIT,
 	"\"name\""), TENANT_OUT, PAKE_P_TENANTS_MANAGE, PAKE_OP_IDEMPOTENT,
-	run_tenant_limits,
+	run_tenant_limits, NULL,
 };
 const pake_op pake_op_tenant_delete = {
 	"tenant_delete", "Delete a tenant",
@@ -379,7 +379,7 @@ const pake_op pake_op_tenant_delete = {
 	"found; its data stays on disk.",
 	OBJ("\"name\":" S_TENANT, "\"name\""), TENANT_OUT,
 	PAKE_P_TENANTS_MANAGE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT,
-	run_tenant_delete,
+	run_tenant_delete, NULL,
 };
 
 static int
@@ -466,33 +466,33 @@ const pake_op pake_op_user_add = {
 	OBJ(U_T ",\"email\":{\"type\":\"string\",\"maxLength\":254},"
 	"\"role\":" S_ROLE ",\"password\":" S_PW,
 	"\"username\",\"password\""), S_OBJ, PAKE_P_USERS_MANAGE, 0,
-	run_user_add,
+	run_user_add, NULL,
 };
 const pake_op pake_op_user_list = {
 	"user_list", "List users", "The users of a tenant.",
 	OBJ("\"tenant\":" S_TENANT, ""), S_OBJ, PAKE_P_USERS_MANAGE,
-	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_user_list,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_user_list, NULL,
 };
 const pake_op pake_op_user_passwd = {
 	"user_passwd", "Set a password", "Set a user's password; unlocks.",
 	OBJ(U_T ",\"password\":" S_PW, "\"username\",\"password\""), OK_OUT,
-	PAKE_P_USERS_MANAGE, PAKE_OP_IDEMPOTENT, run_user_passwd,
+	PAKE_P_USERS_MANAGE, PAKE_OP_IDEMPOTENT, run_user_passwd, NULL,
 };
 const pake_op pake_op_user_role = {
 	"user_role", "Change a role", "Give a user another role.",
 	OBJ(U_T ",\"role\":" S_ROLE, "\"username\",\"role\""), OK_OUT,
-	PAKE_P_USERS_MANAGE, PAKE_OP_IDEMPOTENT, run_user_role,
+	PAKE_P_USERS_MANAGE, PAKE_OP_IDEMPOTENT, run_user_role, NULL,
 };
 const pake_op pake_op_user_disable = {
 	"user_disable", "Disable a user",
 	"Stop a user from logging in and revoke the user's tokens.",
 	OBJ(U_T, "\"username\""), OK_OUT, PAKE_P_USERS_MANAGE,
-	PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT, run_user_disable,
+	PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT, run_user_disable, NULL,
 };
 const pake_op pake_op_user_enable = {
 	"user_enable", "Enable a user", "Let a disabled user log in again.",
 	OBJ(U_T, "\"username\""), OK_OUT, PAKE_P_USERS_MANAGE,
-	PAKE_OP_IDEMPOTENT, run_user_enable,
+	PAKE_OP_IDEMPOTENT, run_user_enable, NULL,
 };
 const pake_op pake_op_user_map_uid = {
 	"user_map_uid", "Map a UNIX uid",
@@ -500,7 +500,7 @@ const pake_op pake_op_user_map_uid = {
 	"the MCP socket (-1 removes the mapping).",
 	OBJ(U_T ",\"uid\":{\"type\":\"integer\",\"minimum\":-1,"
 	"\"maximum\":4294967294}", "\"username\",\"uid\""), OK_OUT,
-	PAKE_P_USERS_MANAGE, PAKE_OP_IDEMPOTENT, run_user_map_uid,
+	PAKE_P_USERS_MANAGE, PAKE_OP_IDEMPOTENT, run_user_map_uid, NULL,
 };
 
 static int
@@ -572,21 +572,21 @@ const pake_op pake_op_token_create = {
 	"\"maxLength\":32}}]},\"expires_in\":{\"type\":\"integer\","
 	"\"minimum\":1,\"maximum\":315360000,\"description\":\"seconds\"},"
 	"\"label\":{\"type\":\"string\",\"maxLength\":63}", ""), S_OBJ,
-	PAKE_P_USERS_MANAGE, 0, run_token_create,
+	PAKE_P_USERS_MANAGE, 0, run_token_create, NULL,
 };
 const pake_op pake_op_token_list = {
 	"token_list", "List tokens",
 	"A tenant's tokens: kind, owner, scopes, expiry, last use (never the "
 	"token itself).",
 	OBJ("\"tenant\":" S_TENANT, ""), S_OBJ, PAKE_P_USERS_MANAGE,
-	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_token_list,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_token_list, NULL,
 };
 const pake_op pake_op_token_revoke = {
 	"token_revoke", "Revoke a token",
 	"Revoke a token (and the rest of its login session).",
 	OBJ("\"id\":{\"type\":\"integer\",\"minimum\":1}", "\"id\""), OK_OUT,
 	PAKE_P_USERS_MANAGE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT,
-	run_token_revoke,
+	run_token_revoke, NULL,
 };
 
 static int
@@ -619,7 +619,7 @@ const pake_op pake_op_audit_list = {
 	"\"since\":{\"type\":\"string\",\"maxLength\":40},"
 	"\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10000}", ""),
 	S_OBJ, PAKE_P_AUDIT_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
-	run_audit,
+	run_audit, NULL,
 };
 
 static int
@@ -681,17 +681,17 @@ const pake_op pake_op_auth_login = {
 	"Exchange a tenant, username and password for an access token (30 "
 	"minutes) and a refresh token (30 days).",
 	OBJ("\"tenant\":" S_TENANT ",\"username\":" S_USER ",\"password\":"
-	S_PW, "\"username\",\"password\""), SESSION_OUT, 0, 0, run_login,
+	S_PW, "\"username\",\"password\""), SESSION_OUT, 0, 0, run_login, NULL,
 };
 const pake_op pake_op_auth_refresh = {
 	"auth_refresh", "Refresh a session",
 	"Exchange a refresh token for a new pair; the old one stops working, "
 	"and using it again revokes the whole session.",
 	OBJ("\"refresh_token\":" S_TOKEN, "\"refresh_token\""), SESSION_OUT,
-	0, 0, run_refresh,
+	0, 0, run_refresh, NULL,
 };
 const pake_op pake_op_auth_logout = {
 	"auth_logout", "Log out", "Revoke a token and the rest of its session.",
 	OBJ("\"token\":" S_TOKEN, "\"token\""), OK_OUT, 0, PAKE_OP_IDEMPOTENT,
-	run_logout,
+	run_logout, NULL,
 };

@@ -46,5 +46,5 @@ const pake_op pake_op_health = {
 	"\"required\":[\"name\",\"ok\",\"detail\"],\"properties\":{"
 	"\"name\":{\"type\":\"string\"},\"ok\":{\"type\":\"boolean\"},"
 	"\"detail\":{\"type\":\"string\"}}}}}}",
-	0, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_health,
+	0, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_health, NULL,
 };

@@ -195,7 +195,7 @@ const pake_op pake_op_create_note = {
 	"\"maxLength\":200,\"description\":\"A retry with the same key "
 	"within a day returns the note the first call made ('replayed') "
 	"instead of a second one\"}}}",
-	S_NOTE, PAKE_P_NOTES_WRITE, 0, run_create,
+	S_NOTE, PAKE_P_NOTES_WRITE, 0, run_create, NULL,
 };
 
 #define S_VERSION "{\"type\":\"integer\",\"minimum\":1," \
@@ -280,7 +280,7 @@ const pake_op pake_op_get_note = {
 	"\"markdown adds the whole file text as 'markdown'\"},"
 	"\"version\":" S_VERSION "}}",
 	S_NOTE, PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
-	run_get,
+	run_get, NULL,
 };
 
 /* The Python MCP server's name for get_note. */
@@ -291,7 +291,7 @@ const pake_op pake_op_get_note_by_id = {
 	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
 	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID "}}",
 	S_NOTE, PAKE_P_NOTES_READ,
-	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP, run_get,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP, run_get, NULL,
 };
 
 /* The Python MCP server's create: its result says "created". */
@@ -328,8 +328,19 @@ const pake_op pake_op_notes_from_schema = {
 	"\"pake_id\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"
 	"\"file_path\":{\"type\":\"string\"},\"status\":{\"const\":"
 	"\"created\"},\"metadata\":{\"type\":\"object\"}}}",
-	PAKE_P_NOTES_WRITE, PAKE_OP_MCP, run_from_schema,
+	PAKE_P_NOTES_WRITE, PAKE_OP_MCP, run_from_schema, NULL,
 };
+
+/* Links of other notes the change left naming nothing (a renamed or
+ * deleted title): said in the result, never silently (graph_links.c). */
+static void
+dangling_out(pake_ctx *c, cJSON *out)
+{
+	if (c->dangling && out) {
+		cJSON_AddItemToObject(out, "dangling_links", c->dangling);
+		c->dangling = NULL;
+	}
+}
 
 static int
 run_update(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
@@ -346,6 +357,8 @@ run_update(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 		pake_note_free(&n);
 	}
 	pake_note_free(&patch);
+	if (rc == 0)
+		dangling_out(c, *out);
 	return rc;
 }
 
@@ -358,7 +371,7 @@ const pake_op pake_op_update_note = {
 	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID ","
 	S_EXPECT "," S_FIELDS "}}",
 	S_NOTE, PAKE_P_NOTES_WRITE, PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
-	run_update,
+	run_update, NULL,
 };
 
 static int
@@ -373,6 +386,7 @@ run_delete(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	*out = cJSON_CreateObject();
 	cJSON_AddStringToObject(*out, "pake_id", id);
 	cJSON_AddBoolToObject(*out, "deleted", 1);
+	dangling_out(c, *out);
 	return 0;
 }
 
@@ -386,7 +400,7 @@ const pake_op pake_op_delete_note = {
 	"{\"type\":\"object\",\"properties\":{\"pake_id\":{\"type\":\"string\"},"
 	"\"deleted\":{\"type\":\"boolean\"}}}",
 	PAKE_P_NOTES_DELETE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT |
-	PAKE_OP_MCP, run_delete,
+	PAKE_OP_MCP, run_delete, NULL,
 };
 
 /* A search or list hit: the Python server's result item. */
@@ -461,7 +475,7 @@ const pake_op pake_op_list_notes = {
 	"\"items\":" S_HIT "},\"count\":{\"type\":\"integer\"},"
 	"\"next_cursor\":{\"type\":[\"string\",\"null\"]}}}",
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
-	run_list,
+	run_list, NULL,
 };
 
 /* Collect a string-or-list filter into a NULL-free array of pointers
@@ -569,7 +583,7 @@ const pake_op pake_op_search_notes = {
 	"\"object\"},\"next_cursor\":{\"type\":[\"string\",\"null\"]},"
 	"\"message\":{\"type\":\"string\"}}}",
 	PAKE_P_SEARCH_READ | PAKE_P_NOTES_READ,
-	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP, run_search,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP, run_search, NULL,
 };
 
 struct tags_acc {
@@ -619,7 +633,7 @@ const pake_op pake_op_list_tags = {
 	"\"string\"},\"count\":{\"type\":\"integer\"}}}},"
 	"\"count\":{\"type\":\"integer\"}}}",
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
-	run_tags,
+	run_tags, NULL,
 };
 
 /* The history of a note. */
@@ -667,7 +681,7 @@ const pake_op pake_op_note_history = {
 	"\"properties\":{\"pake_id\":{\"type\":\"string\"},"
 	"\"versions\":{\"type\":\"array\"}}}",
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
-	run_history,
+	run_history, NULL,
 };
 
 static int
@@ -704,7 +718,7 @@ const pake_op pake_op_note_diff = {
 	"\"properties\":{\"pake_id\":{\"type\":\"string\"},"
 	"\"diff\":{\"type\":\"string\"}}}",
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
-	run_diff,
+	run_diff, NULL,
 };
 
 static int
@@ -729,7 +743,7 @@ const pake_op pake_op_note_restore = {
 	"{\"type\":\"object\",\"required\":[\"pake_id\",\"version\"],"
 	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID ","
 	"\"version\":" S_VERSION "," S_EXPECT "}}",
-	S_NOTE, PAKE_P_NOTES_WRITE, PAKE_OP_MCP, run_restore,
+	S_NOTE, PAKE_P_NOTES_WRITE, PAKE_OP_MCP, run_restore, NULL,
 };
 
 static int
@@ -777,7 +791,7 @@ const pake_op pake_op_deleted_notes = {
 	"{\"type\":\"object\",\"required\":[\"deleted\"],"
 	"\"properties\":{\"deleted\":{\"type\":\"array\"}}}",
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT | PAKE_OP_MCP,
-	run_deleted,
+	run_deleted, NULL,
 };
 
 static int
@@ -814,7 +828,7 @@ const pake_op pake_op_prune_versions = {
 	"{\"type\":\"object\",\"required\":[\"keep\",\"dropped\"],"
 	"\"properties\":{\"keep\":{\"type\":\"integer\"},"
 	"\"dropped\":{\"type\":\"integer\"}}}",
-	PAKE_P_NOTES_DELETE, PAKE_OP_DESTRUCTIVE, run_prune,
+	PAKE_P_NOTES_DELETE, PAKE_OP_DESTRUCTIVE, run_prune, NULL,
 };
 
 static int
@@ -833,5 +847,5 @@ const pake_op pake_op_note_conflicts = {
 	"\"maximum\":1000}}}",
 	"{\"type\":\"object\",\"required\":[\"conflicts\"],"
 	"\"properties\":{\"conflicts\":{\"type\":\"array\"}}}",
-	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_conflicts,
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_conflicts, NULL,
 };

@@ -253,5 +253,5 @@ const pake_op pake_op_search = {
 	"\"ml_enhancement\",\"content_summarization\"]}},"
 	"\"timestamp\":{\"type\":\"string\"}}}}}",
 	PAKE_P_SEARCH_READ | PAKE_P_NOTES_READ,
-	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_search,
+	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_search, NULL,
 };

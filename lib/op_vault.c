@@ -65,5 +65,5 @@ const pake_op pake_op_obsidian_sync = {
 	"\"pake_id\":{\"type\":[\"string\",\"null\"]},"
 	"\"file_path\":{\"type\":[\"string\",\"null\"],\"description\":"
 	"\"the note's file in the vault\"}}}",
-	PAKE_P_NOTES_WRITE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT, run_sync,
+	PAKE_P_NOTES_WRITE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT, run_sync, NULL,
 };

@@ -15,6 +15,7 @@
 #include "pake/frontmatter.h"
 #include "pake/query.h"
 #include "pake/store.h"
+#include "pake/graph.h"
 #include "pake/util.h"
 #include "pake/vault.h"
 
@@ -221,8 +222,12 @@ pake_store_put(pake_ctx *c, pake_db *st, pake_note *n, const pake_note *old,
 	n->version = last + 1;
 	if ((rc = record(c, st, n, n->version, op, 0, pake_now_ms(), e)) != 0)
 		return rc;
-	return old ? pake_db_note_update(st, n, e) :
-	    pake_db_note_insert(st, n, e);
+	if ((rc = old ? pake_db_note_update(st, n, e) :
+	    pake_db_note_insert(st, n, e)) != 0)
+		return rc;
+	/* Its links, in the same transaction (graph_links.c). */
+	n->rowid = pake_db_note_rowid(st, n->pake_id);
+	return pake_graph_note_put(c, st, n, old, e);
 }
 
 /* The one way a note goes: its delete is a version too. */
@@ -234,6 +239,7 @@ store_remove(pake_ctx *c, pake_db *st, const pake_note *old, pake_err *e)
 	if ((rc = baseline(c, st, old, e)) != 0 ||
 	    (rc = record(c, st, old, old->version + 1, "delete", 1,
 	    pake_now_ms(), e)) != 0 ||
+	    (rc = pake_graph_note_remove(c, st, old, e)) != 0 ||
 	    (rc = pake_db_note_delete(st, old->pake_id, e)) != 0)
 		return rc;
 	return pake_db_tombstone_add(st, old->pake_id, old->file_path, e);

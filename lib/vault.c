@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "pake/frontmatter.h"
+#include "pake/graph.h"
 #include "pake/util.h"
 #include "pake/vault.h"
 
@@ -453,7 +454,8 @@ sync_try(pake_ctx *c, const char *pake_id, const char *old_path, int wf,
 			goto out;
 		if ((rc = pake_vault_choose_path(c, &n, newrel, sizeof newrel,
 		    e)) != 0 || (rc = pake_db_note_set_path(sd, pake_id,
-		    newrel, e)) != 0) {
+		    newrel, e)) != 0 ||
+		    (rc = pake_graph_note_moved(c, sd, pake_id, e)) != 0) {
 			pake_db_rollback(sd);
 			goto out;
 		}

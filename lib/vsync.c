@@ -34,6 +34,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "pake/store.h"
+#include "pake/graph.h"
 #include "pake/util.h"
 #include "pake/vault.h"
 
@@ -302,6 +303,7 @@ pake_vault_sync_move(pake_ctx *c, const char *from, const char *to,
 		if ((rc = pake_db_begin(st, e)) != 0)
 			return rc;
 		if ((rc = pake_db_note_set_path(st, id, rt, e)) != 0 ||
+		    (rc = pake_graph_note_moved(c, st, id, e)) != 0 ||
 		    (rc = pake_db_source_set(st, real, id, e)) != 0 ||
 		    (rc = pake_db_commit(st, e)) != 0) {
 			pake_db_rollback(st);

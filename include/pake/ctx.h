@@ -68,6 +68,9 @@ typedef struct pake_ctx {
 	 * parsed on first use and kept for the context's life (a server's
 	 * pooled context validates every request against them). */
 	struct cJSON *schema[PAKE_CTX_SCHEMAS];
+	/* Links the last change left naming nothing (a note renamed or
+	 * deleted), for the front to report; NULL when none (graph.h). */
+	struct cJSON *dangling;
 } pake_ctx;
 
 /* Open the existing control database and act as the configured tenant with

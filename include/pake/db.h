@@ -110,6 +110,7 @@ int pake_db_note_delete(pake_db *db, const char *pake_id, pake_err *e);
 int pake_db_note_get(pake_db *db, const char *pake_id, pake_note *n,
     pake_err *e);
 int pake_db_note_exists(pake_db *db, const char *pake_id);
+int64_t pake_db_note_rowid(pake_db *db, const char *pake_id); /* 0: none */
 /* The id of the note whose vault file is file_path; PAKE_ENOTFOUND when
  * none. */
 int pake_db_note_by_path(pake_db *db, const char *file_path,
@@ -268,5 +269,122 @@ int pake_db_ping(pake_db *db, pake_err *e);	/* reads a table */
 int pake_db_journal_mode(pake_db *db, char *out, size_t n, pake_err *e);
 int pake_db_pending_count(pake_db *db, int64_t *n, pake_err *e);
 int pake_db_pending_old(pake_db *db, int64_t *n, pake_err *e);
+
+
+/* The knowledge graph of a store (lib/db_graph.c; ARCHITECTURE.md §13).
+ * Strings in the structs below point into the row being walked and are
+ * valid during the callback only. */
+enum { PAKE_GNODE_ENTITY = 0, PAKE_GNODE_NOTE = 1 };
+typedef struct pake_gnode {
+	int64_t id;
+	int kind;		/* PAKE_GNODE_* */
+	const char *name;	/* an entity's name, a note's title */
+	const char *type;	/* entityType, a note's type */
+	const char *key;	/* name lowered (ASCII) */
+	const char *stem;	/* notes: file stem lowered */
+	const char *path;	/* notes: path lowered, without .md */
+	int64_t note_id;	/* notes: the notes row */
+	const char *pake_id;	/* notes: the note's id (when walked) */
+	const char *props;	/* JSON object text, or NULL */
+	int64_t created_ms;
+} pake_gnode;
+typedef struct pake_grel {
+	int64_t id;
+	int64_t src, dst;	/* nodes; 0: names nothing (yet) */
+	const char *src_name, *dst_name, *dst_key, *type;
+	int64_t origin;		/* the note node stating it; 0: a tool's */
+	const char *props, *context;
+	int64_t created_ms;
+} pake_grel;
+typedef struct pake_gobs {
+	int64_t id, node;
+	const char *content, *category, *context, *tags;
+	int from_note;
+} pake_gobs;
+typedef int (*pake_gnode_cb)(void *arg, const pake_gnode *n);
+typedef int (*pake_grel_cb)(void *arg, const pake_grel *r);
+typedef int (*pake_gobs_cb)(void *arg, const pake_gobs *o);
+
+/* Nodes.  insert: PAKE_ECONFLICT when an entity of that name exists. */
+int pake_db_gnode_insert(pake_db *db, const pake_gnode *n, int64_t *id,
+    pake_err *e);
+int pake_db_gnode_update(pake_db *db, const pake_gnode *n, pake_err *e);
+int pake_db_gnode_delete(pake_db *db, int64_t id, pake_err *e);
+/* One node by id / an entity by exact name / a note's node: cb once,
+ * PAKE_ENOTFOUND when none. */
+int pake_db_gnode_get(pake_db *db, int64_t id, pake_gnode_cb cb, void *arg,
+    pake_err *e);
+int pake_db_gnode_entity(pake_db *db, const char *name, pake_gnode_cb cb,
+    void *arg, pake_err *e);
+int pake_db_gnode_of_note(pake_db *db, int64_t note_id, pake_gnode_cb cb,
+    void *arg, pake_err *e);
+/* Nodes of kind (-1: any) with id > after, in id order, at most limit. */
+int pake_db_gnode_page(pake_db *db, int kind, int64_t after, int limit,
+    pake_gnode_cb cb, void *arg, pake_err *e);
+/* Entities whose name, type or an observation contains q (3 bytes or
+ * more: the trigram index, case-insensitive for all of Unicode; shorter:
+ * a scan, ASCII case-insensitive), id > after, id order. */
+int pake_db_gnode_search(pake_db *db, const char *q, int64_t after,
+    int limit, pake_gnode_cb cb, void *arg, pake_err *e);
+/* Candidates for a link target: notes whose stem is key (id order), then
+ * notes whose title key is key, then entities whose key is key. */
+int pake_db_gnode_by_stem(pake_db *db, const char *key, pake_gnode_cb cb,
+    void *arg, pake_err *e);
+int pake_db_gnode_by_key(pake_db *db, int kind, const char *key,
+    int64_t *id, pake_err *e);
+/* Refresh an entity's row in the trigram index (name, type,
+ * observations); gone: remove it. */
+int pake_db_gnode_index(pake_db *db, int64_t id, int gone, pake_err *e);
+
+/* Observations, in the order they were added. */
+int pake_db_gobs_add(pake_db *db, const pake_gobs *o, pake_err *e);
+int pake_db_gobs_has(pake_db *db, int64_t node, const char *content,
+    pake_err *e);			/* 1, 0, or -1 (e filled) */
+int pake_db_gobs_delete(pake_db *db, int64_t node, const char *content,
+    pake_err *e);
+int pake_db_gobs_clear_note(pake_db *db, int64_t node, pake_err *e);
+int pake_db_gobs_each(pake_db *db, int64_t node, pake_gobs_cb cb, void *arg,
+    pake_err *e);
+
+/* Relations.  insert: PAKE_ECONFLICT for a tool's (from, to, type) that
+ * exists. */
+int pake_db_grel_insert(pake_db *db, const pake_grel *r, int64_t *id,
+    pake_err *e);
+int pake_db_grel_get(pake_db *db, int64_t id, pake_grel_cb cb, void *arg,
+    pake_err *e);
+int pake_db_grel_delete(pake_db *db, int64_t id, pake_err *e);
+/* A tool's relation by its triple: delete it; those touching name. */
+int pake_db_grel_delete_triple(pake_db *db, const char *from, const char *to,
+    const char *type, pake_err *e);
+int pake_db_grel_delete_named(pake_db *db, const char *name, pake_err *e);
+int pake_db_grel_clear_origin(pake_db *db, int64_t origin, pake_err *e);
+/* Tools' relations whose from / to is name now point at node (0: NULL). */
+int pake_db_grel_bind_name(pake_db *db, const char *name, int64_t node,
+    pake_err *e);
+int pake_db_grel_set_dst(pake_db *db, int64_t id, int64_t dst, pake_err *e);
+/* Relations stated by notes whose target key is key. */
+int pake_db_grel_by_key(pake_db *db, const char *key, pake_grel_cb cb,
+    void *arg, pake_err *e);
+/* Relations of node: dir 1 from it, 2 to it, 3 both (from first); tools
+ * only: only those made by tools.  Id order within each direction. */
+int pake_db_grel_of(pake_db *db, int64_t node, int dir, int tools_only,
+    pake_grel_cb cb, void *arg, pake_err *e);
+/* Every relation with id > after (tools only: made by tools; from_null:
+ * only those whose source names nothing), id order, at most limit
+ * (0: all). */
+int pake_db_grel_page(pake_db *db, int tools_only, int from_null,
+    int64_t after, int limit, pake_grel_cb cb, void *arg, pake_err *e);
+/* Relations stated by notes that name nothing. */
+int pake_db_grel_dangling(pake_db *db, int limit, pake_grel_cb cb,
+    void *arg, pake_err *e);
+
+/* Counts for stats: nodes of a kind, relations; by type. */
+typedef int (*pake_gcount_cb)(void *arg, const char *what, int64_t n);
+int pake_db_graph_counts(pake_db *db, pake_gcount_cb cb, void *arg,
+    pake_err *e);	/* what: "entities" "notes" "relations" "dangling"
+			 * "observations", then "type:X", "rel:X" */
+/* Notes whose graph is not built yet (a store older than the graph). */
+int pake_db_graph_todo(pake_db *db, char id[PAKE_ID_LEN + 1], pake_err *e);
+int pake_db_graph_todo_done(pake_db *db, const char *pake_id, pake_err *e);
 
 #endif

@@ -33,6 +33,10 @@ typedef struct pake_op {
 	uint32_t perm;			/* PAKE_P_* all required */
 	unsigned hints;
 	int (*run)(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e);
+	/* The result as an MCP text content, when not its compact JSON
+	 * (the memory server's tools answer in their own words): malloc'd,
+	 * NULL when out of memory. */
+	char *(*text)(const cJSON *out);
 } pake_op;
 
 size_t pake_op_count(void);

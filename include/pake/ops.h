@@ -46,5 +46,22 @@ extern const pake_op pake_op_auth_logout;
 extern const pake_op pake_op_health;
 extern const pake_op pake_op_search;
 extern const pake_op pake_op_obsidian_sync;
+extern const pake_op pake_op_create_entities;
+extern const pake_op pake_op_create_relations;
+extern const pake_op pake_op_add_observations;
+extern const pake_op pake_op_delete_entities;
+extern const pake_op pake_op_delete_observations;
+extern const pake_op pake_op_delete_relations;
+extern const pake_op pake_op_read_graph;
+extern const pake_op pake_op_search_nodes;
+extern const pake_op pake_op_open_nodes;
+extern const pake_op pake_op_graph_neighbors;
+extern const pake_op pake_op_graph_links;
+extern const pake_op pake_op_graph_path;
+extern const pake_op pake_op_graph_context;
+extern const pake_op pake_op_graph_stats;
+extern const pake_op pake_op_graph_dangling;
+extern const pake_op pake_op_graph_import;
+extern const pake_op pake_op_graph_export;
 
 #endif
