@@ -327,7 +327,13 @@ pake_db_gnode_search(pake_db *db, const char *q, int64_t after, int limit,
 	char *phrase = NULL;
 	int rc;
 
-	if (strlen(q) >= 3) {
+	size_t chars = 0;
+	const char *s;
+
+	/* The trigram index finds substrings of 3 characters or more. */
+	for (s = q; *s; s++)
+		chars += ((unsigned char)*s & 0xC0) != 0x80;
+	if (chars >= 3) {
 		if ((phrase = fts_phrase(q)) == NULL)
 			return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM,
 			    NULL);

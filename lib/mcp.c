@@ -34,6 +34,7 @@
 #include <sodium.h>
 #include "pake/auth.h"
 #include "pake/frontmatter.h"
+#include "pake/graph.h"
 #include "pake/log.h"
 #include "pake/mcp.h"
 #include "pake/op.h"
@@ -45,6 +46,7 @@
 #define K_SERVER	"io.modelcontextprotocol/serverInfo"
 
 #define NOTE_URI	"pake://notes/"
+#define GRAPH_URI	"memory://knowledge-graph"
 #define NOTE_TEMPLATE	"pake://notes/{pake_id}"
 #define TTL_STATIC	3600000		/* tools, prompts, templates: 1 h */
 #define EMBED_MAX	(100 * 1024)	/* bytes of one note in a prompt */
@@ -561,6 +563,53 @@ add_resource(void *arg, pake_note *n)
 	return 0;
 }
 
+/* The memory server's resource: the knowledge graph as JSON. */
+static cJSON *
+graph_resource(void)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "uri", GRAPH_URI);
+	cJSON_AddStringToObject(o, "name", "knowledge-graph");
+	cJSON_AddStringToObject(o, "title", "Knowledge Graph");
+	cJSON_AddStringToObject(o, "description", "The knowledge graph: "
+	    "entities and the relations between them (the first 1,000 "
+	    "entities; read_graph pages through the rest)");
+	cJSON_AddStringToObject(o, "mimeType", "application/json");
+	return o;
+}
+
+/* resources/read of memory://knowledge-graph: read_graph's first page of
+ * the largest size, in read_graph's own text (one path for both). */
+static cJSON *
+read_graph_resource(struct req *r, const char *uri)
+{
+	const pake_op *op = pake_op_find("read_graph");
+	cJSON *in = cJSON_CreateObject(), *out = NULL, *res, *arr, *c;
+	pake_err e = {0};
+	char *text;
+
+	cJSON_AddNumberToObject(in, "limit", PAKE_GRAPH_PAGE_MAX);
+	if (pake_op_call(r->m->ctx, "read_graph", in, &out, &e) != 0) {
+		cJSON_Delete(in);
+		return fail_pake(r, &e);
+	}
+	cJSON_Delete(in);
+	text = op->text(out);
+	cJSON_Delete(out);
+	if (text == NULL)
+		return fail(r, PAKE_RPC_INTERNAL, "Internal error");
+	res = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(res, "contents");
+	c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "uri", uri);
+	cJSON_AddStringToObject(c, "mimeType", "application/json");
+	cJSON_AddStringToObject(c, "text", text);
+	cJSON_AddItemToArray(arr, c);
+	free(text);
+	return res;
+}
+
 static cJSON *
 h_resources_list(struct req *r)
 {
@@ -573,6 +622,8 @@ h_resources_list(struct req *r)
 		return fail(r, PAKE_RPC_INVALID_PARAMS, "Invalid cursor");
 	res = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(res, "resources");
+	if (cv == NULL)
+		cJSON_AddItemToArray(arr, graph_resource());
 	if (pake_store_list(r->m->ctx, PAKE_LIMIT_MAX, cv ? cv->valuestring :
 	    NULL, add_resource, arr, &next, &e) != 0) {
 		cJSON_Delete(res);
@@ -652,6 +703,8 @@ h_resources_read(struct req *r)
 	if (uri == NULL)
 		return fail(r, PAKE_RPC_INVALID_PARAMS,
 		    "Invalid params: uri is required");
+	if (strcmp(uri, GRAPH_URI) == 0)
+		return read_graph_resource(r, uri);
 	if (strncmp(uri, NOTE_URI, strlen(NOTE_URI)) != 0 ||
 	    !pake_uuid_valid(uri + strlen(NOTE_URI)))
 		return no_resource(r, uri);

@@ -27,7 +27,7 @@
 	"\"entityType\":{\"type\":\"string\",\"maxLength\":200," \
 	"\"description\":\"The type of the entity\"}," \
 	"\"observations\":{\"type\":\"array\",\"maxItems\":1000,\"items\":" \
-	"{\"type\":\"string\",\"maxLength\":16384},\"description\":\"An array " \
+	"{\"type\":\"string\",\"maxLength\":65536},\"description\":\"An array " \
 	"of observation contents associated with the entity\"}}}"
 #define S_RELATION "{\"type\":\"object\",\"required\":[\"from\",\"to\"," \
 	"\"relationType\"],\"properties\":{" \
@@ -262,7 +262,7 @@ const pake_op pake_op_add_observations = {
 	"\"object\",\"required\":[\"entityName\",\"contents\"],\"properties\":"
 	"{\"entityName\":" S_NAME "\"description\":\"The name of the entity to "
 	"add the observations to\"},\"contents\":{\"type\":\"array\","
-	"\"maxItems\":1000,\"items\":{\"type\":\"string\",\"maxLength\":16384},"
+	"\"maxItems\":1000,\"items\":{\"type\":\"string\",\"maxLength\":65536},"
 	"\"description\":\"An array of observation contents to add\"}}}}}}",
 	"{\"type\":\"object\",\"required\":[\"results\"],\"properties\":{"
 	"\"results\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
@@ -316,7 +316,7 @@ const pake_op pake_op_delete_observations = {
 	"\"properties\":{\"entityName\":" S_NAME "\"description\":\"The name "
 	"of the entity containing the observations\"},\"observations\":{"
 	"\"type\":\"array\",\"maxItems\":1000,\"items\":{\"type\":\"string\","
-	"\"maxLength\":16384},\"description\":\"An array of observations to "
+	"\"maxLength\":65536},\"description\":\"An array of observations to "
 	"delete\"}}}}}}",
 	S_DONE, PAKE_P_GRAPH_WRITE, MEMORY_HINTS | PAKE_OP_DESTRUCTIVE |
 	PAKE_OP_IDEMPOTENT, run_delete_observations, text_message,

@@ -321,8 +321,8 @@ int pake_db_gnode_of_note(pake_db *db, int64_t note_id, pake_gnode_cb cb,
 /* Nodes of kind (-1: any) with id > after, in id order, at most limit. */
 int pake_db_gnode_page(pake_db *db, int kind, int64_t after, int limit,
     pake_gnode_cb cb, void *arg, pake_err *e);
-/* Entities whose name, type or an observation contains q (3 bytes or
- * more: the trigram index, case-insensitive for all of Unicode; shorter:
+/* Entities whose name, type or an observation contains q (3 characters
+ * or more: the trigram index, case-insensitive for all of Unicode; shorter:
  * a scan, ASCII case-insensitive), id > after, id order. */
 int pake_db_gnode_search(pake_db *db, const char *q, int64_t after,
     int limit, pake_gnode_cb cb, void *arg, pake_err *e);

@@ -24,7 +24,7 @@
 /* Bounds of the model (every front checks them through the schemas). */
 #define PAKE_GRAPH_NAME_MAX	1000	/* bytes of a name or target */
 #define PAKE_GRAPH_TYPE_MAX	200	/* bytes of a type */
-#define PAKE_GRAPH_OBS_MAX	(16 * 1024)	/* bytes of an observation */
+#define PAKE_GRAPH_OBS_MAX	(64 * 1024)	/* bytes of an observation */
 #define PAKE_GRAPH_BATCH_MAX	1000	/* items in one call */
 #define PAKE_GRAPH_PAGE		100	/* entities in a page by default */
 #define PAKE_GRAPH_PAGE_MAX	1000
