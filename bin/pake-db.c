@@ -104,6 +104,8 @@ cmd_check(pake_cli *cli, int argc, char **argv)
 		k = pake_health_find(&h, "integrity");
 		cJSON_AddBoolToObject(o, "integrity", k && k->ok);
 		cJSON_AddBoolToObject(o, "fts", fts_ok);
+		k = pake_health_find(&h, "links");
+		cJSON_AddBoolToObject(o, "links", k == NULL || k->ok);
 		cJSON_AddNumberToObject(o, "files", (double)vr->files);
 		cJSON_AddNumberToObject(o, "missing", (double)vr->missing);
 		cJSON_AddNumberToObject(o, "stale", (double)vr->stale);
@@ -122,12 +124,15 @@ cmd_check(pake_cli *cli, int argc, char **argv)
 		for (j = 0; j < h.n; j++)
 			if (!h.check[j].ok && strcmp(h.check[j].name,
 			    "integrity") && strcmp(h.check[j].name, "fts") &&
+			    strcmp(h.check[j].name, "links") &&
 			    strcmp(h.check[j].name, "vault"))
 				printf("%s: FAIL %s\n", h.check[j].name,
 				    h.check[j].detail);
 		printf("integrity: %s\n", h.integrity);
 		printf("fts: %s\n", fts_ok ? "ok" : "index does not match the "
 		    "notes");
+		k = pake_health_find(&h, "links");
+		printf("links: %s\n", k == NULL || k->ok ? "ok" : k->detail);
 		if (p.text.len)
 			fputs(p.text.p, stdout);
 		if (vr->missing || vr->stale || vr->orphans || vr->pending)
