@@ -622,8 +622,10 @@ h_resources_list(struct req *r)
 		return fail(r, PAKE_RPC_INVALID_PARAMS, "Invalid cursor");
 	res = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(res, "resources");
-	if (cv == NULL)
+	if (cv == NULL && pake_ctx_allow(r->m->ctx, PAKE_P_GRAPH_READ,
+	    &e) == 0)
 		cJSON_AddItemToArray(arr, graph_resource());
+	pake_err_clear(&e);
 	if (pake_store_list(r->m->ctx, PAKE_LIMIT_MAX, cv ? cv->valuestring :
 	    NULL, add_resource, arr, &next, &e) != 0) {
 		cJSON_Delete(res);

@@ -136,13 +136,13 @@ assert_protocol_only() {
 	    and .result.ttlMs > 0 and .result.cacheScope == "public"
 	    and .result._meta["io.modelcontextprotocol/serverInfo"].name == "pake"
 	    and (.result.instructions | test("search_notes"))'
-	reply 2 | json_check '(.result.tools | length) == 11 and .result.resultType == "complete"
+	reply 2 | json_check '(.result.tools | length) == 24 and .result.resultType == "complete"
 	    and .result.cacheScope == "public" and .result.ttlMs > 0'
 	reply 3 | json_check '.result.isError == false and .result.structuredContent.status == "created"
 	    and .result.resultType == "complete" and (.result | has("ttlMs") | not)
 	    and .result._meta["io.modelcontextprotocol/serverInfo"].version != null'
 	id=$(reply 3 | jq -r .result.structuredContent.pake_id)
-	reply 4 | json_check --arg u "pake://notes/$id" '.result.resources[0].uri == $u
+	reply 4 | json_check --arg u "pake://notes/$id" '.result.resources[1].uri == $u
 	    and .result.cacheScope == "private" and .result.ttlMs == 0'
 	reply 5 | json_check '.result.resourceTemplates[0].uriTemplate == "pake://notes/{pake_id}"
 	    and .result.cacheScope == "public"'
@@ -246,7 +246,7 @@ assert_protocol_only() {
 	[ "$(replies)" = 5 ]
 	reply 1 | json_check '.result.protocolVersion == "2025-03-26"'
 	reply 2 | json_check 'type == "array" and length == 2 and .[0].id == 1 and .[0].result == {}
-	    and .[1].id == 2 and (.[1].result.tools | length) == 11'
+	    and .[1].id == 2 and (.[1].result.tools | length) == 24'
 	reply 3 | json_check 'type == "array" and length == 2 and .[0].id == null and .[0].error.code == -32600
 	    and .[1].id == "x" and .[1].error.code == -32601'
 	reply 4 | json_check 'type == "array" and .[0].id == 5 and .[0].error.code == -32600'
@@ -278,7 +278,7 @@ assert_protocol_only() {
 	reply 4 | json_check '.result.protocolVersion == "2025-11-25" and .result.serverInfo.name == "pake"
 	    and (.result.capabilities | has("tools") and has("resources") and has("prompts")
 	    and has("completions") and has("logging"))'
-	reply 5 | json_check '.id == 4 and (.result.tools | length) == 11'
+	reply 5 | json_check '.id == 4 and (.result.tools | length) == 24'
 	reply 6 | json_check '.id == 5 and .error.code == -32600 and .error.message == "Already initialized"'
 	# A version we know is kept; any other gets the newest legacy one.
 	for v in 2024-11-05 2025-03-26 2025-06-18 2025-11-25; do
@@ -545,10 +545,12 @@ assert_protocol_only() {
 		lines+=("$(call "$i" notes_from_schema "{\"title\":\"Page note $i\",\"content\":\"wombat $i\"}")")
 	done
 	mcp "${lines[@]}" '{"jsonrpc":"2.0","id":"p1","method":"resources/list"}'
-	reply 152 | json_check '(.result.resources | length) == 100 and (.result.nextCursor | type) == "string"
-	    and all(.result.resources[]; .mimeType == "text/markdown" and (.uri | startswith("pake://notes/")))'
+	# The first page: the knowledge graph, then 100 notes.
+	reply 152 | json_check '(.result.resources | length) == 101 and (.result.nextCursor | type) == "string"
+	    and .result.resources[0].uri == "memory://knowledge-graph"
+	    and all(.result.resources[1:][]; .mimeType == "text/markdown" and (.uri | startswith("pake://notes/")))'
 	cursor=$(reply 152 | jq -r .result.nextCursor)
-	first=$(reply 152 | jq -r '.result.resources[0].uri')
+	first=$(reply 152 | jq -r '.result.resources[1].uri')
 	id=${first#pake://notes/}
 	mcp "$INIT" "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/list\",\"params\":{\"cursor\":\"$cursor\"}}" \
 	    '{"jsonrpc":"2.0","id":2,"method":"resources/list","params":{"cursor":"not-a-cursor"}}' \

@@ -30,9 +30,13 @@ step('initialize');
 // Tools come from the registry, with schemas and annotations.
 const { tools } = await client.listTools();
 const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
-assert.deepEqual(Object.keys(byName).sort(), ['delete_note', 'deleted_notes',
-  'get_note_by_id', 'list_notes', 'list_tags', 'note_diff', 'note_history',
-  'note_restore', 'notes_from_schema', 'search_notes', 'update_note']);
+assert.deepEqual(Object.keys(byName).sort(), ['add_observations',
+  'create_entities', 'create_relations', 'delete_entities', 'delete_note',
+  'delete_observations', 'delete_relations', 'deleted_notes',
+  'get_note_by_id', 'graph_context', 'graph_links', 'graph_neighbors',
+  'graph_path', 'list_notes', 'list_tags', 'note_diff', 'note_history',
+  'note_restore', 'notes_from_schema', 'open_nodes', 'read_graph',
+  'search_nodes', 'search_notes', 'update_note']);
 for (const t of tools) {
   assert.equal(t.inputSchema.type, 'object', `${t.name} inputSchema`);
   assert.equal(t.outputSchema?.type, 'object', `${t.name} outputSchema`);
