@@ -40,6 +40,20 @@
 #   (default 001b68f, the last commit before versions), built here from git.
 # watch: bench/watch.py, pake-vault watch's latency from a file saved in the
 #   vault (an edit or a new file) to its note committed and searchable.
+# graph: bench/graph.c, in one process, creates BENCH_GRAPH_NOTES (100,000)
+#   notes of 4 links each (3 wikilinks and a typed relation to random
+#   notes, most not written yet) and an observation: creates/s; then
+#   graph_neighbors at depth 2 on 1,000 random notes and graph_path between
+#   100 random pairs (p50, p99); pake-db check must find the links clean.
+#   The reference, in the same run: the same program against the library
+#   of BENCH_GRAPH_REF (default 8c2890c, the last commit before the graph),
+#   which measures what indexing links costs a write.
+# memory: bench/memory.mjs, the MCP memory server's operations through the
+#   official client over stdio, against pake-mcp and against the real
+#   @modelcontextprotocol/server-memory (tests/mcp/node_modules), at each
+#   of BENCH_MEMORY_SIZES (default "1000 10000") entities with 2 relations
+#   each: create in batches of 100, relations, search_nodes, open_nodes,
+#   read_graph (pake's first page); ratios and lost writes.
 #
 # http and wal need wrk and nginx: bench/deps.sh installs what is missing
 # first (apt-get).  Their knobs (BENCH_HTTP_SECS, BENCH_WAL_SECS, ...) are
@@ -64,7 +78,7 @@ set -eu
 B=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
-ALLPARTS="search import writers tenants http wal versions watch"
+ALLPARTS="search import writers tenants http wal versions watch graph memory"
 PARTS=${BENCH_PARTS:-$ALLPARTS}
 SIZES=${BENCH_SIZES:-10000 100000}
 WRITERS=${BENCH_WRITERS:-32}
@@ -116,9 +130,23 @@ check_db() {
 	fi
 }
 
+# ref_build NAME COMMIT: bench/NAME.c linked against the library of
+# COMMIT (built from git in a temporary worktree) as $T/NAME-ref.
+ref_build() {
+	_ok=1
+	if git -C "$ROOT" worktree add -q --detach "$T/ref-$1" "$2" 2>/dev/null &&
+	    make -s -C "$T/ref-$1" BUILD="$T/ref-$1/build" "$T/ref-$1/build/libpake.a" >/dev/null 2>&1 &&
+	    ${CC:-cc} $(printf '%s' "$CF" | sed "s|-I$ROOT/include|-I$T/ref-$1/include|") \
+	    -o "$T/$1-ref" "$ROOT/bench/$1.c" "$T/ref-$1/build/libpake.a" $LIBS; then
+		_ok=0
+	fi
+	git -C "$ROOT" worktree remove --force "$T/ref-$1" 2>/dev/null || true
+	return $_ok
+}
+
 echo "== building benchmark programs into $B/bench"
 mkdir -p "$B/bench"
-PKGS="sqlite3 libcjson yaml-0.1 libsystemd libsodium"
+PKGS="sqlite3 libcjson yaml-0.1 libsystemd libsodium libcmark"
 CF="-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -I$ROOT/include $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lm"
 ${CC:-cc} $CF -o "$B/bench/corpus" "$ROOT/bench/corpus.c" -lm
@@ -130,7 +158,7 @@ echo "sqlite: $(pkg-config --modversion sqlite3); cpus: $(getconf _NPROCESSORS_O
 echo "parts: $PARTS; load average: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 for f in summary summary.import summary.writers summary.tenants summary.http summary.wal \
-    summary.versions summary.watch; do
+    summary.versions summary.watch summary.graph summary.memory; do
 	: >"$T/$f"
 done
 status=0
@@ -327,16 +355,11 @@ if has versions; then
 	VE=${BENCH_VERSION_EDITS:-10}
 	${CC:-cc} $CF -o "$B/bench/versions" "$ROOT/bench/versions.c" "$B/libpake.a" $LIBS
 	vref=""
-	if git -C "$ROOT" worktree add -q --detach "$T/ref" "$REF" 2>/dev/null &&
-	    make -s -C "$T/ref" BUILD="$T/ref/build" "$T/ref/build/libpake.a" >/dev/null 2>&1 &&
-	    ${CC:-cc} $(printf '%s' "$CF" | sed "s|-I$ROOT/include|-I$T/ref/include|") \
-	    -o "$T/versions-ref" "$ROOT/bench/versions.c" \
-	    "$T/ref/build/libpake.a" $LIBS; then
+	if ref_build versions "$REF"; then
 		vref=$T/versions-ref
 	else
 		echo "versions: no reference build of $REF"
 	fi
-	git -C "$ROOT" worktree remove --force "$T/ref" 2>/dev/null || true
 	vrun() {	# vrun PROGRAM NAME: a run on a fresh database; prints its line
 		_d=$T/vdb-$2
 		mkdir -p "$_d"
@@ -362,6 +385,66 @@ if has versions; then
 	fi
 fi
 
+if has graph; then
+	echo
+	echo "== graph: link indexing on every write, neighbours and paths in a large vault"
+	GREF=${BENCH_GRAPH_REF:-8c2890c}
+	GN=${BENCH_GRAPH_NOTES:-100000}
+	${CC:-cc} $CF -o "$B/bench/graph" "$ROOT/bench/graph.c" "$B/libpake.a" $LIBS
+	grun() {	# grun PROGRAM NAME: a run on a fresh database; prints its line
+		_d=$T/gdb-$2
+		mkdir -p "$_d"
+		PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$B/bin/pake-db" init >/dev/null
+		PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$1" -n "$GN"
+		PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$B/bin/pake-db" check >"$_d/check" 2>&1 ||
+		    { echo "graph: NOT CLEAN" >&2; head -5 "$_d/check" >&2; }
+		rm -rf "$_d"
+	}
+	kv() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+	GON=$(grun "$B/bench/graph" on) || status=1
+	echo "graph: $GON"
+	GOFF=""
+	if ref_build graph "$GREF"; then
+		GOFF=$(grun "$T/graph-ref" ref) || status=1
+		echo "reference $GREF (no graph): $GOFF"
+	else
+		echo "graph: no reference build of $GREF"
+	fi
+	awk -v n="$GN" -v a="$(kv "$GON" creates_per_s)" -v b="$(kv "$GOFF" creates_per_s)" \
+	    -v p50="$(kv "$GON" neighbors_p50_ms)" -v p99="$(kv "$GON" neighbors_p99_ms)" \
+	    -v nn="$(kv "$GON" neighbors_nodes)" -v q50="$(kv "$GON" path_p50_ms)" \
+	    -v q99="$(kv "$GON" path_p99_ms)" 'BEGIN {
+		printf "graph, %d notes of 4 links each: neighbours at depth 2 p50 %.2f ms, p99 %.2f ms (%d nodes an answer); path (up to 4 hops) p50 %.2f ms, p99 %.2f ms\n", n, p50, p99, nn, q50, q99
+		if (b > 0) printf "graph, creates with link indexing: %d notes/s against %d without the graph ('"$GREF"'): %.2fx\n", a, b, a / b
+	}' >>"$T/summary.graph"
+fi
+
+if has memory; then
+	echo
+	echo "== memory: pake-mcp against @modelcontextprotocol/server-memory (bench/memory.mjs)"
+	SM=$ROOT/tests/mcp/node_modules/@modelcontextprotocol/server-memory/dist/index.js
+	[ -f "$SM" ] || npm ci --prefix "$ROOT/tests/mcp" --no-audit --no-fund >/dev/null 2>&1 || true
+	if [ -f "$SM" ] && command -v node >/dev/null 2>&1; then
+		for n in ${BENCH_MEMORY_SIZES:-1000 10000}; do
+			_d=$T/mem-$n
+			mkdir -p "$_d"
+			PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$B/bin/pake-db" init >/dev/null
+			MON=$(PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" node "$ROOT/bench/memory.mjs" \
+			    --label pake-mcp --n "$n" -- "$B/bin/pake-mcp") || status=1
+			MOFF=$(MEMORY_FILE_PATH="$_d/memory.jsonl" node "$ROOT/bench/memory.mjs" \
+			    --label server-memory --n "$n" -- node "$SM") || status=1
+			echo "$MON"
+			echo "$MOFF"
+			printf '%s\n%s\n' "$MON" "$MOFF" | jq -rs '.[0] as $p | .[1] as $m |
+			    "memory, \($p.n) entities x 2 relations: create \($p.create_ms|floor) ms vs \($m.create_ms|floor) ms (\($m.create_ms/$p.create_ms*10|floor/10)x), relations \($p.relations_ms|floor) vs \($m.relations_ms|floor) ms (\($m.relations_ms/$p.relations_ms*10|floor/10)x); p50 search_nodes \($p.search_p50_ms) vs \($m.search_p50_ms) ms (\($m.search_p50_ms/$p.search_p50_ms*10|floor/10)x), open_nodes \($p.open_p50_ms) vs \($m.open_p50_ms) ms (\($m.open_p50_ms/$p.open_p50_ms*10|floor/10)x), read_graph \($p.read_p50_ms) vs \($m.read_p50_ms) ms (\($m.read_p50_ms/$p.read_p50_ms*10|floor/10)x); lost writes \($p.lost) vs \($m.lost)"' \
+			    >>"$T/summary.memory" || status=1
+			rm -rf "$_d"
+		done
+	else
+		echo "memory: node or server-memory missing (npm ci --prefix tests/mcp)" | tee -a "$T/summary.memory"
+	fi
+fi
+
 if has watch; then
 	echo
 	echo "== watch: from a save in the vault to a searchable note"
@@ -380,5 +463,6 @@ fi
 echo
 echo "== summary (load average now: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?'))"
 cat "$SUMMARY" "$T/summary.import" "$T/summary.writers" "$T/summary.tenants" \
-    "$T/summary.http" "$T/summary.wal" "$T/summary.versions" "$T/summary.watch"
+    "$T/summary.http" "$T/summary.wal" "$T/summary.versions" "$T/summary.watch" \
+    "$T/summary.graph" "$T/summary.memory"
 [ "$status" -eq 0 ]

@@ -132,7 +132,11 @@ cmd_check(pake_cli *cli, int argc, char **argv)
 		printf("fts: %s\n", fts_ok ? "ok" : "index does not match the "
 		    "notes");
 		k = pake_health_find(&h, "links");
-		printf("links: %s\n", k == NULL || k->ok ? "ok" : k->detail);
+		if (k && k->ok && k->detail[0])
+			printf("links: ok; %s\n", k->detail);
+		else
+			printf("links: %s\n", k == NULL || k->ok ? "ok" :
+			    k->detail);
 		if (p.text.len)
 			fputs(p.text.p, stdout);
 		if (vr->missing || vr->stale || vr->orphans || vr->pending)

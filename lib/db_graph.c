@@ -104,6 +104,7 @@ static const char SQL_COUNTS[] =
     "UNION ALL SELECT * FROM (SELECT 'rel:' || type, count(*) "
     "  FROM graph_rels GROUP BY type ORDER BY 2 DESC, 1)";
 static const char SQL_TODO[] = "SELECT pake_id FROM graph_todo LIMIT 1";
+static const char SQL_TODO_COUNT[] = "SELECT count(*) FROM graph_todo";
 static const char SQL_TODO_DONE[] = "DELETE FROM graph_todo "
     "WHERE pake_id = ?1";
 
@@ -661,6 +662,13 @@ pake_db_graph_todo(pake_db *db, char id[PAKE_ID_LEN + 1], pake_err *e)
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
 	    db_fail(db, rc, e, "graph todo");
+}
+
+int
+pake_db_graph_todo_count(pake_db *db, int64_t *n, pake_err *e)
+{
+	*n = 0;
+	return db_int1(db, SQL_TODO_COUNT, n, e, "") < 0 ? e->code : 0;
 }
 
 int

@@ -1155,7 +1155,8 @@ count_obs(void *arg, const pake_gobs *o)
 	return 0;
 }
 
-/* 1 when the graph of note n is what its markdown says, 0 when not. */
+/* 1 when the graph of note n is what its markdown says, 0 when not, -1
+ * when the note has no node yet. */
 static int
 note_ok(pake_db *st, const pake_note *n, pake_err *e)
 {
@@ -1165,8 +1166,11 @@ note_ok(pake_db *st, const pake_note *n, pake_err *e)
 	pake_gparse p;
 	size_t nobs = 0;
 
-	if (note_node(st, n->rowid, &k, e) != 0 || !k.found ||
-	    strcmp(k.name, n->title) != 0)
+	if (note_node(st, n->rowid, &k, e) != 0)
+		return 0;
+	if (!k.found)
+		return -1;
+	if (strcmp(k.name, n->title) != 0)
 		return 0;
 	file_keys(n->file_path, stem, path, sizeof stem);
 	if (strcmp(k.stem, stem) != 0)
@@ -1188,6 +1192,7 @@ note_ok(pake_db *st, const pake_note *n, pake_err *e)
 
 struct checker {
 	pake_db *st;
+	int64_t waiting;	/* notes stored before the graph, not indexed */
 	char (*bad)[PAKE_ID_LEN + 1];
 	size_t n, cap;
 	int oom;
@@ -1198,8 +1203,9 @@ static int
 check_note(void *arg, pake_note *n)
 {
 	struct checker *k = arg;
+	int ok = note_ok(k->st, n, k->e);
 
-	if (note_ok(k->st, n, k->e))
+	if (ok == 1 || (ok == -1 && k->waiting > 0))
 		return 0;
 	pake_err_clear(k->e);
 	if (k->n == k->cap) {
@@ -1219,7 +1225,7 @@ check_note(void *arg, pake_note *n)
 
 int
 pake_graph_check(pake_ctx *c, pake_db *st, int repair, int64_t *bad,
-    pake_err *e)
+    int64_t *waiting, pake_err *e)
 {
 	struct checker k = {0};
 	size_t i;
@@ -1232,6 +1238,9 @@ pake_graph_check(pake_ctx *c, pake_db *st, int repair, int64_t *bad,
 		return rc;
 	if (repair && (rc = pake_graph_catchup(c, st, e)) != 0)
 		goto out;
+	if ((rc = pake_db_graph_todo_count(st, &k.waiting, e)) != 0)
+		goto out;
+	*waiting = k.waiting;
 	if ((rc = pake_db_note_each(st, check_note, &k, e)) != 0 || k.oom) {
 		rc = rc ? rc : pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM,
 		    NULL);

@@ -252,7 +252,7 @@ thorough(pake_ctx *c, const pake_health_opts *o, pake_health *h, pake_err *e)
 	const pake_vault_report *r;
 	pake_err fe = {0};
 	int ok, fts_ok = 1, rc = 0;
-	int64_t links_bad = 0, bad;
+	int64_t links_bad = 0, bad, waiting, links_waiting = 0;
 	pake_db *st;
 	size_t i;
 
@@ -285,11 +285,12 @@ thorough(pake_ctx *c, const pake_health_opts *o, pake_health *h, pake_err *e)
 			fts_ok = 0;
 		/* The stored links against the notes' markdown (repair:
 		 * rebuilt, then looked at again). */
-		if ((rc = pake_graph_check(c, st, o->repair, &bad, e)) != 0 ||
-		    (o->repair && bad &&
-		    (rc = pake_graph_check(c, st, 0, &bad, e)) != 0))
+		if ((rc = pake_graph_check(c, st, o->repair, &bad, &waiting,
+		    e)) != 0 || (o->repair && bad &&
+		    (rc = pake_graph_check(c, st, 0, &bad, &waiting, e)) != 0))
 			goto out;
 		links_bad += bad;
+		links_waiting += waiting;
 		if (strcmp(ts[i].status, "deleted") == 0)
 			continue;	/* its store is checked, it has no vault */
 		if ((rc = pake_ctx_set_tenant(c, ts[i].name, e)) != 0 ||
@@ -304,9 +305,13 @@ thorough(pake_ctx *c, const pake_health_opts *o, pake_health *h, pake_err *e)
 		goto out;
 	add(h, "integrity", ok, ok ? NULL : "%s", h->integrity);
 	add(h, "fts", fts_ok, fts_ok ? NULL : "index does not match the notes");
-	add(h, "links", links_bad == 0, links_bad == 0 ? NULL : "the stored "
-	    "links of %lld notes do not match their markdown",
-	    (long long)links_bad);
+	if (links_bad)
+		add(h, "links", 0, "the stored links of %lld notes do not "
+		    "match their markdown", (long long)links_bad);
+	else
+		add(h, "links", 1, links_waiting ? "%lld notes stored before "
+		    "the graph wait to be indexed (the next write or --repair "
+		    "does it)" : NULL, (long long)links_waiting);
 	r = &h->after;
 	ok = r->missing == 0 && r->stale == 0 && r->orphans == 0 &&
 	    r->pending == 0;

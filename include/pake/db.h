@@ -386,5 +386,6 @@ int pake_db_graph_counts(pake_db *db, pake_gcount_cb cb, void *arg,
 /* Notes whose graph is not built yet (a store older than the graph). */
 int pake_db_graph_todo(pake_db *db, char id[PAKE_ID_LEN + 1], pake_err *e);
 int pake_db_graph_todo_done(pake_db *db, const char *pake_id, pake_err *e);
+int pake_db_graph_todo_count(pake_db *db, int64_t *n, pake_err *e);
 
 #endif

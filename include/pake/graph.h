@@ -140,8 +140,10 @@ int pake_graph_dangling(pake_ctx *c, int limit, cJSON **out, pake_err *e);
 int pake_graph_dot(pake_ctx *c, const char *ref, int depth, int max_nodes,
     char **text, pake_err *e);
 /* pake-db check: do the stored links of every note match its markdown?
- * *bad counts notes whose graph differs (repair: rebuilt). */
+ * *bad counts notes whose graph differs (repair: rebuilt); *waiting the
+ * notes stored before the graph existed and not indexed yet (the next
+ * write, or a repair, indexes them). */
 int pake_graph_check(pake_ctx *c, pake_db *st, int repair, int64_t *bad,
-    pake_err *e);
+    int64_t *waiting, pake_err *e);
 
 #endif
