@@ -57,3 +57,7 @@ run_target() {
 @test "fuzz: vault file import" {
 	run_target vault
 }
+
+@test "fuzz: a note's links and observations (the graph's markdown reader)" {
+	run_target links
+}
