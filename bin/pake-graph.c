@@ -211,6 +211,64 @@ num_opt(pake_cli *cli, const struct args *a, int o, long min, long max,
 	    a->opt[o], min, max));
 }
 
+/* s with its control characters (C0, DEL, C1) written as \n, \t, \r
+ * or \xHH, or NULL when it has none (or out of memory). */
+static char *
+tame_str(const char *s)
+{
+	const unsigned char *p;
+	pake_buf b = {0};
+	int need = 0;
+
+	for (p = (const unsigned char *)s; *p && !need; p++)
+		need = *p < 0x20 || *p == 0x7f || (p[0] == 0xc2 &&
+		    p[1] >= 0x80 && p[1] <= 0x9f);
+	if (!need)
+		return NULL;
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p == '\n')
+			pake_buf_puts(&b, "\\n");
+		else if (*p == '\t')
+			pake_buf_puts(&b, "\\t");
+		else if (*p == '\r')
+			pake_buf_puts(&b, "\\r");
+		else if (*p < 0x20 || *p == 0x7f)
+			pake_buf_printf(&b, "\\x%02x", *p);
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			pake_buf_printf(&b, "\\xc2\\x%02x", *++p);
+		else
+			pake_buf_putc(&b, (char)*p);
+	return pake_buf_take(&b);
+}
+
+/* Human output shows text others wrote (an assistant's entity names, a
+ * memory file, a vault's notes): every string and key of v is tamed, so
+ * that none can move the cursor, recolour the terminal or fake a line
+ * of output.  --json prints the text exactly. */
+static void
+tame(cJSON *v)
+{
+	cJSON *c;
+	char *t, *k;
+
+	for (c = v->child; c; c = c->next) {
+		if (c->string && !(c->type & cJSON_StringIsConst) &&
+		    (t = tame_str(c->string)) != NULL) {
+			if ((k = cJSON_malloc(strlen(t) + 1)) != NULL) {
+				memcpy(k, t, strlen(t) + 1);
+				cJSON_free(c->string);
+				c->string = k;
+			}
+			free(t);
+		}
+		if (cJSON_IsString(c) && (t = tame_str(c->valuestring))) {
+			cJSON_SetValuestring(c, t);
+			free(t);
+		}
+		tame(c);
+	}
+}
+
 /* Die with e; a node that is not there is named as the user typed it. */
 static void __attribute__((noreturn))
 die(pake_cli *cli, const pake_err *e, const char *const *refs, int nrefs)
@@ -236,7 +294,7 @@ die(pake_cli *cli, const pake_err *e, const char *const *refs, int nrefs)
 
 /* Run op on in (freed) as the acting user; die on failure. */
 static cJSON *
-call(pake_cli *cli, const char *op, cJSON *in, const char *const *refs,
+call_raw(pake_cli *cli, const char *op, cJSON *in, const char *const *refs,
     int nrefs)
 {
 	pake_err e = {0};
@@ -248,6 +306,18 @@ call(pake_cli *cli, const char *op, cJSON *in, const char *const *refs,
 	cJSON_Delete(in);
 	if (rc != 0)
 		die(cli, &e, refs, nrefs);
+	return out;
+}
+
+/* The same, tamed for lines unless --json. */
+static cJSON *
+call(pake_cli *cli, const char *op, cJSON *in, const char *const *refs,
+    int nrefs)
+{
+	cJSON *out = call_raw(cli, op, in, refs, nrefs);
+
+	if (!cli->json)
+		tame(out);
 	return out;
 }
 
@@ -629,12 +699,13 @@ cmd_import(pake_cli *cli, int argc, char **argv)
 			pake_cli_usage(cli, "cannot read %s", a.pos[0]);
 		pake_cli_die(cli, &e);
 	}
-	/* A JSON string holds neither; graph_import says the same of a NUL. */
-	if (memchr(text, '\0', len) || !pake_utf8_valid(text, len)) {
-		pake_fail(&e, PAKE_EINVAL, "Invalid memory file",
-		    "import: %s", memchr(text, '\0', len) ? "a NUL byte" :
-		    "not UTF-8 text");
+	/* A C string would end at a NUL and import less without a word;
+	 * graph_import refuses one the same way.  (The input's schema
+	 * refuses text that is not UTF-8.) */
+	if (memchr(text, '\0', len)) {
 		free(text);
+		pake_fail(&e, PAKE_EINVAL, "Invalid memory file",
+		    "import: a NUL byte");
 		pake_cli_die(cli, &e);
 	}
 	/* The text is not copied: up to 256 MiB once is enough. */
@@ -726,7 +797,8 @@ cmd_export(pake_cli *cli, int argc, char **argv)
 	size_t len;
 
 	parse(cli, argc, argv, 0, 0, 1, "", &a);
-	out = call(cli, "graph_export", cJSON_CreateObject(), NULL, 0);
+	/* The file's bytes exactly: not tamed. */
+	out = call_raw(cli, "graph_export", cJSON_CreateObject(), NULL, 0);
 	text = jstr(out, "jsonl");
 	len = strlen(text);
 	if (a.npos == 0 || strcmp(a.pos[0], "-") == 0) {
