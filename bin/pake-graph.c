@@ -39,8 +39,9 @@
 "Common flags: --json --db PATH --vault DIR --tenant T --config FILE\n" \
 "--log-level L --log-format F --set KEY=VALUE.\n"
 #define NODES \
-"NODE: a note's pake_id, title or file name, an entity's name,\n" \
-"note:PAKE_ID, entity:NAME or #ID (a node id of the --json output).\n"
+"NODE: a note's pake_id, title or file name (without .md), an\n" \
+"entity's name, note:PAKE_ID, entity:NAME or #ID (a node id of the\n" \
+"--json output).\n"
 
 static const char usage[] =
 "usage: pake-graph links NODE          a node's links\n"
@@ -178,7 +179,8 @@ parse(pake_cli *cli, int argc, char **argv, unsigned allowed, int min,
 	/* ":" first: a missing value is ':', an unknown option '?'. */
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		if (c == ':')
-			pake_cli_usage(cli, "%s needs a value", argv[optind - 1]);
+			pake_cli_usage(cli, "%s needs a value",
+			    argv[optind - 1]);
 		if (c > 0 && c <= O_CURSOR && !(allowed & (1u << c)))
 			pake_cli_usage(cli, "%s takes no --%s", argv[0],
 			    longopts[c - 1].name);
@@ -607,8 +609,8 @@ cmd_search(pake_cli *cli, int argc, char **argv)
 	if (cJSON_GetArraySize(cJSON_GetObjectItem(out, "relations")) > 0)
 		putchar('\n');
 	cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "relations"))
-		printf("%s -%s-> %s\n", jstr(x, "from"), jstr(x, "relationType"),
-		    jstr(x, "to"));
+		printf("%s -%s-> %s\n", jstr(x, "from"),
+		    jstr(x, "relationType"), jstr(x, "to"));
 	next = cJSON_GetStringValue(cJSON_GetObjectItem(out, "nextCursor"));
 	if (next) {
 		fputs("more: pake-graph search ", stderr);
@@ -776,7 +778,8 @@ write_file(pake_cli *cli, const char *path, const char *data, size_t len)
 	}
 	/* The rename itself lasts once the folder is synced. */
 	pake_strlcpy(dir, path, sizeof dir);
-	if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
 		(void)fsync(fd);
 		close(fd);
 	}
