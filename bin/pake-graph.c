@@ -29,10 +29,10 @@
 
 /* The largest memory file read, as graph_import accepts (graph.c). */
 #define IMPORT_MAX	(256u * 1024 * 1024)
-/* graph_walk.c's sentence for a node that is not there: the front names
- * the node the user typed (their own input, as cli.c names the path of a
+/* For a node that is not there (PAKE_MSG_NONODE) the front names the
+ * node the user typed (their own input, as cli.c names the path of a
  * missing database). */
-#define MSG_NONODE	"No such node"
+#define MSG_NONODE	PAKE_MSG_NONODE
 #define REF_SHOWN	200	/* bytes of the reference in its detail */
 
 #define COMMON \

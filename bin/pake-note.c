@@ -282,6 +282,23 @@ cmd_list(pake_cli *cli, int argc, char **argv)
 	return pake_cli_done(cli);
 }
 
+/* Links of other notes a rename or delete left naming nothing: said on
+ * standard error (the result has them as dangling_links). */
+static void
+tell_dangling(const cJSON *out)
+{
+	const cJSON *d;
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(out, "dangling_links"))
+		fprintf(stderr, "pake-note: the link of \"%.200s\" to "
+		    "\"%.200s\" names nothing now\n",
+		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "from")) ?
+		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "from")) : "?",
+		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "target")) ?
+		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "target")) :
+		    "?");
+}
+
 static int
 cmd_edit(pake_cli *cli, int argc, char **argv)
 {
@@ -294,8 +311,10 @@ cmd_edit(pake_cli *cli, int argc, char **argv)
 	out = pake_cli_call(cli, "update_note", in);
 	if (cli->json)
 		pake_cli_print_json(out);
-	else
+	else {
 		puts(cJSON_GetStringValue(cJSON_GetObjectItem(out, "pake_id")));
+		tell_dangling(out);
+	}
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
 }
@@ -313,6 +332,8 @@ cmd_rm(pake_cli *cli, int argc, char **argv)
 	out = pake_cli_call(cli, "delete_note", in);
 	if (cli->json)
 		pake_cli_print_json(out);
+	else
+		tell_dangling(out);
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
 }

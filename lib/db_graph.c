@@ -1,5 +1,5 @@
 /*
- * db_graph.c: the SQL of the knowledge graph (ARCHITECTURE.md §13).
+ * db_graph.c: the SQL of the knowledge graph (ARCHITECTURE.md §14).
  *
  * Three tables of the store (migration 3 in db_store.c): graph_nodes
  * (entities and one node per note), graph_obs (observations of a node, in

@@ -105,7 +105,7 @@ static const char store_v2[] =
 	"  pake_id TEXT NOT NULL,"
 	"  time_ms INTEGER NOT NULL) WITHOUT ROWID;";
 
-/* The knowledge graph (ARCHITECTURE.md §13, lib/graph.c).  A node is an
+/* The knowledge graph (ARCHITECTURE.md §14, lib/graph.c).  A node is an
  * entity (kind 0: a name unique in the store, a type, observations,
  * properties) or a note (kind 1, one per note: its title, file stem and
  * path, ASCII-lowered, are what links resolve against).  A relation goes

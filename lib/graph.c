@@ -1,5 +1,5 @@
 /*
- * graph.c: the knowledge graph as the fronts see it (ARCHITECTURE.md §13):
+ * graph.c: the knowledge graph as the fronts see it (ARCHITECTURE.md §14):
  * the memory server's nine tools, its JSONL file, and traversal.
  *
  * The memory server (@modelcontextprotocol/server-memory) keeps entities
@@ -29,7 +29,6 @@
 #include <string.h>
 #include "pake/db.h"
 #include "pake/graph.h"
-#include "pake/store.h"
 #include "pake/util.h"
 
 #define KEY_MAX		(PAKE_GRAPH_NAME_MAX + 1)
@@ -493,7 +492,8 @@ page_finish(struct page *p, cJSON **out, pake_err *e)
 	size_t i;
 	int rc = 0;
 
-	qsort(p->rels.id, p->rels.n, sizeof *p->rels.id, cmp_id);
+	if (p->rels.n > 1)
+		qsort(p->rels.id, p->rels.n, sizeof *p->rels.id, cmp_id);
 	*out = cJSON_CreateObject();
 	cJSON_AddItemToObject(*out, "entities", p->entities);
 	p->entities = NULL;
@@ -636,7 +636,8 @@ pake_graph_open(pake_ctx *c, const cJSON *names, cJSON **out, pake_err *e)
 			break;
 		}
 	}
-	qsort(ids.id, ids.n, sizeof *ids.id, cmp_id);
+	if (ids.n > 1)
+		qsort(ids.id, ids.n, sizeof *ids.id, cmp_id);
 	p.st = st;
 	p.entities = cJSON_CreateArray();
 	p.dir = 3;

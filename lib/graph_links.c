@@ -1,6 +1,6 @@
 /*
  * graph_links.c: what a note's markdown says about the graph, and keeping
- * the note's node in step with it (ARCHITECTURE.md §13).
+ * the note's node in step with it (ARCHITECTURE.md §14).
  *
  * Reading.  The body is parsed with libcmark, so a link inside a code
  * block, a code span or raw HTML is not a link.  Three kinds of statement:
@@ -627,8 +627,8 @@ pick_stem(void *arg, const pake_gnode *n)
 }
 
 /* The node target names now, or 0 (see the top of the file). */
-static int
-resolve(pake_db *st, const char *target, int64_t *id, pake_err *e)
+int
+pake_graph_resolve(pake_db *st, const char *target, int64_t *id, pake_err *e)
 {
 	char key[KEY_MAX], whole[KEY_MAX];
 	struct stem_pick p = {NULL, 0};
@@ -740,7 +740,7 @@ pake_graph_reresolve(pake_db *st, const char *name, pake_err *e)
 	for (i = 0; i < x.n && rc == 0; i++) {
 		int64_t dst;
 
-		if ((rc = resolve(st, x.target[i], &dst, e)) == 0 &&
+		if ((rc = pake_graph_resolve(st, x.target[i], &dst, e)) == 0 &&
 		    dst != x.dst[i])
 			rc = pake_db_grel_set_dst(st, x.id[i], dst, e);
 	}
@@ -949,7 +949,7 @@ index_body(pake_db *st, int64_t node, const pake_note *n, pake_err *e)
 		r.props = props;
 		r.context = l->context;
 		r.created_ms = now;
-		if ((rc = resolve(st, l->target, &r.dst, e)) == 0)
+		if ((rc = pake_graph_resolve(st, l->target, &r.dst, e)) == 0)
 			rc = pake_db_grel_insert(st, &r, NULL, e);
 		free(props);
 	}
@@ -1142,7 +1142,7 @@ check_rel(void *arg, const pake_grel *r)
 	for (i = 0; i < s->want->nlink && !found; i++)
 		found = strcmp(s->want->link[i].type, r->type) == 0 &&
 		    strcmp(s->want->link[i].target, r->dst_name) == 0;
-	if (!found || resolve(s->st, r->dst_name, &dst, s->e) != 0 ||
+	if (!found || pake_graph_resolve(s->st, r->dst_name, &dst, s->e) != 0 ||
 	    dst != r->dst)
 		s->ok = 0;
 	return 0;

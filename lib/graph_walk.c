@@ -1,5 +1,5 @@
 /*
- * graph_walk.c: walking the knowledge graph (ARCHITECTURE.md §13):
+ * graph_walk.c: walking the knowledge graph (ARCHITECTURE.md §14):
  * finding a node from what a user typed, neighbours to a depth, a note's
  * links and backlinks, the shortest path between two nodes, an
  * assistant's context of a node in one call, statistics, dangling links
@@ -18,7 +18,6 @@
 #include "pake/db.h"
 #include "pake/graph.h"
 #include "pake/note.h"
-#include "pake/store.h"
 #include "pake/util.h"
 
 #define KEY_MAX		(PAKE_GRAPH_NAME_MAX + 1)
@@ -157,7 +156,7 @@ find_in(pake_db *st, const char *ref, int64_t *id, pake_err *e)
 {
 	int rc;
 	char key[KEY_MAX];
-	size_t i;
+	size_t len;
 
 	*id = 0;
 	if (ref == NULL || ref[0] == '\0')
@@ -169,7 +168,7 @@ find_in(pake_db *st, const char *ref, int64_t *id, pake_err *e)
 		if (*end == '\0' && v > 0 &&
 		    pake_db_gnode_get(st, v, id_of, id, e) == 0)
 			return 0;
-		return pake_fail(e, PAKE_ENOTFOUND, "No such node", "%.200s",
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NONODE, "%.200s",
 		    ref);
 	}
 	if (strncmp(ref, "note:", 5) == 0 || pake_uuid_valid(ref)) {
@@ -181,13 +180,13 @@ find_in(pake_db *st, const char *ref, int64_t *id, pake_err *e)
 		    pake_db_gnode_of_note(st, row, id_of, id, e) == 0)
 			return 0;
 		if (strncmp(ref, "note:", 5) == 0)
-			return pake_fail(e, PAKE_ENOTFOUND, "No such node",
+			return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NONODE,
 			    "%.200s", ref);
 	}
 	if (strncmp(ref, "entity:", 7) == 0) {
 		if (pake_db_gnode_entity(st, ref + 7, id_of, id, e) == 0)
 			return 0;
-		return pake_fail(e, PAKE_ENOTFOUND, "No such node", "%.200s",
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NONODE, "%.200s",
 		    ref);
 	}
 	pake_err_clear(e);
@@ -195,19 +194,20 @@ find_in(pake_db *st, const char *ref, int64_t *id, pake_err *e)
 	if (rc != PAKE_ENOTFOUND)
 		return rc;
 	pake_err_clear(e);
-	/* A note by title, then by file stem, ignoring ASCII case. */
-	for (i = 0; ref[i] && i + 1 < sizeof key; i++)
-		key[i] = (char)tolower((unsigned char)ref[i]);
-	key[i] = '\0';
-	if ((rc = pake_db_gnode_by_key(st, PAKE_GNODE_NOTE, key, id, e)) != 0)
-		return rc;
-	if (*id == 0 && (rc = pake_db_gnode_by_stem(st, key, id_of, id, e)))
-		return rc;
-	if (*id == 0 && (rc = pake_db_gnode_by_key(st, PAKE_GNODE_ENTITY, key,
-	    id, e)) != 0)
+	/* Else as a link names it: a file name (".md" or not, with folders
+	 * or not), a title, an entity's name in another case. */
+	len = strlen(ref);
+	if (len > 3 && strcasecmp(ref + len - 3, ".md") == 0)
+		len -= 3;
+	if (len >= sizeof key)
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NONODE, "%.200s",
+		    ref);
+	memcpy(key, ref, len);
+	key[len] = '\0';
+	if ((rc = pake_graph_resolve(st, key, id, e)) != 0)
 		return rc;
 	if (*id == 0)
-		return pake_fail(e, PAKE_ENOTFOUND, "No such node", "%.200s",
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NONODE, "%.200s",
 		    ref);
 	return 0;
 }
@@ -758,8 +758,17 @@ struct dotall {
 	pake_db *st;
 	pake_buf *b;
 	size_t n, max;
+	int64_t *drawn;		/* ids of the nodes drawn, ascending */
 	int truncated;
 };
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
 
 static int
 dot_all_node(void *arg, const pake_gnode *n)
@@ -767,10 +776,11 @@ dot_all_node(void *arg, const pake_gnode *n)
 	struct dotall *d = arg;
 	cJSON *o;
 
-	if (d->n++ >= d->max) {
+	if (d->n >= d->max) {
 		d->truncated = 1;
 		return 1;
 	}
+	d->drawn[d->n++] = n->id;	/* a page in id order: ascending */
 	o = node_obj(n);
 	dot_node(d->b, o);
 	cJSON_Delete(o);
@@ -781,8 +791,14 @@ static int
 dot_all_edge(void *arg, const pake_grel *r)
 {
 	struct dotall *d = arg;
-	cJSON *x = edge_json(r);
+	cJSON *x;
 
+	/* When the drawing was cut, only edges between nodes drawn. */
+	if (!bsearch(&r->src, d->drawn, d->n, sizeof *d->drawn, cmp_i64) ||
+	    (r->dst && !bsearch(&r->dst, d->drawn, d->n, sizeof *d->drawn,
+	    cmp_i64)))
+		return 0;
+	x = edge_json(r);
 	dot_edge(d->b, x);
 	cJSON_Delete(x);
 	return 0;
@@ -840,12 +856,17 @@ pake_graph_dot(pake_ctx *c, const char *ref, int depth, int max_nodes,
 		d.b = &b;
 		d.max = (size_t)clamp(max_nodes, PAKE_GRAPH_NODES_MAX,
 		    PAKE_GRAPH_NODES_MAX * 20);
-		rc = pake_db_gnode_page(st, -1, 0, -1, dot_all_node, &d, e);
+		if ((d.drawn = calloc(d.max, sizeof *d.drawn)) == NULL)
+			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		else
+			rc = pake_db_gnode_page(st, -1, 0, -1, dot_all_node, &d,
+			    e);
 		if (rc == 1)
 			rc = 0;
-		if (rc == 0 && !d.truncated)
+		if (rc == 0)
 			rc = pake_db_grel_page(st, 0, 0, 0, 0, dot_all_edge, &d,
 			    e);
+		free(d.drawn);
 		if (d.truncated)
 			pake_buf_printf(&b, "  // cut at %zu nodes\n", d.max);
 		if ((rc = read_end(st, rc, e)) != 0) {

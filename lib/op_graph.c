@@ -1,5 +1,5 @@
 /*
- * op_graph.c: the knowledge graph's operations (ARCHITECTURE.md §13).
+ * op_graph.c: the knowledge graph's operations (ARCHITECTURE.md §14).
  *
  * First the nine tools of the MCP memory server, with its names, argument
  * schemas and result shapes, so that an assistant configured for

@@ -66,6 +66,7 @@ struct cJSON *pake_err_envelope(const pake_err *e);
 #define PAKE_MSG_FS		"File system operation failed"
 #define PAKE_MSG_DB		"Database operation failed"
 #define PAKE_MSG_NOMEM		"Out of memory"
+#define PAKE_MSG_NONODE	"No such node"
 #define PAKE_MSG_NODB		"There is no database; pake-db init makes one"
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * graph.h: the knowledge graph of a tenant (ARCHITECTURE.md §13).
+ * graph.h: the knowledge graph of a tenant (ARCHITECTURE.md §14).
  *
  * Entities (a name unique in the tenant, a type, observations, properties),
  * directed typed relations, and every note as a node whose links come from
@@ -75,6 +75,10 @@ int pake_graph_note_moved(pake_ctx *c, pake_db *st, const char *pake_id,
     pake_err *e);
 /* Index notes stored before the graph existed (in a write transaction). */
 int pake_graph_catchup(pake_ctx *c, pake_db *st, pake_err *e);
+/* The node a link target names now (0: none), as the top of
+ * graph_links.c says: file stem (and folders), title, entity name. */
+int pake_graph_resolve(pake_db *st, const char *target, int64_t *id,
+    pake_err *e);
 /* A name appeared or went: relations naming it resolve again. */
 int pake_graph_reresolve(pake_db *st, const char *name, pake_err *e);
 /* ASCII-lower the last path part of a link target into key (n bytes). */
