@@ -62,6 +62,17 @@ write_end(pake_db *st, int rc, pake_err *e)
 	return rc;
 }
 
+/* write_end for a call that built *out: on failure nothing is returned. */
+static int
+write_end_out(pake_db *st, int rc, cJSON **out, pake_err *e)
+{
+	if ((rc = write_end(st, rc, e)) != 0) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* Reads see one snapshot. */
 static int
 read_begin(pake_ctx *c, pake_db **st, pake_err *e)
@@ -222,7 +233,7 @@ pake_graph_create_entities(pake_ctx *c, const cJSON *entities, cJSON **out,
 		if (made)
 			cJSON_AddItemToArray(*out, cJSON_Duplicate(it, 1));
 	}
-	return write_end(st, rc, e);
+	return write_end_out(st, rc, out, e);
 }
 
 /* A relation made by a tool (skipped when its triple exists). */
@@ -274,7 +285,7 @@ pake_graph_create_relations(pake_ctx *c, const cJSON *relations, cJSON **out,
 		if (id)
 			cJSON_AddItemToArray(*out, cJSON_Duplicate(it, 1));
 	}
-	return write_end(st, rc, e);
+	return write_end_out(st, rc, out, e);
 }
 
 int
@@ -333,7 +344,7 @@ pake_graph_add_observations(pake_ctx *c, const cJSON *items, cJSON **out,
 		if (rc != 0)
 			break;
 	}
-	return write_end(st, rc, e);
+	return write_end_out(st, rc, out, e);
 }
 
 int

@@ -273,11 +273,11 @@ EOF
 	pake-op graph_stats | json_check '.entities == 0 and .notes == 0 and .relations == 0'
 	pake-op graph_export | json_check '.jsonl == ""'
 	run pake-op graph_neighbors '{"node":"Secret"}'
-	[ "$status" -eq 66 ]
+	[ "$status" -eq 66 ] || fail "graph_neighbors: $status $output"
 	run pake-op graph_context '{"node":"Private note"}'
-	[ "$status" -eq 66 ]
+	[ "$status" -eq 66 ] || fail "graph_context: $status $output"
 	run pake-op add_observations '{"observations":[{"entityName":"Secret","contents":["x"]}]}'
-	[ "$status" -eq 66 ]
+	[ "$status" -eq 66 ] || fail "add_observations: $status $output"
 	# Its own entity of the same name is its own.
 	pake-op create_entities '{"entities":[{"name":"Secret","entityType":"other","observations":[]}]}' |
 	    json_check '(.entities | length) == 1'
