@@ -33,7 +33,7 @@ enum pake_perm {
 	PAKE_P_ALL		= (1u << 10) - 1,
 };
 
-#define PAKE_CTX_SCHEMAS 64	/* at least the registry's size */
+#define PAKE_CTX_SCHEMAS 128	/* at least the registry's size */
 #define PAKE_CTX_STORES	4	/* tenant stores a context keeps open */
 
 struct cJSON;
