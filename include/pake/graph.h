@@ -150,4 +150,44 @@ int pake_graph_dot(pake_ctx *c, const char *ref, int depth, int max_nodes,
 int pake_graph_check(pake_ctx *c, pake_db *st, int repair, int64_t *bad,
     int64_t *waiting, pake_err *e);
 
+/* --- the Python server's /graph routes (graph_py.c) ----------------------- */
+
+/* Its shapes (SEED-API §5, §8): {success, ...}, node ids as decimal text;
+ * an id that is not one names nothing (PAKE_ENOTFOUND, "Entity not
+ * found").  Reads need PAKE_P_GRAPH_READ, the rest PAKE_P_GRAPH_WRITE. */
+/* An entity of an EntityType (type NULL: Concept) named by props.name
+ * (title for ResearchPaper and Document), checked against its type's
+ * schema; a name taken is PAKE_ECONFLICT. */
+int pake_graph_py_entity_create(pake_ctx *c, const char *type,
+    const cJSON *props, cJSON **out, pake_err *e);
+/* A tool's relation between two nodes; an existing (from, to, type)
+ * answers its id. */
+int pake_graph_py_relationship_create(pake_ctx *c, const char *from,
+    const char *to, const char *type, const cJSON *props, cJSON **out,
+    pake_err *e);
+int pake_graph_py_entity_get(pake_ctx *c, const char *id, cJSON **out,
+    pake_err *e);
+/* Both directions, relations to no node left out, at most 1000. */
+int pake_graph_py_relationships(pake_ctx *c, const char *id, cJSON **out,
+    pake_err *e);
+/* Case-sensitive substring of any property's string form; types: comma
+ * separated labels (one unknown drops the filter); limit 1..1000. */
+int pake_graph_py_search(pake_ctx *c, const char *q, const char *types,
+    int limit, cJSON **out, pake_err *e);
+/* Two hops around center (NULL: the first max_nodes nodes) and the edges
+ * among them; max_nodes 1..1000 (0: 50). */
+int pake_graph_py_visualize(pake_ctx *c, const char *center, int max_nodes,
+    cJSON **out, pake_err *e);
+int pake_graph_py_stats(pake_ctx *c, cJSON **out, pake_err *e);
+int pake_graph_py_insights(pake_ctx *c, const char *id, cJSON **out,
+    pake_err *e);
+/* /knowledge-graph: the first max_nodes nodes (0: 500) with the edges
+ * among them, and the tenant's totals. */
+int pake_graph_py_sample(pake_ctx *c, int max_nodes, cJSON **out,
+    pake_err *e);
+/* /knowledge-graph/update: node {id, title, type, ...} stored as the
+ * entity named title. */
+int pake_graph_py_node_put(pake_ctx *c, const cJSON *node, cJSON **out,
+    pake_err *e);
+
 #endif
