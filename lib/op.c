@@ -62,6 +62,16 @@ static const pake_op *const ops[] = {
 	&pake_op_graph_dangling,
 	&pake_op_graph_import,
 	&pake_op_graph_export,
+	&pake_op_graph_entity_create,
+	&pake_op_graph_relationship_create,
+	&pake_op_graph_entity_get,
+	&pake_op_graph_entity_relationships,
+	&pake_op_graph_entity_search,
+	&pake_op_graph_visualize,
+	&pake_op_graph_distribution,
+	&pake_op_graph_insights,
+	&pake_op_knowledge_graph,
+	&pake_op_knowledge_graph_update,
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 _Static_assert(NOPS <= PAKE_CTX_SCHEMAS, "grow PAKE_CTX_SCHEMAS");

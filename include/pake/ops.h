@@ -63,5 +63,15 @@ extern const pake_op pake_op_graph_stats;
 extern const pake_op pake_op_graph_dangling;
 extern const pake_op pake_op_graph_import;
 extern const pake_op pake_op_graph_export;
+extern const pake_op pake_op_graph_entity_create;
+extern const pake_op pake_op_graph_relationship_create;
+extern const pake_op pake_op_graph_entity_get;
+extern const pake_op pake_op_graph_entity_relationships;
+extern const pake_op pake_op_graph_entity_search;
+extern const pake_op pake_op_graph_visualize;
+extern const pake_op pake_op_graph_distribution;
+extern const pake_op pake_op_graph_insights;
+extern const pake_op pake_op_knowledge_graph;
+extern const pake_op pake_op_knowledge_graph_update;
 
 #endif
