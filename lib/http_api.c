@@ -233,6 +233,49 @@ query(http_api *a, const char *key)
 	return http_arg(a->r, key);
 }
 
+/* Generic for routes with a query string: path parameters as r_op adds
+ * them, then each query parameter the route declares (check_query has
+ * refused the others and repeats), as text where the operation's schema
+ * wants a string, else as a number when it is all one (number_or_text). */
+static void
+r_opq(http_api *a, const http_route *rt)
+{
+	const pake_op *op = pake_op_find(rt->op);
+	cJSON *in = rt->json_body ? body_json(a) : cJSON_CreateObject();
+	cJSON *schema, *props;
+	const char *p = rt->pattern, *name;
+	size_t i;
+	int k = 0;
+
+	if (in == NULL)
+		return;
+	while ((name = strchr(p, '{')) != NULL && k < HTTP_MAX_PARAMS) {
+		char key[32];
+		size_t n = strcspn(name + 1, "}");
+
+		snprintf(key, sizeof key, "%.*s", (int)n, name + 1);
+		cJSON_DeleteItemFromObject(in, key);
+		cJSON_AddStringToObject(in, key, a->r->param[k++]);
+		p = name + n + 1;
+	}
+	schema = op ? cJSON_Parse(op->input_schema) : NULL;
+	props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
+	for (i = 0; i < a->r->narg; i++) {
+		const char *key = a->r->arg[i].name, *v = a->r->arg[i].value;
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(props, key), "type");
+
+		if (cJSON_GetObjectItemCaseSensitive(in, key) != NULL)
+			continue;	/* a path parameter's name */
+		if (cJSON_IsString(t) && strcmp(t->valuestring, "string") == 0)
+			cJSON_AddStringToObject(in, key, v);
+		else
+			number_or_text(in, key, v);
+	}
+	cJSON_Delete(schema);
+	call(a, rt->op, in, rt->created);
+}
+
 /* POST /quick: the search with the quick defaults. */
 static void
 r_quick(http_api *a, const http_route *rt)
@@ -684,6 +727,21 @@ static const http_route routes[] = {
 	{"POST", "/api/v1/tokens", 1, 1, "token_create", r_op, 1, NULL},
 	{"DELETE", "/api/v1/tokens/{id}", 1, 0, "token_revoke", r_op, 0, NULL},
 	{"GET", "/api/v1/audit", 1, 0, "audit_list", r_op, 0, NULL},
+	{"POST", "/graph/entities", 1, 1, "graph_entity_create", r_op, 1, NULL},
+	{"GET", "/graph/entities/{id}", 1, 0, "graph_entity_get", r_op, 0, NULL},
+	{"GET", "/graph/entities/{id}/relationships", 1, 0,
+	    "graph_entity_relationships", r_op, 0, NULL},
+	{"POST", "/graph/relationships", 1, 1, "graph_relationship_create",
+	    r_op, 1, NULL},
+	{"GET", "/graph/search", 1, 0, "graph_entity_search", r_opq, 0,
+	    " q entity_types limit "},
+	{"GET", "/graph/visualize", 1, 0, "graph_visualize", r_opq, 0,
+	    " center_entity_id max_nodes "},
+	{"GET", "/graph/stats", 1, 0, "graph_distribution", r_op, 0, NULL},
+	{"GET", "/graph/insights/{id}", 1, 0, "graph_insights", r_op, 0, NULL},
+	{"GET", "/knowledge-graph", 1, 0, "knowledge_graph", r_op, 0, NULL},
+	{"POST", "/knowledge-graph/update", 1, 1, "knowledge_graph_update",
+	    r_op, 0, NULL},
 	{"POST", "/mcp", 1, 0, NULL, r_mcp, 0, NULL},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
