@@ -1,7 +1,7 @@
 /*
  * graph_py.c: the Python server's entity graph (its /graph routes and
  * /knowledge-graph, SEED-API §5 and §8) on pake's knowledge graph
- * (ARCHITECTURE.md §13).
+ * (ARCHITECTURE.md §14).
  *
  * The Python server kept typed entities and relationships in Neo4j: a
  * node's label was its EntityType, its properties the user's map plus
