@@ -269,6 +269,10 @@ static const char *const upgrade_sql[] = {
 	"UPDATE store_info SET notes = (SELECT count(*) FROM notes) WHERE "
 	"?1 IS NOT NULL",
 	"INSERT INTO notes_fts(notes_fts) SELECT 'rebuild' WHERE ?1 IS NOT NULL",
+	/* The store is made at the latest schema: its notes' links are
+	 * indexed by the first writer, as migration 3 leaves them. */
+	"INSERT INTO graph_todo(pake_id) SELECT pake_id FROM notes "
+	"WHERE ?1 IS NOT NULL",
 };
 
 /* Run each statement of upgrade_sql with ?1 = tenant. */

@@ -570,12 +570,12 @@ state() {
 
 # --- pake-db check reads as before ----------------------------------------
 
-@test "pake-db check: the output of a clean and of a drifted vault is unchanged" {
+@test "pake-db check: the output of a clean and of a drifted vault, with the links line of the graph" {
 	id=$(add_body "One" $'1\n')
 	add_body "Two" $'2\n' --type InsightNote >/dev/null
 	run --separate-stderr pake-db check
 	assert_success
-	assert_equal "$output" "$(printf 'integrity: ok\nfts: ok\nvault: ok')"
+	assert_equal "$output" "$(printf 'integrity: ok\nfts: ok\nlinks: ok\nvault: ok')"
 	run --separate-stderr pake-db check --json
 	assert_success
 	echo "$output" | json_check '.clean == true and .integrity == true and
@@ -588,7 +588,7 @@ state() {
 	printf 'stray\n' >"$PAKE_VAULT/00-Inbox/stray.md"
 	run --separate-stderr pake-db check
 	assert_equal "$status" 1
-	assert_equal "$output" "$(printf 'integrity: ok\nfts: ok\n  missing: %s\n  untracked: 00-Inbox/stray.md\nvault: 1 missing, 0 stale, 0 orphans, 0 pending\nvault: 1 untracked files (not notes; pake-vault import brings them in)' "$rel")"
+	assert_equal "$output" "$(printf 'integrity: ok\nfts: ok\nlinks: ok\n  missing: %s\n  untracked: 00-Inbox/stray.md\nvault: 1 missing, 0 stale, 0 orphans, 0 pending\nvault: 1 untracked files (not notes; pake-vault import brings them in)' "$rel")"
 	run --separate-stderr pake-db check --repair
 	assert_success
 	assert_line "vault: 1 missing, 0 stale, 0 orphans, 0 pending (repaired)"
