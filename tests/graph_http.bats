@@ -585,3 +585,30 @@ EOF
 	    LC_ALL=C sort -z | xargs -0 sha1sum)
 	assert_equal "$after" "$before"
 }
+
+@test "pake's own graph routes: neighbours, links, path, context, dangling, summary, the memory file in and out" {
+	printf 'See [[Two]] and [[Missing]].\n' | pake-note add --title One >/dev/null
+	printf 'Back to [[One]].\n- works_at [[Acme]]\n' | pake-note add --title Two >/dev/null
+	gget '/graph/neighbors?node=One&depth=2' && expect 200
+	body '([.nodes[].name] | sort) == ["One","Two"] and .center.name == "One"'
+	gget '/graph/links?node=One&direction=out' && expect 200
+	body '[.links[] | [.to, .node.name]] == [["Two","Two"],["Missing",null]]'
+	gget '/graph/path?from=One&to=Two' && expect 200
+	body '.found and .length == 1'
+	gget '/graph/context?node=Two' && expect 200
+	body '.note.title == "Two" and ([.backlinks[].node.name] == ["One"])'
+	gget '/graph/dangling' && expect 200
+	body '([.links[].to] | sort) == ["Acme","Missing"]'
+	gget '/graph/summary' && expect 200
+	body '.notes == 2 and .relations == 4 and .dangling == 2'
+	gpost /graph/memory "$(jq -cn '{jsonl: "{\"type\":\"entity\",\"name\":\"Acme\",\"entityType\":\"org\",\"observations\":[\"makes things\"]}"}')" &&
+	    expect 200
+	body '.entities == 1'
+	gget '/graph/dangling' && expect 200
+	body '[.links[].to] == ["Missing"]'
+	gget /graph/memory && expect 200
+	body '.jsonl == "{\"type\":\"entity\",\"name\":\"Acme\",\"entityType\":\"org\",\"observations\":[\"makes things\"]}"'
+	gget '/graph/neighbors?node=Nobody' && refused 404 not_found
+	gget '/graph/neighbors?node=One&depth=9' && refused 400 invalid_params
+	gget '/graph/neighbors?node=One&bogus=1' && refused 400 invalid_params
+}
