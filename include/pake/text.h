@@ -13,26 +13,39 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The plain text of markdown md[0..len): paragraphs, headings, list items
- * and table cells as text, one block a line (blank line between blocks);
- * link texts kept, their URLs dropped; bare URLs dropped; code blocks,
- * code spans, HTML and images dropped.  *out malloc'd, NUL-terminated,
+/* The plain text of markdown md[0..len) (a note's body): paragraphs,
+ * headings, list items and table cells as text, one block a line, a blank
+ * line between blocks, no final newline; a block inside a list item
+ * starts with "\u2022 " (a bullet and a space: pake_text_sentences()
+ * reads it as the item mark).  Link texts kept, their URLs dropped;
+ * [[Target|alias]] is alias, [[Target]] Target; bare URLs (http://,
+ * https://, www.) and autolinks dropped; code blocks, code spans, HTML,
+ * images and ![[embeds]] dropped; white space collapsed.  Valid UTF-8
+ * whatever the input.  *out malloc'd, NUL-terminated ("" for nothing),
  * *n its length. */
 int pake_text_plain(const char *md, size_t len, char **out, size_t *n);
 
 /* A sentence: a span of the plain text. */
 typedef struct pake_sentence {
-	size_t off, len;	/* bytes into the text */
-	int block;		/* index of its block (paragraph, item ...) */
-	int item;		/* 1 when its block is a list item */
+	size_t off, len;	/* bytes into the text; len > 0, no white
+				 * space at either end */
+	int block;		/* index of its block: the non-blank lines
+				 * of the text counted from 0 */
+	int item;		/* 1 when its block is a list item (starts
+				 * with "\u2022 ", which the span leaves out) */
 } pake_sentence;
 
-/* Split plain text into sentences: at . ! ? (and runs of them, and closing
- * quotes or brackets after them) followed by white space and a capital
- * letter, digit, quote or the end; and at block ends.  Not after
- * abbreviations ("e.g.", "i.e.", "Dr.", "Mr.", "et al.", "Fig.", "vs."
- * ... the list is in text.c), a single capital letter (initials "J. R."),
- * or inside a number ("3.14", "v1.2.3").  *s malloc'd, *n sentences. */
+/* Split plain text (as pake_text_plain() writes it: a line is a block)
+ * into sentences: at . ! ? ... (and runs of them, and closing quotes or
+ * brackets after them) followed by white space and a capital letter, a
+ * letter of a script without case, a digit or an opening quote or
+ * bracket; after the CJK 。！？ whatever follows; and at block ends.  Not
+ * after abbreviations ("e.g.", "i.e.", "Dr.", "Mr.", "et al.", "Fig.",
+ * "vs."; "No." and months only before a digit ... the list and what it
+ * leaves out are in text.c), a single capital letter (initials "J. R.";
+ * not the pronoun "I"), or inside a number ("3.14", "v1.2.3": no white
+ * space follows).  Spans are in text order and do not overlap.  *s
+ * malloc'd (NULL when *n is 0), *n sentences. */
 int pake_text_sentences(const char *text, size_t len, pake_sentence **s,
     size_t *n);
 
@@ -40,10 +53,14 @@ int pake_text_sentences(const char *text, size_t len, pake_sentence **s,
  * FTS5's unicode61 tokenizer with remove_diacritics 2), so that a word
  * counted here is the term the index counts. */
 
-/* 1 when the folded word is an English stop word. */
+/* 1 when the folded (lower case) word is an English stop word (a list of
+ * about 170, in text.c; contractions as the tokenizer splits them: "don",
+ * "t"). */
 int pake_text_stopword(const char *word);
 
-/* Words of a text (whitespace separated, as people count them). */
+/* Words of a text (whitespace separated, as people count them: white
+ * space is ASCII's and U+00A0, U+3000; a run of CJK without spaces is one
+ * word; the item bullet of pake_text_plain() alone is none). */
 size_t pake_text_words(const char *text, size_t len);
 
 #endif
