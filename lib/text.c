@@ -18,7 +18,7 @@
  * autolinks replaced by a DROP mark), and the raw buffer is cleaned in one
  * pass: [[Target|alias]] becomes alias, [[Target#heading]] Target, ![[x]]
  * (an embed) nothing; bare URLs (http://, https://, www.) are dropped with
- * the parentheses around them; runs of white space become one space; a
+ * the brackets or quotes around them; runs of white space become one space; a
  * DROP mark between a space and closing punctuation takes the space with
  * it ("Run `make`." gives "Run.").  Code blocks, HTML blocks and thematic
  * breaks give no line.  cmark core has no tables: a paragraph whose second
@@ -39,7 +39,8 @@
  * does not end a sentence after an abbreviation of the table below, or
  * after a single upper-case letter (initials: "J. R. R. Tolkien", "U.S.",
  * "А. С. Пушкин"), except the pronoun "I".  Spans are trimmed of white
- * space; empty ones are dropped.  The work is linear: each byte is read a
+ * space; empty ones are dropped.  Greek's question mark is ';', which is
+ * also the semicolon: it ends no sentence.  The work is linear: each byte is read a
  * bounded number of times, and the look back for an abbreviation is at
  * most ABBR_MAX bytes.
  *
@@ -338,15 +339,18 @@ url_start(const char *s, size_t i, size_t n)
 }
 
 /* The end of the bare URL that starts at s[i..n): up to white space, less
- * trailing punctuation and an unbalanced ')' (as GFM's autolinks). */
+ * trailing punctuation and an unbalanced ')' or ']' (as GFM's autolinks
+ * do for ')'). */
 static size_t
 url_end(const char *s, size_t i, size_t n)
 {
-	size_t j = i, open = 0, close = 0;
+	size_t j = i, open = 0, close = 0, sopen = 0, sclose = 0;
 
 	while (j < n && ws_at(s, j, n) == 0 && s[j] != DROP) {
 		open += s[j] == '(';
 		close += s[j] == ')';
+		sopen += s[j] == '[';
+		sclose += s[j] == ']';
 		j++;
 	}
 	for (;;) {
@@ -355,10 +359,21 @@ url_end(const char *s, size_t i, size_t n)
 		else if (j > i && s[j - 1] == ')' && close > open) {
 			close--;
 			j--;
+		} else if (j > i && s[j - 1] == ']' && sclose > sopen) {
+			sclose--;
+			j--;
 		} else
 			break;
 	}
 	return j;
+}
+
+/* 1 when open and close are a pair of brackets or quotes. */
+static int
+pairs(char open, char close)
+{
+	return (open == '(' && close == ')') || (open == '[' && close == ']') ||
+	    (open == '"' && close == '"') || (open == '\'' && close == '\'');
 }
 
 /* Clean raw[0..n) of one block (or table cell) into l. */
@@ -377,10 +392,10 @@ clean(struct line *l, const char *raw, size_t n)
 		} else if (url_start(raw, i, n)) {
 			size_t e = url_end(raw, i, n);
 
-			/* "(https://...)": the parentheses go too. */
-			if (e < n && raw[e] == ')' && i > 0 &&
-			    raw[i - 1] == '(' && l->b->len > l->start &&
-			    l->b->p[l->b->len - 1] == '(') {
+			/* "(https://...)": the brackets or quotes go too. */
+			if (e < n && i > 0 && pairs(raw[i - 1], raw[e]) &&
+			    l->b->len > l->start &&
+			    l->b->p[l->b->len - 1] == raw[i - 1]) {
 				l->b->len--;
 				if (l->b->len > l->start &&
 				    l->b->p[l->b->len - 1] == ' ') {
