@@ -61,3 +61,7 @@ run_target() {
 @test "fuzz: a note's links and observations (the graph's markdown reader)" {
 	run_target links
 }
+
+@test "fuzz: text (plain text and sentences)" {
+	run_target text
+}
