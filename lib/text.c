@@ -571,6 +571,7 @@ leaf_block(pake_buf *out, cmark_node *node, const char *raw, size_t n,
 		emit_block(out, raw, n, item);
 }
 
+/* Markdown to plain text (text.h); the design is at the top of the file. */
 int
 pake_text_plain(const char *md, size_t len, char **out, size_t *n)
 {
@@ -757,6 +758,7 @@ no_end_after(const char *text, size_t b, size_t dot, size_t next)
 	return !(cp == 'I' && prev != '.');
 }
 
+/* The sentences found so far (oom: sticky, as pake_buf's). */
 struct splitter {
 	pake_sentence *s;
 	size_t n, cap;
@@ -853,6 +855,7 @@ split_block(struct splitter *sp, const char *text, size_t b, size_t e,
 	add_sentence(sp, text, start, e, block, item);
 }
 
+/* Plain text to sentences (text.h): each non-blank line a block. */
 int
 pake_text_sentences(const char *text, size_t len, pake_sentence **s,
     size_t *n)
@@ -927,6 +930,7 @@ cmp_word(const void *key, const void *entry)
 	return strcmp(key, *(const char *const *)entry);
 }
 
+/* 1 when the folded word is in stopwords[]. */
 int
 pake_text_stopword(const char *word)
 {
@@ -936,6 +940,7 @@ pake_text_stopword(const char *word)
 	    sizeof stopwords[0], cmp_word) != NULL;
 }
 
+/* Whitespace-separated words of text[0..len) (text.h). */
 size_t
 pake_text_words(const char *text, size_t len)
 {
