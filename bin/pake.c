@@ -19,6 +19,7 @@ static const struct {
 	{"search", "full-text search with filters"},
 	{"vault", "import an Obsidian vault, export every note"},
 	{"graph", "links, backlinks, neighbours, paths; memory files"},
+	{"analyze", "summaries and keywords of notes"},
 	{"db", "create, check, repair, back up and compact the database"},
 	{"tenant", "tenants, users, tokens, logins and the activity log"},
 	{"health", "is the installation well: the checks of GET /health"},

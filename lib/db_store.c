@@ -167,10 +167,15 @@ static const char store_v3[] =
 	"CREATE TABLE graph_todo(pake_id TEXT PRIMARY KEY) WITHOUT ROWID;"
 	"INSERT INTO graph_todo SELECT pake_id FROM notes;";
 
+/* Analysis (issue 12): the index's own term statistics, per tenant. */
+static const char store_v4[] =
+	"CREATE VIRTUAL TABLE notes_vocab USING fts5vocab(notes_fts, 'row');";
+
 static const db_migration steps[] = {
 	{store_v1, NULL},
 	{store_v2, NULL},
 	{store_v3, NULL},
+	{store_v4, NULL},
 };
 
 const db_schema db_store_schema = {

@@ -5,7 +5,7 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-TOOLS="pake pake-note pake-search pake-vault pake-graph pake-db"
+TOOLS="pake pake-note pake-search pake-vault pake-graph pake-analyze pake-db"
 
 setup() { pake_setup; }
 

@@ -388,4 +388,21 @@ int pake_db_graph_todo(pake_db *db, char id[PAKE_ID_LEN + 1], pake_err *e);
 int pake_db_graph_todo_done(pake_db *db, const char *pake_id, pake_err *e);
 int pake_db_graph_todo_count(pake_db *db, int64_t *n, pake_err *e);
 
+/* The full-text index's words and statistics (lib/db_text.c; issue 12). */
+typedef struct pake_word {
+	size_t off, len;	/* where it is in the text */
+	char word[64];		/* folded as the index folds it; longer
+				 * words are cut */
+} pake_word;
+typedef int (*pake_word_cb)(void *arg, const pake_word *w);
+/* Call cb for each word of text as notes_fts tokenizes it (unicode61,
+ * remove_diacritics 2); a non-zero return stops and is returned. */
+int pake_db_words(pake_db *db, const char *text, size_t len,
+    pake_word_cb cb, void *arg, pake_err *e);
+/* Notes of the store whose index holds term (0: none). */
+int pake_db_term_docs(pake_db *db, const char *term, int64_t *docs,
+    pake_err *e);
+/* Notes in the store. */
+int pake_db_corpus_docs(pake_db *db, int64_t *docs, pake_err *e);
+
 #endif

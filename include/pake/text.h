@@ -49,7 +49,7 @@ typedef struct pake_sentence {
 int pake_text_sentences(const char *text, size_t len, pake_sentence **s,
     size_t *n);
 
-/* Word tokens are the full-text index's own (pake_db_tokens() in db.h:
+/* Word tokens are the full-text index's own (pake_db_words() in db.h:
  * FTS5's unicode61 tokenizer with remove_diacritics 2), so that a word
  * counted here is the term the index counts. */
 

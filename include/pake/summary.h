@@ -1,0 +1,28 @@
+/*
+ * summary.h: extractive summaries and keywords weighed against the
+ * tenant's notes (lib/summary.c; issue 12).
+ */
+#ifndef PAKE_SUMMARY_H
+#define PAKE_SUMMARY_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "ctx.h"
+
+typedef struct pake_summary_opts {
+	int sentences;		/* 1..10; 0: 3 */
+	double ratio;		/* of the sentences, instead; 0: unused */
+	int key_points;		/* include key points */
+	const char *content_type;	/* general, academic, web, ... */
+} pake_summary_opts;
+
+/* SEED-API §2's summary_result of markdown md[0..len) (UTF-8, checked by
+ * the caller), with keywords added: {extractive_summary, key_points[],
+ * abstract_summary, keywords[], metadata{content_type,
+ * word_count_original, word_count_summary, compression_ratio,
+ * confidence_score, processing_time_ms, generated_by}}.  st is the
+ * tenant's store (its words and statistics); it reads only. */
+int pake_summarize(pake_ctx *c, pake_db *st, const char *md, size_t len,
+    const pake_summary_opts *o, cJSON **out, pake_err *e);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * db_text.c: the full-text index's own words, for analysis (issue 12).
+ *
+ * Analysis counts words the way the index does, so that a term's weight
+ * in a note and its document frequency in the tenant's corpus speak of
+ * the same term.  pake_db_words() runs FTS5's unicode61 tokenizer with
+ * remove_diacritics 2 -- the notes_fts table's -- through the fts5_api of
+ * the store's connection (looked up with "SELECT fts5(?1)", the documented
+ * way).  pake_db_term_docs() reads a term's document count from
+ * notes_vocab, the fts5vocab table over notes_fts (store migration 4):
+ * the statistics are the index's own, per tenant, and cost no upkeep.
+ */
+#include <string.h>
+#include "pake/db_int.h"
+#include "pake/util.h"
+
+static const char SQL_API[] = "SELECT fts5(?1)";
+static const char SQL_DOCS[] = "SELECT doc FROM notes_vocab WHERE term = ?1";
+static const char SQL_NOTES[] = "SELECT count(*) FROM notes";
+
+struct tok {
+	pake_word_cb cb;
+	void *arg;
+	int stop;
+};
+
+/* One token from FTS5: copied, cut to the buffer, handed on. */
+static int
+one_token(void *ctx, int flags, const char *p, int n, int start, int end)
+{
+	struct tok *t = ctx;
+	pake_word k;
+
+	(void)flags;
+	if (n <= 0)
+		return SQLITE_OK;
+	if ((size_t)n >= sizeof k.word)
+		n = (int)sizeof k.word - 1;
+	memcpy(k.word, p, (size_t)n);
+	k.word[n] = '\0';
+	k.off = (size_t)start;
+	k.len = (size_t)(end - start);
+	if ((t->stop = t->cb(t->arg, &k)) != 0)
+		return SQLITE_DONE;	/* stops the tokenizer */
+	return SQLITE_OK;
+}
+
+int
+pake_db_words(pake_db *db, const char *text, size_t len, pake_word_cb cb,
+    void *arg, pake_err *e)
+{
+	char a0[] = "remove_diacritics", a1[] = "2";
+	const char *args[] = {a0, a1};
+	fts5_api *api = NULL;
+	fts5_tokenizer tk;
+	Fts5Tokenizer *t = NULL;
+	void *user = NULL;
+	sqlite3_stmt *st;
+	struct tok k = {cb, arg, 0};
+	int rc;
+
+	if (len > (size_t)INT32_MAX)
+		return pake_fail(e, PAKE_ETOOBIG, NULL, "tokens: %zu bytes",
+		    len);
+	if ((st = db_stmt(db, SQL_API, e)) == NULL)
+		return e->code;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (api == NULL || (rc != SQLITE_ROW && rc != SQLITE_DONE))
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_DB, "no fts5_api");
+	if (api->xFindTokenizer(api, "unicode61", &user, &tk) != SQLITE_OK ||
+	    tk.xCreate(user, (const char **)args, 2, &t) != SQLITE_OK)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_DB,
+		    "no unicode61 tokenizer");
+	rc = tk.xTokenize(t, &k, FTS5_TOKENIZE_DOCUMENT, text, (int)len,
+	    one_token);
+	tk.xDelete(t);
+	if (k.stop)
+		return k.stop;
+	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 :
+	    pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, "tokenize");
+}
+
+int
+pake_db_term_docs(pake_db *db, const char *term, int64_t *docs, pake_err *e)
+{
+	*docs = 0;
+	return db_int1(db, SQL_DOCS, docs, e, "t", term) < 0 ? e->code : 0;
+}
+
+int
+pake_db_corpus_docs(pake_db *db, int64_t *docs, pake_err *e)
+{
+	*docs = 0;
+	return db_int1(db, SQL_NOTES, docs, e, "") < 0 ? e->code : 0;
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# analyze.bats: summaries and keywords (issue 12, first part): the
+# summarizer on a text written for the tests, with its exact output;
+# hostile text (one word, no sentence ends, 10 MB, invalid UTF-8); the
+# weights are the tenant's own (another tenant's notes change nothing);
+# a note's summary saved as a version; the same operation through the
+# CLI, HTTP (POST /summarize) and MCP (summarize_note).
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+CORAL="$BATS_TEST_DIRNAME/fixtures/text/coral.md"
+
+setup() {
+	pake_setup
+	require_tool pake-analyze
+}
+
+# result ARGS...: the summary_result of pake-analyze summarize, without
+# its processing time.
+result() {
+	pake-analyze summarize "$@" --json | jq -c '.summary_result | del(.metadata.processing_time_ms)'
+}
+
+@test "summarize: the exact summary, key points, keywords and abstract of a text written for the tests" {
+	run result --file "$CORAL"
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"extractive_summary":"Coral reefs cover less than one percent of the ocean floor, yet they shelter about a quarter of all marine species. The study found that reefs with more herbivorous fish recovered faster after bleaching events. Herbivorous fish keep algae from smothering recovering corals.","key_points":["Marine protected areas measurably speed recovery.","Bleaching is driven by heat stress above the seasonal maximum.","Where fishing was banned, fish populations doubled and reefs recovered 30% faster.","Rising sea temperatures cause coral bleaching, in which corals expel the algae that feed them.","The main result is that local protection buys time while global warming continues."],"abstract_summary":"This content focuses on coral reefs, herbivorous fish, bleaching. Key finding: Marine protected areas measurably speed recovery.","keywords":["coral reefs","herbivorous fish","bleaching","algae","corals","faster","fishing","marine","pressure","recovered"],"metadata":{"content_type":"general","word_count_original":121,"word_count_summary":43,"compression_ratio":0.355,"confidence_score":0.486,"generated_by":"pake summarizer 1"}}' ] ||
+	    fail "got: $output"
+	# The code block is not text: nothing of it anywhere.
+	[[ "$output" != *"should not be summarised"* ]]
+	run result --file "$CORAL" --sentences 1 --type academic
+	[ "$(printf '%s' "$output" | jq -r .extractive_summary)" = "The study found that reefs with more herbivorous fish recovered faster after bleaching events." ]
+	# The human form: the summary, then the lists.
+	run pake-analyze summarize --file "$CORAL" --sentences 1
+	[ "${lines[0]}" = "The study found that reefs with more herbivorous fish recovered faster after bleaching events." ]
+	[ "${lines[1]}" = "Key points:" ]
+}
+
+@test "summarize: hostile text: one word, no sentence ends, 10 MB, invalid UTF-8, nothing" {
+	printf 'Word.' >"$T/one.md"
+	run result --file "$T/one.md"
+	[ "$output" = '{"extractive_summary":"Content too short or empty for summarization.","key_points":[],"abstract_summary":"No meaningful content found for analysis.","keywords":[],"metadata":{"content_type":"general","word_count_original":1,"word_count_summary":0,"compression_ratio":0,"confidence_score":0,"generated_by":"pake summarizer 1"}}' ]
+	# 10 MB without a sentence end: one sentence, quoted to 60 words.
+	python3 -c "
+import random
+random.seed(1)
+w = ['coral', 'reef', 'fish', 'ocean', 'heat', 'study', 'water', 'algae']
+print(' '.join(random.choice(w) for _ in range(2000000)))" >"$T/big.md"
+	[ "$(stat -c %s "$T/big.md")" -gt 10000000 ]
+	head -c 10485760 "$T/big.md" >"$T/big10.md"
+	run result --file "$T/big10.md"
+	[ "$status" -eq 0 ]
+	printf '%s' "$output" | json_check '.metadata.word_count_summary == 60
+	    and (.extractive_summary | endswith("\u2026")) and (.keywords | length) > 0'
+	run pake-analyze summarize --file "$T/big.md"
+	[ "$status" -eq 64 ]
+	printf '\xff\xfe not UTF-8' >"$T/bad.md"
+	run pake-analyze summarize --file "$T/bad.md"
+	[ "$status" -eq 65 ]
+	: >"$T/empty.md"
+	run pake-analyze summarize --file "$T/empty.md"
+	[ "$status" -eq 65 ]
+	printf '%s\n' 'Ελληνικά κείμενα εδώ. Русский текст тоже здесь. 中文的句子在这里。English words close the text with a sentence.' >"$T/mixed.md"
+	result --file "$T/mixed.md" | json_check '.metadata.word_count_original > 10'
+}
+
+@test "summarize: weights are the tenant's own; another tenant's notes change nothing" {
+	require_tool pake-tenant
+	before=$(result --file "$CORAL")
+	pake-tenant tenant create other >/dev/null
+	for i in $(seq 1 20); do
+		printf 'Coral reefs and herbivorous fish and bleaching, note %d.\n' "$i" |
+		    PAKE_TENANT=other pake-note add --title "Other $i" >/dev/null
+	done
+	[ "$(result --file "$CORAL")" = "$before" ]
+	# The same notes in this tenant make those words common here: they
+	# weigh less, and the keywords change.
+	for i in $(seq 1 20); do
+		printf 'Coral reefs and herbivorous fish and bleaching, note %d.\n' "$i" |
+		    pake-note add --title "Mine $i" >/dev/null
+	done
+	after=$(result --file "$CORAL")
+	[ "$after" != "$before" ]
+	PAKE_TENANT=other result --file "$CORAL" | jq -c .keywords >"$T/other"
+	printf '%s' "$after" | jq -c .keywords >"$T/mine"
+	cmp "$T/other" "$T/mine"
+}
+
+@test "summarize_note: a note's summary, saved as a new version; through HTTP and MCP the same" {
+	id=$(pake-note add --title "Coral reefs" --file "$CORAL")
+	run --separate-stderr pake-analyze summarize "$id" --sentences 1 --save
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "The study found that reefs with more herbivorous fish recovered faster after bleaching events." ] ||
+	    fail "got: $output / $stderr"
+	[[ "$stderr" == *"saved as the summary of $id (version 2)"* ]]
+	[ "$(note_field "$id" .metadata.summary)" = "${lines[0]}" ]
+	pake-note log "$id" --json | json_check '(.versions | length) == 2'
+	# MCP: the tool gives the same result.
+	printf '%s\n' "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"summarize_note\",\"arguments\":{\"pake_id\":\"$id\",\"target_sentences\":1},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}" |
+	    pake-mcp | json_check '.result.structuredContent.summary_result.extractive_summary ==
+	    "The study found that reefs with more herbivorous fish recovered faster after bleaching events."
+	    and .result.structuredContent.saved == false'
+	# The op the HTTP route calls (POST /summarize), through the registry.
+	jq -Rs '{content: ., target_sentences: 1}' "$CORAL" | pake-op summarize |
+	    json_check '.success == true and .summary_result.extractive_summary ==
+	    "The study found that reefs with more herbivorous fish recovered faster after bleaching events."
+	    and .metadata.service_version == "pake summarizer 1"'
+	run pake-analyze summarize 00000000-0000-4000-8000-000000000000
+	[ "$status" -eq 66 ]
+	run pake-analyze summarize
+	[ "$status" -eq 64 ]
+	run pake-analyze summarize --file "$CORAL" --save
+	[ "$status" -eq 64 ]
+}
