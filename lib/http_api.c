@@ -702,6 +702,7 @@ static const http_route routes[] = {
 	{"POST", "/quick", 1, 1, "search", r_quick, 0, NULL},
 	{"POST", "/obsidian/sync", 1, 1, "obsidian_sync", r_op, 0, NULL},
 	{"POST", "/summarize", 1, 1, "summarize", r_op, 0, NULL},
+	{"POST", "/ml/auto-tag", 1, 1, "auto_tag", r_op, 0, NULL},
 	{"POST", "/api/v1/auth/login", 0, 1, "auth_login", r_op, 0, NULL},
 	{"POST", "/api/v1/auth/refresh", 0, 1, "auth_refresh", r_op, 0, NULL},
 	{"POST", "/api/v1/auth/logout", 0, 1, "auth_logout", r_op, 0, NULL},

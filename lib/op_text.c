@@ -175,3 +175,39 @@ const pake_op pake_op_summarize_note = {
 	"\"version\":{\"type\":\"integer\"}}}",
 	PAKE_P_NOTES_READ, PAKE_OP_MCP, run_summarize_note, NULL,
 };
+
+static int
+run_auto_tag(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const char *md = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    in, "content"));
+	char ts[32];
+	int rc;
+
+	if (!pake_utf8_valid(md, strlen(md)))
+		return pake_fail(e, PAKE_EINVAL, "Content is not UTF-8", NULL);
+	if ((rc = pake_auto_tag(c, md, strlen(md), int_arg(in, "max_tags", 5),
+	    out, e)) != 0)
+		return rc;
+	pake_iso8601(pake_now_ms(), ts);
+	cJSON_AddStringToObject(*out, "processed_at", ts);
+	return 0;
+}
+
+const pake_op pake_op_auto_tag = {
+	"auto_tag", "Suggest tags",
+	"Tags for a text: its keywords (weighed against the tenant's notes) "
+	"as tags, those the tenant already uses first.",
+	"{\"type\":\"object\",\"required\":[\"content\"],"
+	"\"additionalProperties\":false,\"properties\":{\"content\":{"
+	"\"type\":\"string\",\"minLength\":1,\"maxLength\":10485760},"
+	"\"max_tags\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":20,"
+	"\"default\":5}}}",
+	"{\"type\":\"object\",\"required\":[\"tags\",\"confidence\","
+	"\"method\"],\"properties\":{\"tags\":{\"type\":\"array\",\"items\":{"
+	"\"type\":\"string\"}},\"existing\":{\"type\":\"array\"},\"confidence\":"
+	"{\"type\":\"number\"},\"method\":{\"type\":\"string\"},"
+	"\"processed_at\":{\"type\":\"string\"}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
+	run_auto_tag, NULL,
+};

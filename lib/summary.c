@@ -44,6 +44,7 @@
 #include <strings.h>
 #include <time.h>
 #include "pake/db.h"
+#include "pake/store.h"
 #include "pake/summary.h"
 #include "pake/text.h"
 #include "pake/util.h"
@@ -589,6 +590,75 @@ mono_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* A text read for analysis: its plain text, sentences, terms and their
+ * weights against the tenant's corpus. */
+struct analysis {
+	char *plain;
+	size_t plen;
+	pake_sentence *sp;
+	size_t ns;
+	struct sent *s;
+	struct terms ts;
+	size_t words;
+	double total;		/* the weight of every term */
+	int empty;		/* too short to analyse */
+};
+
+static void
+analysis_free(struct analysis *a)
+{
+	sents_free(a->s, a->ns);
+	free(a->sp);
+	free(a->plain);
+	free(a->ts.t);
+	free(a->ts.slot);
+	memset(a, 0, sizeof *a);
+}
+
+/* Read md into a (see the top of the file for the weights). */
+static int
+analyse(pake_db *st, const char *md, size_t len, struct analysis *a,
+    pake_err *e)
+{
+	size_t i;
+	int64_t ndocs;
+	int rc = 0;
+
+	memset(a, 0, sizeof *a);
+	if (pake_text_plain(md, len, &a->plain, &a->plen) != 0 ||
+	    pake_text_sentences(a->plain, a->plen, &a->sp, &a->ns) != 0)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	a->words = pake_text_words(a->plain, a->plen);
+	for (i = 0; i < a->plen && isspace((unsigned char)a->plain[i]); i++)
+		;
+	if (a->plen - i < SHORT_TEXT || a->ns == 0) {
+		a->empty = 1;
+		return 0;
+	}
+	if ((a->s = calloc(a->ns, sizeof *a->s)) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	for (i = 0; i < a->ns && rc == 0; i++) {
+		struct reader rd = {&a->ts, &a->s[i], (long)i, 0};
+
+		rc = pake_db_words(st, a->plain + a->sp[i].off, a->sp[i].len,
+		    read_word, &rd, e);
+		if (rd.oom)
+			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	}
+	if (rc != 0 || (rc = pake_db_corpus_docs(st, &ndocs, e)) != 0)
+		return rc;
+	for (i = 0; i < a->ts.n && rc == 0; i++) {
+		struct term *t = &a->ts.t[i];
+		int64_t df = 0;
+
+		rc = pake_db_term_docs(st, t->word, &df, e);
+		t->w = (1 + log(t->tf)) *
+		    (log((double)(ndocs + 1) / (double)(df + 1)) + 1);
+		a->total += t->w;
+	}
+	return rc;
+}
+
 int
 pake_summarize(pake_ctx *c, pake_db *st, const char *md, size_t len,
     const pake_summary_opts *o, cJSON **out, pake_err *e)
@@ -600,60 +670,31 @@ pake_summarize(pake_ctx *c, pake_db *st, const char *md, size_t len,
 	const char *type = o->content_type ? o->content_type : "general";
 	const char *const *cues = strcmp(type, "academic") == 0 ? academic :
 	    strcmp(type, "web") == 0 ? web : NULL;
-	struct terms ts = {0};
-	struct sent *s = NULL;
-	pake_sentence *sp = NULL;
-	size_t ns = 0, i, j, plen = 0, words, want;
-	char *plain = NULL, *ab;
-	double total = 0, covered = 0, t0 = mono_ms();
-	int64_t ndocs;
+	struct analysis a;
+	struct sent *s;
+	pake_sentence *sp;
+	size_t i, j, want;
+	char *ab;
+	double covered = 0, t0 = mono_ms();
 	cJSON *r, *m, *kp, *kw;
 	pake_buf sum = {0};
-	int rc = 0, sum_words = 0;
+	int rc, sum_words = 0;
 
 	(void)c;
 	*out = NULL;
-	if (pake_text_plain(md, len, &plain, &plen) != 0 ||
-	    pake_text_sentences(plain, plen, &sp, &ns) != 0) {
-		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if ((rc = analyse(st, md, len, &a, e)) != 0)
+		goto out;
+	if (a.empty) {
+		*out = empty_result(type, a.words);
 		goto out;
 	}
-	words = pake_text_words(plain, plen);
-	for (i = 0; i < plen && isspace((unsigned char)plain[i]); i++)
-		;
-	if (plen - i < SHORT_TEXT || ns == 0) {
-		*out = empty_result(type, words);
-		goto out;
-	}
-	if ((s = calloc(ns, sizeof *s)) == NULL) {
-		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-		goto out;
-	}
-	for (i = 0; i < ns && rc == 0; i++) {
-		struct reader rd = {&ts, &s[i], (long)i, 0};
-
-		rc = pake_db_words(st, plain + sp[i].off, sp[i].len, read_word,
-		    &rd, e);
-		if (rd.oom)
-			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-	}
-	if (rc != 0 || (rc = pake_db_corpus_docs(st, &ndocs, e)) != 0)
-		goto out;
-	for (i = 0; i < ts.n && rc == 0; i++) {
-		int64_t df = 0;
-
-		rc = pake_db_term_docs(st, ts.t[i].word, &df, e);
-		ts.t[i].w = (1 + log(ts.t[i].tf)) *
-		    (log((double)(ndocs + 1) / (double)(df + 1)) + 1);
-		total += ts.t[i].w;
-	}
-	if (rc != 0)
-		goto out;
-	for (i = 0; i < ns; i++) {
+	s = a.s;
+	sp = a.sp;
+	for (i = 0; i < a.ns; i++) {
 		double sc = 0;
 
 		for (j = 0; j < s[i].nterm; j++)
-			sc += ts.t[s[i].term[j]].w;
+			sc += a.ts.t[s[i].term[j]].w;
 		sc /= sqrt(s[i].words > 0 ? s[i].words : 1);
 		if (i == 0)
 			sc *= 1.25;
@@ -661,37 +702,38 @@ pake_summarize(pake_ctx *c, pake_db *st, const char *md, size_t len,
 			sc *= 1.1;
 		if (s[i].words < 5 || s[i].words > 40)
 			sc *= 0.5;
-		if (cues && has_cue(plain + sp[i].off, sp[i].len, cues))
+		if (cues && has_cue(a.plain + sp[i].off, sp[i].len, cues))
 			sc *= 1.1;
 		s[i].score = sc;
 	}
 	want = o->sentences > 0 ? (size_t)o->sentences : 3;
 	if (o->ratio > 0)
-		want = (size_t)ceil(o->ratio * (double)ns);
+		want = (size_t)ceil(o->ratio * (double)a.ns);
 	if (want < 1)
 		want = 1;
-	if (choose(&ts, s, ns, want) != 0) {
+	if (choose(&a.ts, s, a.ns, want) != 0) {
 		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 		goto out;
 	}
-	for (i = 0; i < ns; i++)
+	for (i = 0; i < a.ns; i++)
 		if (s[i].taken) {
 			if (sum.len)
 				pake_buf_putc(&sum, ' ');
-			sum_words += quote(&sum, plain + sp[i].off, sp[i].len);
+			sum_words += quote(&sum, a.plain + sp[i].off,
+			    sp[i].len);
 			for (j = 0; j < s[i].nterm; j++)
-				ts.t[s[i].term[j]].covered = 1;
+				a.ts.t[s[i].term[j]].covered = 1;
 		}
-	for (i = 0; i < ts.n; i++)
-		if (ts.t[i].covered)
-			covered += ts.t[i].w;
+	for (i = 0; i < a.ts.n; i++)
+		if (a.ts.t[i].covered)
+			covered += a.ts.t[i].w;
 	pake_buf_putc(&sum, '\0');
 	r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "extractive_summary", sum.p ? sum.p : "");
 	kp = cJSON_AddArrayToObject(r, "key_points");
 	if (o->key_points)
-		key_points(kp, plain, sp, s, ns);
-	if ((kw = keywords(&ts, s, ns, KEYWORDS)) == NULL ||
+		key_points(kp, a.plain, sp, s, a.ns);
+	if ((kw = keywords(&a.ts, s, a.ns, KEYWORDS)) == NULL ||
 	    (ab = abstract(kw, kp)) == NULL || sum.oom) {
 		cJSON_Delete(kw);
 		cJSON_Delete(r);
@@ -703,22 +745,127 @@ pake_summarize(pake_ctx *c, pake_db *st, const char *md, size_t len,
 	cJSON_AddItemToObject(r, "keywords", kw);
 	m = cJSON_AddObjectToObject(r, "metadata");
 	cJSON_AddStringToObject(m, "content_type", type);
-	cJSON_AddNumberToObject(m, "word_count_original", (double)words);
+	cJSON_AddNumberToObject(m, "word_count_original", (double)a.words);
 	cJSON_AddNumberToObject(m, "word_count_summary", sum_words);
-	cJSON_AddNumberToObject(m, "compression_ratio", words ?
-	    round3((double)sum_words / (double)words) : 0);
-	cJSON_AddNumberToObject(m, "confidence_score", total > 0 ?
-	    round3(covered / total) : 0);
+	cJSON_AddNumberToObject(m, "compression_ratio", a.words ?
+	    round3((double)sum_words / (double)a.words) : 0);
+	cJSON_AddNumberToObject(m, "confidence_score", a.total > 0 ?
+	    round3(covered / a.total) : 0);
 	cJSON_AddNumberToObject(m, "processing_time_ms",
 	    floor((mono_ms() - t0) * 10 + 0.5) / 10);
 	cJSON_AddStringToObject(m, "generated_by", GENERATED_BY);
 	*out = r;
 out:
 	pake_buf_free(&sum);
-	sents_free(s, ns);
-	free(sp);
-	free(plain);
-	free(ts.t);
-	free(ts.slot);
+	analysis_free(&a);
 	return rc;
+}
+
+int
+pake_keywords(pake_db *st, const char *md, size_t len, int max, cJSON **out,
+    pake_err *e)
+{
+	struct analysis a;
+	int rc;
+
+	*out = NULL;
+	if ((rc = analyse(st, md, len, &a, e)) == 0) {
+		if (a.empty || a.ns == 0)
+			*out = cJSON_CreateArray();
+		else if ((*out = keywords(&a.ts, a.s, a.ns, max)) == NULL)
+			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	}
+	analysis_free(&a);
+	return rc;
+}
+
+/* --- tags -------------------------------------------------------------------- */
+
+struct tagset {
+	cJSON *tags;		/* the tenant's tags, folded as written */
+};
+
+static int
+tag_seen(void *arg, const char *tag, int64_t count)
+{
+	struct tagset *t = arg;
+
+	(void)count;
+	cJSON_AddItemToArray(t->tags, cJSON_CreateString(tag));
+	return 0;
+}
+
+/* A keyword as a tag: lower case (ASCII), spaces as '-'. */
+static void
+as_tag(const char *kw, char *out, size_t n)
+{
+	size_t i;
+
+	for (i = 0; kw[i] && i + 1 < n; i++)
+		out[i] = kw[i] == ' ' ? '-' : (char)tolower((unsigned char)kw[i]);
+	out[i] = '\0';
+}
+
+int
+pake_auto_tag(pake_ctx *c, const char *md, size_t len, int max, cJSON **out,
+    pake_err *e)
+{
+	struct tagset ts;
+	cJSON *kw = NULL, *tags, *known;
+	const cJSON *k, *t;
+	pake_db *st;
+	int rc, pass, n = 0, total;
+
+	*out = NULL;
+	if ((ts.tags = cJSON_CreateArray()) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if ((rc = pake_store_tags(c, 10000, tag_seen, &ts, e)) != 0 ||
+	    (st = pake_ctx_store(c, e)) == NULL ||
+	    (rc = pake_db_begin_read(st, e)) != 0) {
+		cJSON_Delete(ts.tags);
+		return rc ? rc : e->code;
+	}
+	rc = pake_keywords(st, md, len, max * 4 > 40 ? 40 : max * 4, &kw, e);
+	pake_db_rollback(st);
+	if (rc != 0) {
+		cJSON_Delete(ts.tags);
+		return rc;
+	}
+	*out = cJSON_CreateObject();
+	tags = cJSON_AddArrayToObject(*out, "tags");
+	known = cJSON_AddArrayToObject(*out, "existing");
+	total = cJSON_GetArraySize(kw);
+	/* First the keywords that are tags the tenant uses, then the others,
+	 * each in keyword order. */
+	for (pass = 0; pass < 2; pass++)
+		cJSON_ArrayForEach(k, kw) {
+			char tag[PAKE_TAG_MAX + 1];
+			int have = 0, dup = 0;
+
+			if (n >= max)
+				break;
+			as_tag(k->valuestring, tag, sizeof tag);
+			cJSON_ArrayForEach(t, ts.tags)
+				if (strcasecmp(t->valuestring, tag) == 0)
+					have = 1;
+			cJSON_ArrayForEach(t, tags)
+				if (strcmp(t->valuestring, tag) == 0)
+					dup = 1;
+			if (dup || have != !pass)
+				continue;
+			cJSON_AddItemToArray(tags, cJSON_CreateString(tag));
+			if (have)
+				cJSON_AddItemToArray(known,
+				    cJSON_CreateString(tag));
+			n++;
+		}
+	/* How much of the text's keyword list the tags are, and how many
+	 * of them the tenant already uses: 0.5 + 0.5 * (existing / tags). */
+	cJSON_AddNumberToObject(*out, "confidence", n ? round3(0.5 + 0.5 *
+	    cJSON_GetArraySize(known) / (double)n) : 0);
+	cJSON_AddStringToObject(*out, "method", total ? "tfidf_keywords" :
+	    "none: text too short");
+	cJSON_Delete(kw);
+	cJSON_Delete(ts.tags);
+	return 0;
 }

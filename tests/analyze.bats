@@ -113,3 +113,16 @@ print(' '.join(random.choice(w) for _ in range(2000000)))" >"$T/big.md"
 	run pake-analyze summarize --file "$CORAL" --save
 	[ "$status" -eq 64 ]
 }
+
+@test "auto_tag (POST /ml/auto-tag): keywords as tags, the tenant's own tags first" {
+	jq -Rs '{content: ., max_tags: 5}' "$CORAL" | pake-op auto_tag |
+	    json_check '.tags == ["coral-reefs","herbivorous-fish","bleaching","algae","corals"]
+	    and .existing == [] and .confidence == 0.5 and .method == "tfidf_keywords"'
+	printf 'x\n' | pake-note add --title "Tagged" --tag bleaching --tag ocean >/dev/null
+	jq -Rs '{content: ., max_tags: 5}' "$CORAL" | pake-op auto_tag |
+	    json_check '.tags == ["bleaching","coral-reefs","herbivorous-fish","algae","corals"]
+	    and .existing == ["bleaching"] and .confidence == 0.6'
+	pake-op auto_tag '{"content":"Too short."}' | json_check '.tags == [] and .confidence == 0'
+	run pake-op auto_tag '{"content":"x","max_tags":50}'
+	[ "$status" -eq 65 ]
+}

@@ -25,4 +25,15 @@ typedef struct pake_summary_opts {
 int pake_summarize(pake_ctx *c, pake_db *st, const char *md, size_t len,
     const pake_summary_opts *o, cJSON **out, pake_err *e);
 
+/* The keywords of md (at most max): recurring phrases, then the heaviest
+ * terms, as the summary's; [] for a text too short to weigh. */
+int pake_keywords(pake_db *st, const char *md, size_t len, int max,
+    cJSON **out, pake_err *e);
+
+/* Tags for a text (SEED-API §3.4's /ml/auto-tag, real): its keywords as
+ * tags (lower case, spaces as '-'), those the tenant already uses first,
+ * at most max: {tags[], existing[], confidence, method}. */
+int pake_auto_tag(pake_ctx *c, const char *md, size_t len, int max,
+    cJSON **out, pake_err *e);
+
 #endif
