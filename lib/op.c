@@ -65,6 +65,8 @@ static const pake_op *const ops[] = {
 	&pake_op_summarize,
 	&pake_op_summarize_note,
 	&pake_op_auto_tag,
+	&pake_op_extract_entities,
+	&pake_op_extract_metadata,
 	&pake_op_graph_entity_create,
 	&pake_op_graph_relationship_create,
 	&pake_op_graph_entity_get,

@@ -4,13 +4,17 @@
  * summarize_note (an MCP tool: a note's summary, and with save, written
  * into its summary field as a new version).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "pake/db.h"
+#include "pake/entities.h"
 #include "pake/op.h"
 #include "pake/ops.h"
 #include "pake/store.h"
 #include "pake/summary.h"
+#include "pake/text.h"
 #include "pake/util.h"
 
 #define SERVICE		"pake summarizer 1"
@@ -210,4 +214,236 @@ const pake_op pake_op_auto_tag = {
 	"\"processed_at\":{\"type\":\"string\"}}}",
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
 	run_auto_tag, NULL,
+};
+
+#define ENTITY_TEXT_MAX	(1024 * 1024)	/* bytes read for entities */
+
+static int
+run_extract_entities(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    in, "text"));
+	size_t n = strlen(t);
+	pake_entities x;
+	cJSON *ents;
+
+	(void)c;
+	if (!pake_utf8_valid(t, n))
+		return pake_fail(e, PAKE_EINVAL, "Text is not UTF-8", NULL);
+	if (pake_entities_find(t, n, &x) != 0 ||
+	    (ents = pake_entities_json(t, n, &x)) == NULL) {
+		pake_entities_free(&x);
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	}
+	pake_entities_free(&x);
+	*out = cJSON_CreateObject();
+	cJSON_AddBoolToObject(*out, "success", 1);
+	cJSON_AddStringToObject(*out, "text", t);
+	cJSON_AddNumberToObject(*out, "count", cJSON_GetArraySize(ents));
+	cJSON_AddItemToObject(*out, "entities", ents);
+	return 0;
+}
+
+const pake_op pake_op_extract_entities = {
+	"extract_entities", "Extract entities",
+	"People, organisations, places, dates, money, percentages, e-mails, "
+	"URLs, DOIs, arXiv ids and PMIDs in a text, by documented rules and "
+	"gazetteers, with byte offsets and confidences.",
+	"{\"type\":\"object\",\"required\":[\"text\"],"
+	"\"additionalProperties\":false,\"properties\":{\"text\":{"
+	"\"type\":\"string\",\"minLength\":1,\"maxLength\":1048576}}}",
+	"{\"type\":\"object\",\"required\":[\"success\",\"entities\","
+	"\"count\"],\"properties\":{\"success\":{\"type\":\"boolean\"},"
+	"\"text\":{\"type\":\"string\"},\"entities\":{\"type\":\"array\"},"
+	"\"count\":{\"type\":\"integer\"}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
+	run_extract_entities, NULL,
+};
+
+/* The positive and negative words of the sentiment measure (a small
+ * lexicon written here; see extract_metadata's description). */
+static const char *const positive[] = {"good", "great", "excellent",
+	"positive", "success", "successful", "benefit", "improve", "improved",
+	"improvement", "effective", "strong", "best", "better", "happy",
+	"love", "gain", "robust", "promising", "advantage", NULL};
+static const char *const negative[] = {"bad", "poor", "negative", "fail",
+	"failed", "failure", "risk", "problem", "worse", "worst", "weak",
+	"loss", "decline", "harm", "harmful", "difficult", "error", "threat",
+	"sad", "hate", NULL};
+
+struct counts {
+	int pos, neg, words, stop;
+};
+
+static int
+in_list(const char *w, const char *const *l)
+{
+	for (; *l; l++)
+		if (strcmp(w, *l) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+count_word(void *arg, const pake_word *w)
+{
+	struct counts *k = arg;
+
+	k->words++;
+	k->pos += in_list(w->word, positive);
+	k->neg += in_list(w->word, negative);
+	k->stop += pake_text_stopword(w->word);
+	return 0;
+}
+
+/* Add the mentions of one type as a list of their texts (each once). */
+static void
+add_kind(cJSON *o, const char *key, const char *type, const char *t,
+    const pake_entities *x)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, key);
+	const cJSON *v;
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		char *s;
+		int dup = 0;
+
+		if (strcmp(x->m[i].type, type) != 0 ||
+		    (s = pake_strndup(t + x->m[i].start, x->m[i].end -
+		    x->m[i].start)) == NULL)
+			continue;
+		cJSON_ArrayForEach(v, a)
+			if (strcmp(v->valuestring, s) == 0)
+				dup = 1;
+		if (!dup && cJSON_GetArraySize(a) < 100)
+			cJSON_AddItemToArray(a, cJSON_CreateString(s));
+		free(s);
+	}
+}
+
+/* Characters (code points) of valid UTF-8. */
+static size_t
+chars(const char *t, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += ((unsigned char)t[i] & 0xC0) != 0x80;
+	return k;
+}
+
+static int
+run_extract_metadata(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    in, "content"));
+	const cJSON *oe = cJSON_GetObjectItemCaseSensitive(in,
+	    "include_entities");
+	const cJSON *ot = cJSON_GetObjectItemCaseSensitive(in,
+	    "include_topics");
+	const cJSON *os = cJSON_GetObjectItemCaseSensitive(in,
+	    "include_sentiment");
+	size_t n = strlen(t), lines = 1, i;
+	struct counts k = {0};
+	pake_entities x = {0};
+	cJSON *b, *o, *kw = NULL;
+	pake_db *st;
+	char ts[32];
+	int rc;
+
+	if (!pake_utf8_valid(t, n))
+		return pake_fail(e, PAKE_EINVAL, "Content is not UTF-8", NULL);
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	if ((rc = pake_db_begin_read(st, e)) != 0)
+		return rc;
+	if ((rc = pake_db_words(st, t, n, count_word, &k, e)) == 0 &&
+	    (ot == NULL || cJSON_IsTrue(ot)))
+		rc = pake_keywords(st, t, n, 10, &kw, e);
+	pake_db_rollback(st);
+	if (rc != 0)
+		return rc;
+	*out = cJSON_CreateObject();
+	b = cJSON_AddObjectToObject(*out, "basic_stats");
+	for (i = 0; i < n; i++)
+		lines += t[i] == '\n';
+	cJSON_AddNumberToObject(b, "word_count", (double)pake_text_words(t,
+	    n));
+	cJSON_AddNumberToObject(b, "character_count", (double)chars(t, n));
+	cJSON_AddNumberToObject(b, "line_count", (double)lines);
+	cJSON_AddNumberToObject(b, "estimated_reading_time",
+	    (double)(pake_text_words(t, n) / 200));
+	/* English when one word in seven or more is an English stop word
+	 * (running English prose has about two in five); else unknown. */
+	cJSON_AddStringToObject(*out, "language", k.words >= 5 &&
+	    k.stop * 7 >= k.words ? "en" : "unknown");
+	if (oe == NULL || cJSON_IsTrue(oe)) {
+		if (pake_entities_find(t, n > ENTITY_TEXT_MAX ?
+		    ENTITY_TEXT_MAX : n, &x) != 0) {
+			cJSON_Delete(kw);
+			cJSON_Delete(*out);
+			*out = NULL;
+			return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM,
+			    NULL);
+		}
+		o = cJSON_AddObjectToObject(*out, "entities");
+		add_kind(o, "urls", "Url", t, &x);
+		add_kind(o, "emails", "Email", t, &x);
+		add_kind(o, "dois", "Doi", t, &x);
+		add_kind(o, "arxiv_ids", "ArxivId", t, &x);
+		add_kind(o, "pmids", "Pmid", t, &x);
+		add_kind(o, "dates", "Date", t, &x);
+		add_kind(o, "potential_names", "Person", t, &x);
+		add_kind(o, "organizations", "Organization", t, &x);
+		add_kind(o, "places", "Location", t, &x);
+		pake_entities_free(&x);
+	}
+	if (kw) {
+		const cJSON *w;
+
+		o = cJSON_AddArrayToObject(*out, "topics");
+		cJSON_ArrayForEach(w, kw)
+			cJSON_AddItemToArray(o, cJSON_CreateString(
+			    w->valuestring));
+		cJSON_Delete(kw);
+	}
+	if (os == NULL || cJSON_IsTrue(os)) {
+		double score = k.words ? (double)(k.pos - k.neg) /
+		    (double)k.words : 0;
+
+		o = cJSON_AddObjectToObject(*out, "sentiment");
+		cJSON_AddNumberToObject(o, "score", floor(score * 1000 + 0.5) /
+		    1000);
+		cJSON_AddStringToObject(o, "label", score > 0.02 ? "positive" :
+		    score < -0.02 ? "negative" : "neutral");
+		cJSON_AddNumberToObject(o, "positive", k.pos);
+		cJSON_AddNumberToObject(o, "negative", k.neg);
+	}
+	pake_iso8601(pake_now_ms(), ts);
+	cJSON_AddStringToObject(*out, "extracted_at", ts);
+	return 0;
+}
+
+const pake_op pake_op_extract_metadata = {
+	"extract_metadata", "Extract metadata",
+	"Counts (words, characters, lines, minutes to read at 200 words a "
+	"minute), the language (English or unknown, by stop words), e-mails, "
+	"URLs, DOIs, arXiv ids, PMIDs, dates, names, organisations and places "
+	"(extract_entities' rules), topics (keywords weighed against the "
+	"tenant's notes) and a sentiment measure: (positive - negative words "
+	"of a 20+20-word lexicon) / words, positive above 0.02, negative "
+	"below -0.02.",
+	"{\"type\":\"object\",\"required\":[\"content\"],"
+	"\"additionalProperties\":false,\"properties\":{\"content\":{"
+	"\"type\":\"string\",\"minLength\":1,\"maxLength\":10485760},"
+	"\"include_entities\":{\"type\":\"boolean\",\"default\":true},"
+	"\"include_topics\":{\"type\":\"boolean\",\"default\":true},"
+	"\"include_sentiment\":{\"type\":\"boolean\",\"default\":true}}}",
+	"{\"type\":\"object\",\"required\":[\"basic_stats\",\"extracted_at\"],"
+	"\"properties\":{\"basic_stats\":{\"type\":\"object\"},\"entities\":{"
+	"\"type\":\"object\"},\"topics\":{\"type\":\"array\"},\"sentiment\":"
+	"{\"type\":\"object\"},\"language\":{\"type\":\"string\"}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
+	run_extract_metadata, NULL,
 };

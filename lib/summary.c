@@ -6,7 +6,8 @@
  * markup), cut into sentences (text.c) and into the full-text index's own
  * words (pake_db_words), so a word's weight here and its document count in
  * the corpus (notes_vocab) speak of one term.  Stop words, words of one
- * character and numbers carry no weight.
+ * character and words of more digits than letters (numbers, ids) carry no
+ * weight.
  *
  * Weights.  A term t of the text weighs w(t) = (1 + ln tf) * idf, where tf
  * counts t in the text and idf = ln((N + 1) / (df + 1)) + 1 over the N
@@ -141,15 +142,13 @@ term_of(struct terms *ts, const char *word)
 static int
 weighty(const char *w)
 {
-	size_t i, n = strlen(w);
-	int digits = 1;
+	size_t i, n = strlen(w), digits = 0;
 
 	if (n < 2 || pake_text_stopword(w))
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!isdigit((unsigned char)w[i]))
-			digits = 0;
-	return !digits;
+		digits += isdigit((unsigned char)w[i]) != 0;
+	return digits * 2 <= n;		/* numbers and ids are not words */
 }
 
 /* A sentence: its terms (each once), its weighty tokens in order (-1 for

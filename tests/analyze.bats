@@ -126,3 +126,35 @@ print(' '.join(random.choice(w) for _ in range(2000000)))" >"$T/big.md"
 	run pake-op auto_tag '{"content":"x","max_tags":50}'
 	[ "$status" -eq 65 ]
 }
+
+@test "extract_entities (POST /nlp/extract-entities): every kind, with offsets, on a text written for the tests" {
+	ENT="$BATS_TEST_DIRNAME/fixtures/text/entities.txt"
+	run sh -c "jq -Rs '{text: .}' '$ENT' | pake-op extract_entities | jq -c '[.entities[] | [.text, .entity_type, .mentions[0].start, .mentions[0].end, .confidence]]'"
+	[ "$output" = '[["Dr. Jane Goodall","Person",0,16,0.8],["Ada Lovelace","Person",21,33,0.7],["Stanford University","Organization",37,56,0.75],["March 5, 2024","Date",60,73,0.9],["London","Location",77,83,0.7],["jane@example.org","Email",93,109,0.95],["https://example.org/paper.pdf","Url",117,146,0.95],["10.1038/nature12373","Doi",159,178,0.95],["arXiv:2101.00001v2","ArxivId",180,198,0.95],["PMID: 12345678","Pmid",203,217,0.95],["Acme Widgets Inc.","Organization",219,236,0.75],["$1,200.50","Money",242,251,0.85],["€5 million","Money",256,268,0.85],["12.5%","Percentage",281,286,0.9],["2024-03-05","Date",290,300,0.9],["University of Oxford","Organization",306,326,0.75]]' ] ||
+	    fail "got: $output"
+	# Offsets are bytes: the text at them is the mention.
+	start=$(jq -Rs '{text: .}' "$ENT" | pake-op extract_entities | jq '.entities[] | select(.entity_type == "Doi") | .mentions[0].start')
+	[ "$(tail -c +$((start + 1)) "$ENT" | head -c 19)" = "10.1038/nature12373" ]
+	# Mentions of one entity are grouped, case ignored.
+	pake-op extract_entities '{"text":"Write to Ada@Example.org or ada@example.org, in Paris."}' |
+	    json_check '.count == 2 and (.entities[0].mentions | length) == 2 and .entities[1].text == "Paris"'
+	pake-op extract_entities '{"text":"nothing to see here"}' | json_check '.count == 0'
+	run pake-op extract_entities '{"text":""}'
+	[ "$status" -eq 65 ]
+}
+
+@test "extract_metadata (POST /ml/extract-metadata): counts, language, entities, topics, sentiment" {
+	ENT="$BATS_TEST_DIRNAME/fixtures/text/entities.txt"
+	jq -Rs '{content: .}' "$ENT" | pake-op extract_metadata | json_check '
+	    .basic_stats == {"word_count":46,"character_count":333,"line_count":2,"estimated_reading_time":0}
+	    and .language == "en"
+	    and .entities.dois == ["10.1038/nature12373"] and .entities.pmids == ["PMID: 12345678"]
+	    and .entities.arxiv_ids == ["arXiv:2101.00001v2"] and .entities.places == ["London"]
+	    and .entities.dates == ["March 5, 2024","2024-03-05"]
+	    and .topics[0:3] == ["jane","university","acme"]
+	    and .sentiment == {"score":0,"label":"neutral","positive":0,"negative":0}'
+	pake-op extract_metadata '{"content":"A great and effective result, a strong success. Nothing bad."}' |
+	    json_check '.sentiment.label == "positive" and .sentiment.positive == 4 and .sentiment.negative == 1'
+	pake-op extract_metadata '{"content":"Ελληνικά κείμενα μόνο εδώ","include_entities":false,"include_topics":false,"include_sentiment":false}' |
+	    json_check '.language == "unknown" and (has("entities") | not) and (has("topics") | not) and (has("sentiment") | not)'
+}

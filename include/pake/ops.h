@@ -66,6 +66,8 @@ extern const pake_op pake_op_graph_export;
 extern const pake_op pake_op_summarize;
 extern const pake_op pake_op_summarize_note;
 extern const pake_op pake_op_auto_tag;
+extern const pake_op pake_op_extract_entities;
+extern const pake_op pake_op_extract_metadata;
 extern const pake_op pake_op_graph_entity_create;
 extern const pake_op pake_op_graph_relationship_create;
 extern const pake_op pake_op_graph_entity_get;
