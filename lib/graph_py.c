@@ -42,11 +42,14 @@
  */
 #include <assert.h>
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include "pake/db.h"
+#include "pake/entities.h"
 #include "pake/graph.h"
 #include "pake/util.h"
 
@@ -1798,4 +1801,225 @@ pake_graph_py_node_put(pake_ctx *c, const cJSON *node, cJSON **out,
 	cJSON_AddStringToObject(*out, "message", "Node stored");
 	put_time(*out, "timestamp", pake_now_ms());
 	return 0;
+}
+
+/* --- process-document ------------------------------------------------------ */
+
+#define DOC_TEXT_MAX	(1024 * 1024)	/* bytes of content read */
+#define AUTHORS_MAX	100
+
+struct made {
+	cJSON *entities, *relationships;
+};
+
+static int
+node_id_of(void *arg, const pake_gnode *n)
+{
+	*(int64_t *)arg = n->id;
+	return 0;
+}
+
+/* The entity named name, made with type and props when there is none
+ * (dedup by name: names are unique in a tenant).  *id its node. */
+static int
+find_or_make(pake_db *st, const char *name, const char *type,
+    const char *props, int64_t *id, struct made *m, pake_err *e)
+{
+	char idt[24];
+	cJSON *o;
+	int rc;
+
+	*id = 0;
+	rc = pake_db_gnode_entity(st, name, node_id_of, id, e);
+	if (rc == 0)
+		return 0;
+	if (rc != PAKE_ENOTFOUND)
+		return rc;
+	pake_err_clear(e);
+	if ((rc = entity_insert(st, name, type, props, id, e)) != 0)
+		return rc;
+	o = cJSON_CreateObject();
+	id_text(*id, idt);
+	cJSON_AddStringToObject(o, "id", idt);
+	cJSON_AddStringToObject(o, "type", type);
+	cJSON_AddStringToObject(o, "name", name);
+	cJSON_AddItemToArray(m->entities, o);
+	return 0;
+}
+
+/* A relation from -> to of type (kept once, as every tool relation). */
+static int
+relate(pake_db *st, int64_t from, const char *fname, int64_t to,
+    const char *tname, const char *type, const char *props, struct made *m,
+    pake_err *e)
+{
+	char key[KEY_MAX], idt[24];
+	pake_grel r;
+	int64_t id = 0;
+	cJSON *o;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	pake_graph_key(tname, key, sizeof key);
+	r.src = from;
+	r.src_name = fname;
+	r.dst = to;
+	r.dst_name = tname;
+	r.dst_key = key;
+	r.type = type;
+	r.props = props;
+	r.created_ms = pake_now_ms();
+	rc = pake_db_grel_insert(st, &r, &id, e);
+	if (rc == PAKE_ECONFLICT) {
+		pake_err_clear(e);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	o = cJSON_CreateObject();
+	id_text(id, idt);
+	cJSON_AddStringToObject(o, "id", idt);
+	cJSON_AddStringToObject(o, "type", type);
+	id_text(from, idt);
+	cJSON_AddStringToObject(o, "from", idt);
+	id_text(to, idt);
+	cJSON_AddStringToObject(o, "to", idt);
+	cJSON_AddItemToArray(m->relationships, o);
+	return 0;
+}
+
+/* A mention's text as an entity's name: a person's without the title
+ * ("Dr. Jane Goodall" is Jane Goodall, as her author line says). */
+static char *
+person_name(const char *s, size_t n, int person)
+{
+	static const char *const titles[] = {"Dr", "Prof", "Mr", "Mrs", "Ms",
+		NULL};
+	const char *const *t;
+
+	for (t = titles; person && *t; t++) {
+		size_t k = strlen(*t);
+
+		if (n > k + 1 && strncmp(s, *t, k) == 0 &&
+		    (s[k] == ' ' || (s[k] == '.' && s[k + 1] == ' '))) {
+			k += s[k] == '.' ? 2 : 1;
+			return pake_strndup(s + k, n - k);
+		}
+	}
+	return pake_strndup(s, n);
+}
+
+static double
+now_ms_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int
+pake_graph_py_process_document(pake_ctx *c, const cJSON *in, cJSON **out,
+    pake_err *e)
+{
+	static const char *const keep[] = {"title", "source", "url",
+		"publication_date", "content_type", "authors"};
+	const char *title = cJSON_GetStringValue(cJSON_GetObjectItem(in,
+	    "title"));
+	const char *content = cJSON_GetStringValue(cJSON_GetObjectItem(in,
+	    "content"));
+	const cJSON *authors = cJSON_GetObjectItem(in, "authors"), *a;
+	struct made m;
+	pake_entities x = {0};
+	pake_buf text = {0};
+	cJSON *props = cJSON_CreateObject();
+	char *ptext = NULL, idt[24];
+	double t0 = now_ms_mono();
+	int64_t doc = 0;
+	pake_db *st;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	m.entities = cJSON_CreateArray();
+	m.relationships = cJSON_CreateArray();
+	for (i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+		const cJSON *v = cJSON_GetObjectItem(in, keep[i]);
+
+		if (v)
+			cJSON_AddItemToObject(props, keep[i],
+			    cJSON_Duplicate(v, 1));
+	}
+	if (!cJSON_GetObjectItem(props, "source"))
+		cJSON_AddStringToObject(props, "source", "unknown");
+	if (!cJSON_GetObjectItem(props, "content_type"))
+		cJSON_AddStringToObject(props, "content_type", "text");
+	/* The entities of the title and content, by entities.c's rules. */
+	pake_buf_puts(&text, title);
+	pake_buf_puts(&text, "\n");
+	if (content)
+		pake_buf_put(&text, content, strlen(content) > DOC_TEXT_MAX ?
+		    DOC_TEXT_MAX : strlen(content));
+	pake_buf_putc(&text, '\0');
+	if (text.oom || (ptext = cJSON_PrintUnformatted(props)) == NULL ||
+	    pake_entities_find(text.p, text.len - 1, &x) != 0) {
+		rc = oom(e);
+		goto out;
+	}
+	if ((rc = write_begin(c, &st, e)) != 0)
+		goto out;
+	rc = find_or_make(st, title, "Document", ptext, &doc, &m, e);
+	for (i = 0; rc == 0 && i < x.n; i++) {
+		const char *type = x.m[i].type;
+		char *name, conf[80];
+		int64_t id;
+
+		if (strcmp(type, "Person") && strcmp(type, "Organization") &&
+		    strcmp(type, "Location"))
+			continue;
+		if ((name = person_name(text.p + x.m[i].start, x.m[i].end -
+		    x.m[i].start, strcmp(type, "Person") == 0)) == NULL) {
+			rc = oom(e);
+			break;
+		}
+		snprintf(conf, sizeof conf, "{\"confidence\":%.2f,"
+		    "\"extraction_method\":\"rules\"}", x.m[i].confidence);
+		if (strcmp(name, title) != 0 &&
+		    (rc = find_or_make(st, name, type, NULL, &id, &m, e)) == 0)
+			rc = relate(st, doc, title, id, name, "MENTIONS", conf,
+			    &m, e);
+		free(name);
+	}
+	i = 0;
+	cJSON_ArrayForEach(a, authors) {
+		int64_t id;
+
+		if (rc != 0 || i++ >= AUTHORS_MAX)
+			break;
+		if (!cJSON_IsString(a) || a->valuestring[0] == '\0')
+			continue;
+		if ((rc = find_or_make(st, a->valuestring, "Person", NULL, &id,
+		    &m, e)) == 0)
+			rc = relate(st, id, a->valuestring, doc, title,
+			    "AUTHOR_OF", NULL, &m, e);
+	}
+	if ((rc = tx_end(st, rc, e)) != 0)
+		goto out;
+	*out = cJSON_CreateObject();
+	cJSON_AddBoolToObject(*out, "success", 1);
+	id_text(doc, idt);
+	cJSON_AddStringToObject(*out, "document_id", idt);
+	cJSON_AddItemToObject(*out, "entities_created", m.entities);
+	cJSON_AddItemToObject(*out, "relationships_created", m.relationships);
+	m.entities = m.relationships = NULL;
+	cJSON_AddNumberToObject(*out, "processing_time_ms",
+	    floor((now_ms_mono() - t0) * 10 + 0.5) / 10);
+out:
+	cJSON_Delete(m.entities);
+	cJSON_Delete(m.relationships);
+	cJSON_Delete(props);
+	free(ptext);
+	pake_buf_free(&text);
+	pake_entities_free(&x);
+	return rc;
 }

@@ -737,6 +737,8 @@ static const http_route routes[] = {
 	{"GET", "/graph/entities/{id}", 1, 0, "graph_entity_get", r_op, 0, NULL},
 	{"GET", "/graph/entities/{id}/relationships", 1, 0,
 	    "graph_entity_relationships", r_op, 0, NULL},
+	{"POST", "/graph/process-document", 1, 1, "graph_process_document",
+	    r_op, 0, NULL},
 	{"POST", "/graph/relationships", 1, 1, "graph_relationship_create",
 	    r_op, 1, NULL},
 	{"GET", "/graph/search", 1, 0, "graph_entity_search", r_opq, 0,

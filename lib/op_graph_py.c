@@ -268,3 +268,33 @@ const pake_op pake_op_knowledge_graph_update = {
 	PAKE_P_GRAPH_WRITE, PAKE_OP_IDEMPOTENT, run_knowledge_graph_update,
 	NULL,
 };
+
+static int
+run_process_document(pake_ctx *c, const cJSON *in, cJSON **out,
+    pake_err *e)
+{
+	return pake_graph_py_process_document(c, in, out, e);
+}
+
+const pake_op pake_op_graph_process_document = {
+	"graph_process_document", "Process a document",
+	"A document into the knowledge graph: the document (found by title "
+	"or made), the people, organisations and places its title and "
+	"content name (extract_entities' rules; found by name or made), "
+	"MENTIONS from the document to each and AUTHOR_OF from each author.",
+	"{\"type\":\"object\",\"required\":[\"title\"],"
+	"\"additionalProperties\":false,\"properties\":{"
+	"\"title\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":1000},"
+	"\"source\":{\"type\":\"string\",\"maxLength\":1000},"
+	"\"url\":{\"type\":\"string\",\"maxLength\":2048},"
+	"\"content\":{\"type\":\"string\",\"maxLength\":1048576},"
+	"\"publication_date\":{\"type\":\"string\",\"maxLength\":64},"
+	"\"content_type\":{\"type\":\"string\",\"maxLength\":64},"
+	"\"authors\":{\"type\":\"array\",\"maxItems\":100,\"items\":{"
+	"\"type\":\"string\",\"maxLength\":1000}}}}",
+	"{\"type\":\"object\",\"required\":[\"success\",\"document_id\","
+	"\"entities_created\",\"relationships_created\"],\"properties\":{"
+	S_OK ",\"document_id\":" S_STR ",\"entities_created\":" S_ARR ","
+	"\"relationships_created\":" S_ARR "}}",
+	PAKE_P_GRAPH_WRITE, 0, run_process_document, NULL,
+};

@@ -158,3 +158,23 @@ print(' '.join(random.choice(w) for _ in range(2000000)))" >"$T/big.md"
 	pake-op extract_metadata '{"content":"Ελληνικά κείμενα μόνο εδώ","include_entities":false,"include_topics":false,"include_sentiment":false}' |
 	    json_check '.language == "unknown" and (has("entities") | not) and (has("topics") | not) and (has("sentiment") | not)'
 }
+
+@test "graph_process_document (POST /graph/process-document): the document, its entities, MENTIONS and AUTHOR_OF, deduplicated" {
+	ENT="$BATS_TEST_DIRNAME/fixtures/text/entities.txt"
+	jq -Rs '{title: "Chimpanzee study", content: ., authors: ["Jane Goodall", "Grace Hopper"]}' "$ENT" |
+	    pake-op graph_process_document >"$T/first.json"
+	json_check '[.entities_created[] | [.type, .name]] == [["Document","Chimpanzee study"],
+	    ["Person","Jane Goodall"],["Person","Ada Lovelace"],["Organization","Stanford University"],
+	    ["Location","London"],["Organization","Acme Widgets Inc."],["Organization","University of Oxford"],
+	    ["Person","Grace Hopper"]]
+	    and ([.relationships_created[] | .type] | group_by(.) | map([.[0], length])) == [["AUTHOR_OF",2],["MENTIONS",6]]' <"$T/first.json"
+	# The graph has them: Jane Goodall is mentioned by and wrote the document.
+	pake-op graph_links '{"node":"Jane Goodall"}' | json_check '
+	    ([.links[] | [.type, .to]]) == [["AUTHOR_OF","Chimpanzee study"]]
+	    and ([.backlinks[] | [.type, .from]]) == [["MENTIONS","Chimpanzee study"]]'
+	# Again: nothing new.
+	jq -Rs '{title: "Chimpanzee study", content: ., authors: ["Jane Goodall"]}' "$ENT" |
+	    pake-op graph_process_document | json_check '.entities_created == [] and .relationships_created == []'
+	run pake-op graph_process_document '{"content":"no title"}'
+	[ "$status" -eq 65 ]
+}

@@ -190,4 +190,12 @@ int pake_graph_py_sample(pake_ctx *c, int max_nodes, cJSON **out,
 int pake_graph_py_node_put(pake_ctx *c, const cJSON *node, cJSON **out,
     pake_err *e);
 
+/* POST /graph/process-document: the document (an entity of type
+ * Document, found by its title or made), the people, organisations and
+ * places entities.c finds in its title and content (found by name or
+ * made), Document -MENTIONS-> each, and each author -AUTHOR_OF->
+ * Document; one write transaction.  SEED-API §5's answer. */
+int pake_graph_py_process_document(pake_ctx *c, const cJSON *in,
+    cJSON **out, pake_err *e);
+
 #endif
