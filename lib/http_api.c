@@ -707,6 +707,7 @@ static const http_route routes[] = {
 	    NULL},
 	{"POST", "/nlp/extract-entities", 1, 1, "extract_entities", r_op, 0,
 	    NULL},
+	{"POST", "/nlp/analyze-text", 1, 1, "analyze_text", r_op, 0, NULL},
 	{"POST", "/api/v1/auth/login", 0, 1, "auth_login", r_op, 0, NULL},
 	{"POST", "/api/v1/auth/refresh", 0, 1, "auth_refresh", r_op, 0, NULL},
 	{"POST", "/api/v1/auth/logout", 0, 1, "auth_logout", r_op, 0, NULL},

@@ -67,6 +67,7 @@ static const pake_op *const ops[] = {
 	&pake_op_auto_tag,
 	&pake_op_extract_entities,
 	&pake_op_extract_metadata,
+	&pake_op_analyze_text,
 	&pake_op_graph_process_document,
 	&pake_op_graph_entity_create,
 	&pake_op_graph_relationship_create,

@@ -447,3 +447,132 @@ const pake_op pake_op_extract_metadata = {
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
 	run_extract_metadata, NULL,
 };
+
+/* Syllables of a folded word: groups of vowels (y counts), less a final
+ * silent e, at least one -- the usual estimate of English syllables. */
+static int
+syllables(const char *w)
+{
+	int n = 0, in = 0;
+	size_t i, len = strlen(w);
+
+	for (i = 0; i < len; i++) {
+		int v = strchr("aeiouy", w[i]) != NULL;
+
+		if (v && !in)
+			n++;
+		in = v;
+	}
+	if (len > 2 && w[len - 1] == 'e' && !strchr("aeiouy", w[len - 2]))
+		n--;
+	return n < 1 ? 1 : n;
+}
+
+struct readable {
+	int tokens, words, syll, pos, neg;
+};
+
+static int
+read_token(void *arg, const pake_word *w)
+{
+	struct readable *r = arg;
+
+	r->tokens++;
+	r->pos += in_list(w->word, positive);
+	r->neg += in_list(w->word, negative);
+	if (strlen(w->word) > 2 && !pake_text_stopword(w->word)) {
+		r->words++;
+		r->syll += syllables(w->word);
+	}
+	return 0;
+}
+
+static int
+run_analyze_text(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    in, "text"));
+	size_t n = strlen(t), ns = 0, plen;
+	struct readable r = {0};
+	pake_sentence *sp = NULL;
+	char *plain = NULL;
+	cJSON *a, *kp, *kw = NULL, *s, *x;
+	double read = 0;
+	pake_db *st;
+	int rc;
+
+	if (!pake_utf8_valid(t, n))
+		return pake_fail(e, PAKE_EINVAL, "Text is not UTF-8", NULL);
+	if (pake_text_plain(t, n, &plain, &plen) != 0 ||
+	    pake_text_sentences(plain, plen, &sp, &ns) != 0) {
+		free(plain);
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	}
+	free(sp);
+	if ((st = pake_ctx_store(c, e)) == NULL) {
+		free(plain);
+		return e->code;
+	}
+	if ((rc = pake_db_begin_read(st, e)) == 0) {
+		if ((rc = pake_db_words(st, plain, plen, read_token, &r, e)) == 0)
+			rc = pake_keywords(st, t, n, 10, &kw, e);
+		pake_db_rollback(st);
+	}
+	free(plain);
+	if (rc != 0)
+		return rc;
+	/* Flesch reading ease over the words that carry meaning, clamped to
+	 * 0..100: 206.835 - 1.015 words a sentence - 84.6 syllables a word. */
+	if (ns > 0 && r.words > 0) {
+		read = 206.835 - 1.015 * ((double)r.tokens / (double)ns) -
+		    84.6 * ((double)r.syll / (double)r.words);
+		read = read < 0 ? 0 : read > 100 ? 100 : read;
+	}
+	*out = cJSON_CreateObject();
+	cJSON_AddBoolToObject(*out, "success", 1);
+	cJSON_AddNumberToObject(*out, "text_length", (double)chars(t, n));
+	a = cJSON_AddObjectToObject(*out, "analytics");
+	cJSON_AddNumberToObject(a, "word_count", r.words);
+	cJSON_AddNumberToObject(a, "sentence_count", (double)ns);
+	cJSON_AddNumberToObject(a, "avg_sentence_length", ns ?
+	    floor((double)r.words / (double)ns * 100 + 0.5) / 100 : 0);
+	cJSON_AddNumberToObject(a, "readability_score",
+	    floor(read * 100 + 0.5) / 100);
+	kp = cJSON_AddArrayToObject(a, "key_phrases");
+	{
+		int i = 0, total = cJSON_GetArraySize(kw);
+
+		/* Ranked keywords, scored by rank: 100 for the first. */
+		cJSON_ArrayForEach(x, kw) {
+			cJSON *p = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(p, "phrase", x->valuestring);
+			cJSON_AddNumberToObject(p, "score", floor(100.0 *
+			    (total - i) / total * 100 + 0.5) / 100);
+			cJSON_AddItemToArray(kp, p);
+			i++;
+		}
+	}
+	cJSON_Delete(kw);
+	s = cJSON_AddObjectToObject(a, "sentiment_indicators");
+	cJSON_AddNumberToObject(s, "positive", r.pos);
+	cJSON_AddNumberToObject(s, "negative", r.neg);
+	cJSON_AddNumberToObject(s, "neutral", r.tokens - r.pos - r.neg);
+	return 0;
+}
+
+const pake_op pake_op_analyze_text = {
+	"analyze_text", "Analyze a text",
+	"Counts (words that carry meaning, sentences, words a sentence), "
+	"Flesch reading ease (0 to 100), key phrases (keywords weighed "
+	"against the tenant's notes, scored by rank) and the words of "
+	"extract_metadata's sentiment lexicon.",
+	"{\"type\":\"object\",\"required\":[\"text\"],"
+	"\"additionalProperties\":false,\"properties\":{\"text\":{"
+	"\"type\":\"string\",\"minLength\":1,\"maxLength\":1048576}}}",
+	"{\"type\":\"object\",\"required\":[\"success\",\"analytics\"],"
+	"\"properties\":{\"success\":{\"type\":\"boolean\"},\"text_length\":{"
+	"\"type\":\"integer\"},\"analytics\":{\"type\":\"object\"}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
+	run_analyze_text, NULL,
+};

@@ -178,3 +178,17 @@ print(' '.join(random.choice(w) for _ in range(2000000)))" >"$T/big.md"
 	run pake-op graph_process_document '{"content":"no title"}'
 	[ "$status" -eq 65 ]
 }
+
+@test "analyze_text (POST /nlp/analyze-text): counts, reading ease, key phrases, sentiment words" {
+	jq -Rs '{text: .}' "$CORAL" | pake-op analyze_text | json_check '
+	    .success and .text_length == 855 and .analytics.word_count == 80
+	    and .analytics.sentence_count == 11 and .analytics.avg_sentence_length == 7.27
+	    and .analytics.readability_score == 26.47
+	    and .analytics.key_phrases[0] == {"phrase":"coral reefs","score":100}
+	    and (.analytics.key_phrases | length) == 10
+	    and .analytics.sentiment_indicators == {"positive":0,"negative":0,"neutral":121}'
+	pake-op analyze_text '{"text":"The cat sat. The dog ran."}' |
+	    json_check '.analytics.sentence_count == 2 and .analytics.readability_score > 80'
+	run pake-op analyze_text '{"text":""}'
+	[ "$status" -eq 65 ]
+}

@@ -68,6 +68,7 @@ extern const pake_op pake_op_summarize_note;
 extern const pake_op pake_op_auto_tag;
 extern const pake_op pake_op_extract_entities;
 extern const pake_op pake_op_extract_metadata;
+extern const pake_op pake_op_analyze_text;
 extern const pake_op pake_op_graph_process_document;
 extern const pake_op pake_op_graph_entity_create;
 extern const pake_op pake_op_graph_relationship_create;
