@@ -196,5 +196,5 @@ print(' '.join(random.choice(w) for _ in range(2000000)))" >"$T/big.md"
 @test "summarize: a near repeat of a chosen sentence is passed over (maximal marginal relevance)" {
 	run result --file "$BATS_TEST_DIRNAME/fixtures/text/repeats.md" --sentences 2
 	[ "$(printf '%s' "$output" | jq -r .extractive_summary)" = "Solar panels convert sunlight into electricity using photovoltaic cells made of silicon. Batteries store surplus energy so that homes keep power at night when panels are idle." ]
-	[[ "$output" != *"with photovoltaic cells made from silicon"* ]]
+	[[ "$(printf '%s' "$output" | jq -r .extractive_summary)" != *"made from silicon"* ]]
 }
