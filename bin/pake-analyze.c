@@ -4,11 +4,15 @@
  *
  *   pake-analyze summarize ID [--sentences N] [--type T] [--save]
  *   pake-analyze summarize --file F|-  [--sentences N] [--type T]
+ *   pake-analyze related ID [--limit N]
+ *   pake-analyze refit [--dims N]
+ *   pake-analyze vectors
  *
  * Each command builds the input of its registry operation (summarize_note
- * for a note, summarize for a text), calls it, and prints: the summary,
- * then its key points and keywords (--json: the operation's JSON).  See
- * pake-analyze(1).
+ * for a note, summarize for a text; related_notes, vectors_refit,
+ * vectors_status), calls it, and prints: the summary, then its key points
+ * and keywords; a line per related note; what a fit made (--json: the
+ * operation's JSON).  See pake-analyze(1).
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -24,23 +28,33 @@
 static const char usage[] =
 "usage: pake-analyze summarize ID [--sentences N] [--type T] [--save]\n"
 "       pake-analyze summarize --file F [--sentences N] [--type T]\n"
+"       pake-analyze related ID [--limit N]\n"
+"       pake-analyze refit [--dims N]\n"
+"       pake-analyze vectors\n"
 "\n"
 "summarize prints an extractive summary of a note (or of the markdown in\n"
 "file F, - for standard input): the sentences that carry the most weight\n"
 "against the tenant's notes, without near repeats, in their order; then\n"
 "its key points and keywords.  --sentences N (1 to 10, default 3),\n"
 "--type general|academic|web (cue words), --save writes the summary into\n"
-"the note's summary field (a new version).  --json prints the result.\n"
+"the note's summary field (a new version).\n"
+"\n"
+"related prints the notes nearest note ID in meaning, best first, a line\n"
+"each: score, pake_id, title (--limit N: 1 to 100, default 10).  refit\n"
+"fits the tenant's note vectors (LSA, --dims N: 1 to 256, default 128);\n"
+"vectors says what is fitted.  --json prints the result.\n"
 "Common flags: --db PATH --vault DIR --tenant T --config FILE\n"
 "--log-level L --set KEY=VALUE.\n";
 
-enum { O_SENT = 1, O_TYPE, O_SAVE, O_FILE };
+enum { O_SENT = 1, O_TYPE, O_SAVE, O_FILE, O_LIMIT, O_DIMS };
 
 static const struct option longopts[] = {
 	{"sentences", required_argument, NULL, O_SENT},
 	{"type", required_argument, NULL, O_TYPE},
 	{"save", no_argument, NULL, O_SAVE},
 	{"file", required_argument, NULL, O_FILE},
+	{"limit", required_argument, NULL, O_LIMIT},
+	{"dims", required_argument, NULL, O_DIMS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -143,6 +157,94 @@ cmd_summarize(pake_cli *cli, int argc, char **argv)
 	return pake_cli_done(cli);
 }
 
+/* Parse the options of related, refit and vectors into in: --limit for
+ * related, --dims for refit; returns the first operand (NULL: none). */
+static const char *
+vec_args(pake_cli *cli, const char *cmd, int argc, char **argv, cJSON *in)
+{
+	const char *arg;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+		if (c == O_LIMIT && strcmp(cmd, "related") == 0)
+			cJSON_AddNumberToObject(in, "limit", (double)pake_cli_long(
+			    cli, "--limit", optarg, 1, 100));
+		else if (c == O_DIMS && strcmp(cmd, "refit") == 0)
+			cJSON_AddNumberToObject(in, "dims", (double)pake_cli_long(
+			    cli, "--dims", optarg, 1, 256));
+		else
+			pake_cli_usage(cli, "unknown option for %s", cmd);
+	arg = optind < argc ? argv[optind] : NULL;
+	if (arg && optind + 1 < argc)
+		pake_cli_usage(cli, "unexpected argument '%s'", argv[optind + 1]);
+	return arg;
+}
+
+/* related ID: a line per related note, "0.873  <pake_id>  <title>". */
+static int
+cmd_related(pake_cli *cli, int argc, char **argv)
+{
+	cJSON *in = cJSON_CreateObject(), *out;
+	const cJSON *x, *reason;
+	const char *id = vec_args(cli, "related", argc, argv, in);
+
+	if (id == NULL)
+		pake_cli_usage(cli, "related takes a note ID");
+	cJSON_AddStringToObject(in, "pake_id", id);
+	pake_cli_open(cli);
+	out = pake_cli_call(cli, "related_notes", in);
+	if (cli->json)
+		pake_cli_print_json(out);
+	else {
+		cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "related"))
+			printf("%.3f  %s  %s\n", cJSON_GetNumberValue(
+			    cJSON_GetObjectItem(x, "score")),
+			    cJSON_GetStringValue(cJSON_GetObjectItem(x,
+			    "pake_id")), cJSON_GetStringValue(
+			    cJSON_GetObjectItem(x, "title")));
+		if ((reason = cJSON_GetObjectItem(out, "reason")) != NULL)
+			fprintf(stderr, "pake-analyze: %s\n",
+			    cJSON_GetStringValue(reason));
+	}
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
+/* refit and vectors: the operation's result, as "key: value" lines. */
+static int
+cmd_vectors(pake_cli *cli, const char *cmd, int argc, char **argv)
+{
+	cJSON *in = cJSON_CreateObject(), *out;
+	const cJSON *x;
+	int refit = strcmp(cmd, "refit") == 0;
+
+	if (vec_args(cli, cmd, argc, argv, in) != NULL)
+		pake_cli_usage(cli, "%s takes no operand", cmd);
+	pake_cli_open(cli);
+	/* A large corpus's fit reports its progress in the log (info). */
+	if (refit && cli->log.level > PAKE_LOG_INFO)
+		cli->log.level = PAKE_LOG_INFO;
+	out = pake_cli_call(cli, refit ? "vectors_refit" : "vectors_status",
+	    in);
+	if (cli->json)
+		pake_cli_print_json(out);
+	else
+		cJSON_ArrayForEach(x, out) {
+			if (cJSON_IsNumber(x))
+				printf("%s: %g\n", x->string, x->valuedouble);
+			else if (cJSON_IsString(x))
+				printf("%s: %s\n", x->string, x->valuestring);
+			else if (cJSON_IsBool(x))
+				printf("%s: %s\n", x->string, cJSON_IsTrue(x) ?
+				    "yes" : "no");
+			else
+				printf("%s: -\n", x->string);
+		}
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -153,5 +255,9 @@ main(int argc, char **argv)
 		pake_cli_usage(&cli, "a command is required");
 	if (strcmp(argv[1], "summarize") == 0)
 		return cmd_summarize(&cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "related") == 0)
+		return cmd_related(&cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "refit") == 0 || strcmp(argv[1], "vectors") == 0)
+		return cmd_vectors(&cli, argv[1], argc - 1, argv + 1);
 	pake_cli_usage(&cli, "unknown command '%s'", argv[1]);
 }

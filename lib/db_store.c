@@ -171,11 +171,28 @@ static const char store_v3[] =
 static const char store_v4[] =
 	"CREATE VIRTUAL TABLE notes_vocab USING fts5vocab(notes_fts, 'row');";
 
+/* Vectors (issue 12; lib/vec.c): the fitted model's term vectors, each
+ * note's vector (note_id is notes.id) and what the fit was.  Float32
+ * blobs in the machine's byte order; vec_info has no row until a fit. */
+static const char store_v5[] =
+	"CREATE TABLE vec_terms(term TEXT PRIMARY KEY, v BLOB NOT NULL) "
+	"  WITHOUT ROWID;"
+	"CREATE TABLE note_vectors(note_id INTEGER PRIMARY KEY, "
+	"  v BLOB NOT NULL);"
+	"CREATE TABLE vec_info("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  dims INTEGER NOT NULL,"
+	"  terms INTEGER NOT NULL,"
+	"  docs INTEGER NOT NULL,"
+	"  fitted_ms INTEGER NOT NULL,"
+	"  model TEXT NOT NULL DEFAULT 'lsa');";
+
 static const db_migration steps[] = {
 	{store_v1, NULL},
 	{store_v2, NULL},
 	{store_v3, NULL},
 	{store_v4, NULL},
+	{store_v5, NULL},
 };
 
 const db_schema db_store_schema = {

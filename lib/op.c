@@ -79,6 +79,9 @@ static const pake_op *const ops[] = {
 	&pake_op_graph_insights,
 	&pake_op_knowledge_graph,
 	&pake_op_knowledge_graph_update,
+	&pake_op_related_notes,
+	&pake_op_vectors_refit,
+	&pake_op_vectors_status,
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 _Static_assert(NOPS <= PAKE_CTX_SCHEMAS, "grow PAKE_CTX_SCHEMAS");

@@ -18,6 +18,7 @@
 #include "pake/graph.h"
 #include "pake/util.h"
 #include "pake/vault.h"
+#include "pake/vec.h"
 
 /* A short field: non-empty, at most max bytes, UTF-8, no control chars. */
 static int
@@ -227,7 +228,10 @@ pake_store_put(pake_ctx *c, pake_db *st, pake_note *n, const pake_note *old,
 		return rc;
 	/* Its links, in the same transaction (graph_links.c). */
 	n->rowid = pake_db_note_rowid(st, n->pake_id);
-	return pake_graph_note_put(c, st, n, old, e);
+	if ((rc = pake_graph_note_put(c, st, n, old, e)) != 0)
+		return rc;
+	/* Its vector, folded into the fitted model (vec.c). */
+	return pake_vec_note_put(c, st, n, e);
 }
 
 /* The one way a note goes: its delete is a version too. */
@@ -240,6 +244,7 @@ store_remove(pake_ctx *c, pake_db *st, const pake_note *old, pake_err *e)
 	    (rc = record(c, st, old, old->version + 1, "delete", 1,
 	    pake_now_ms(), e)) != 0 ||
 	    (rc = pake_graph_note_remove(c, st, old, e)) != 0 ||
+	    (rc = pake_vec_note_remove(c, st, old, e)) != 0 ||
 	    (rc = pake_db_note_delete(st, old->pake_id, e)) != 0)
 		return rc;
 	return pake_db_tombstone_add(st, old->pake_id, old->file_path, e);

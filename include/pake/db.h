@@ -405,4 +405,35 @@ int pake_db_term_docs(pake_db *db, const char *term, int64_t *docs,
 /* Notes in the store. */
 int pake_db_corpus_docs(pake_db *db, int64_t *docs, pake_err *e);
 
+/* Vectors (lib/db_vec.c; lib/vec.c has the design).  A vector is dims
+ * float32 values, at most PAKE_VEC_DIMS_CAP. */
+#define PAKE_VEC_DIMS_CAP	256
+typedef struct pake_vec_info {
+	int dims;		/* 0: no fit yet */
+	int64_t terms, docs, fitted_ms;
+	char model[16];
+} pake_vec_info;
+/* The fit, or dims 0 when there is none. */
+int pake_db_vec_info(pake_db *db, pake_vec_info *i, pake_err *e);
+int pake_db_vec_info_put(pake_db *db, const pake_vec_info *i, pake_err *e);
+/* Forget the model and every vector (a refit starts here). */
+int pake_db_vec_clear(pake_db *db, pake_err *e);
+int pake_db_vec_term_put(pake_db *db, const char *term, const float *v,
+    int dims, pake_err *e);
+/* A term's vector: 1 found (v filled), 0 none, -1 (e filled). */
+int pake_db_vec_term_get(pake_db *db, const char *term, float *v, int dims,
+    pake_err *e);
+int pake_db_vec_note_put(pake_db *db, int64_t note_id, const float *v,
+    int dims, pake_err *e);
+int pake_db_vec_note_delete(pake_db *db, int64_t note_id, pake_err *e);
+/* A note's vector: 1 found, 0 none, -1 (e filled). */
+int pake_db_vec_note_get(pake_db *db, int64_t note_id, float *v, int dims,
+    pake_err *e);
+/* Every note with a vector of dims values, in note id order. */
+typedef int (*pake_vec_note_cb)(void *arg, int64_t note_id,
+    const char *pake_id, const char *title, const float *v);
+int pake_db_vec_note_each(pake_db *db, int dims, pake_vec_note_cb cb,
+    void *arg, pake_err *e);
+int pake_db_vec_note_count(pake_db *db, int64_t *n, pake_err *e);
+
 #endif

@@ -80,5 +80,8 @@ extern const pake_op pake_op_graph_distribution;
 extern const pake_op pake_op_graph_insights;
 extern const pake_op pake_op_knowledge_graph;
 extern const pake_op pake_op_knowledge_graph_update;
+extern const pake_op pake_op_related_notes;
+extern const pake_op pake_op_vectors_refit;
+extern const pake_op pake_op_vectors_status;
 
 #endif

@@ -1,0 +1,49 @@
+/*
+ * vec.h: a vector for each note of a tenant (latent semantic analysis),
+ * kept in the tenant's store, and the notes related to a note (issue 12).
+ * The design is at the top of lib/vec.c.
+ */
+#ifndef PAKE_VEC_H
+#define PAKE_VEC_H
+
+#include <cjson/cJSON.h>
+#include "ctx.h"
+#include "db.h"
+#include "note.h"
+
+#define PAKE_VEC_DIMS_DEFAULT	128
+#define PAKE_VEC_DIMS_MAX	PAKE_VEC_DIMS_CAP
+#define PAKE_VEC_TERMS_MAX	50000	/* vocabulary, by document count */
+#define PAKE_VEC_RELATED_DEFAULT 10
+#define PAKE_VEC_RELATED_MAX	100
+
+/* Fit the model on every note of the acting tenant and replace the
+ * stored one, in one write transaction: term vectors, each note's vector,
+ * vec_info.  dims: 0 for the default, else 1..PAKE_VEC_DIMS_MAX (fewer
+ * when the notes have a lower rank).  *out: {model, dims, terms, docs,
+ * notes, notes_without_vectors, fitted_at, seconds}.  Progress of a large
+ * corpus goes to the context's log (info). */
+int pake_vec_fit(pake_ctx *c, int dims, cJSON **out, pake_err *e);
+
+/* Fold note n (stored, n->rowid set) into the fitted model and store its
+ * vector, or remove it when none of its words has a term vector; nothing
+ * when there is no fit.  Inside the caller's write transaction (the one
+ * write path, store.c). */
+int pake_vec_note_put(pake_ctx *c, pake_db *st, const pake_note *n,
+    pake_err *e);
+/* The note is going: its vector goes with it (same transaction). */
+int pake_vec_note_remove(pake_ctx *c, pake_db *st, const pake_note *old,
+    pake_err *e);
+
+/* The k (0: default, at most PAKE_VEC_RELATED_MAX) notes whose vectors
+ * are nearest the note's by cosine, best first: {pake_id, related:
+ * [{pake_id, title, score}], model, dims[, reason]}.  No fit yet:
+ * PAKE_ENOTFOUND ("No vectors yet: ..."). */
+int pake_vec_related(pake_ctx *c, const char *pake_id, int k, cJSON **out,
+    pake_err *e);
+
+/* What is fitted: {fitted, model, dims, terms, docs, fitted_at,
+ * notes_with_vectors, notes}. */
+int pake_vec_status(pake_ctx *c, cJSON **out, pake_err *e);
+
+#endif
