@@ -693,6 +693,8 @@ static const http_route routes[] = {
 	    r_version_get, 0, NULL},
 	{"GET", "/notes/{pake_id}/diff", 1, 0, "note_diff", r_diff, 0,
 	    " from to "},
+	{"GET", "/notes/{pake_id}/related", 1, 0, "related_notes", r_opq, 0,
+	    " limit "},
 	{"POST", "/notes/{pake_id}/restore", 1, 1, "note_restore", r_op, 0,
 	    NULL},
 	{"PATCH", "/notes/{pake_id}", 1, 1, "update_note", r_op, 0, NULL},

@@ -612,3 +612,14 @@ EOF
 	gget '/graph/neighbors?node=One&depth=9' && refused 400 invalid_params
 	gget '/graph/neighbors?node=One&bogus=1' && refused 400 invalid_params
 }
+
+@test "GET /notes/{id}/related: the note's related notes over HTTP (after a refit); before one, 404" {
+	a=$(printf 'Stars planets galaxy telescope orbit.\n' | pake-note add --title A)
+	printf 'Galaxy stars telescope nebula orbit.\n' | pake-note add --title B >/dev/null
+	printf 'Bread flour oven yeast dough.\n' | pake-note add --title C >/dev/null
+	gget "/notes/$a/related" && refused 404 not_found
+	pake-analyze refit >/dev/null 2>&1
+	gget "/notes/$a/related?limit=1" && expect 200
+	body --arg a "$a" '.pake_id == $a and (.related | length) == 1 and .related[0].title == "B"'
+	gget "/notes/$a/related?limit=0" && refused 400 invalid_params
+}

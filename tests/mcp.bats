@@ -136,7 +136,7 @@ assert_protocol_only() {
 	    and .result.ttlMs > 0 and .result.cacheScope == "public"
 	    and .result._meta["io.modelcontextprotocol/serverInfo"].name == "pake"
 	    and (.result.instructions | test("search_notes"))'
-	reply 2 | json_check '(.result.tools | length) == 25 and .result.resultType == "complete"
+	reply 2 | json_check '(.result.tools | length) == 26 and .result.resultType == "complete"
 	    and .result.cacheScope == "public" and .result.ttlMs > 0'
 	reply 3 | json_check '.result.isError == false and .result.structuredContent.status == "created"
 	    and .result.resultType == "complete" and (.result | has("ttlMs") | not)
@@ -246,7 +246,7 @@ assert_protocol_only() {
 	[ "$(replies)" = 5 ]
 	reply 1 | json_check '.result.protocolVersion == "2025-03-26"'
 	reply 2 | json_check 'type == "array" and length == 2 and .[0].id == 1 and .[0].result == {}
-	    and .[1].id == 2 and (.[1].result.tools | length) == 25'
+	    and .[1].id == 2 and (.[1].result.tools | length) == 26'
 	reply 3 | json_check 'type == "array" and length == 2 and .[0].id == null and .[0].error.code == -32600
 	    and .[1].id == "x" and .[1].error.code == -32601'
 	reply 4 | json_check 'type == "array" and .[0].id == 5 and .[0].error.code == -32600'
@@ -278,7 +278,7 @@ assert_protocol_only() {
 	reply 4 | json_check '.result.protocolVersion == "2025-11-25" and .result.serverInfo.name == "pake"
 	    and (.result.capabilities | has("tools") and has("resources") and has("prompts")
 	    and has("completions") and has("logging"))'
-	reply 5 | json_check '.id == 4 and (.result.tools | length) == 25'
+	reply 5 | json_check '.id == 4 and (.result.tools | length) == 26'
 	reply 6 | json_check '.id == 5 and .error.code == -32600 and .error.message == "Already initialized"'
 	# A version we know is kept; any other gets the newest legacy one.
 	for v in 2024-11-05 2025-03-26 2025-06-18 2025-11-25; do
@@ -449,7 +449,7 @@ assert_protocol_only() {
 	# tools/list offers only the tools the token may use.
 	reply 6 | json_check '[.result.tools[].name] | sort ==
 	    ["deleted_notes","get_note_by_id","list_notes","list_tags","note_diff",
-	     "note_history","search_notes","summarize_note"]'
+	     "note_history","related_notes","search_notes","summarize_note"]'
 	reply 2 | json_check '.result.isError == true and (.result.content[0].text | fromjson)
 	    == {"error":{"code":"forbidden","message":"Permission denied"}}'
 	reply 3 | json_check '.result.isError == false and .result.structuredContent.count == 1'

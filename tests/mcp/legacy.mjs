@@ -36,6 +36,7 @@ assert.deepEqual(Object.keys(byName).sort(), ['add_observations',
   'get_note_by_id', 'graph_context', 'graph_links', 'graph_neighbors',
   'graph_path', 'list_notes', 'list_tags', 'note_diff', 'note_history',
   'note_restore', 'notes_from_schema', 'open_nodes', 'read_graph',
+  'related_notes',
   'search_nodes', 'search_notes', 'summarize_note', 'update_note']);
 for (const t of tools) {
   assert.equal(t.inputSchema.type, 'object', `${t.name} inputSchema`);

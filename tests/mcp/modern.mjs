@@ -34,7 +34,7 @@ assert.deepEqual(again.supportedVersions, d.supportedVersions);
 step('server/discover');
 
 const tl = await client.listTools();
-assert.equal(tl.tools.length, 25);
+assert.equal(tl.tools.length, 26);
 assert.ok(tl.tools.every((t) => t.inputSchema.type === 'object' && t.annotations));
 step('tools/list');
 
@@ -86,7 +86,7 @@ await auto.close();
 // 'legacy' (the 2025 initialize handshake) still works on the same binary.
 const legacy = await connect('legacy');
 assert.equal(legacy.getProtocolEra(), 'legacy');
-assert.equal((await legacy.listTools()).tools.length, 25);
+assert.equal((await legacy.listTools()).tools.length, 26);
 await legacy.close();
 step('auto and legacy negotiation');
 
