@@ -31,6 +31,7 @@ static const char usage[] =
 "       pake-analyze related ID [--limit N]\n"
 "       pake-analyze refit [--dims N]\n"
 "       pake-analyze vectors\n"
+"       pake-analyze clusters [--k N]\n"
 "\n"
 "summarize prints an extractive summary of a note (or of the markdown in\n"
 "file F, - for standard input): the sentences that carry the most weight\n"
@@ -42,11 +43,14 @@ static const char usage[] =
 "related prints the notes nearest note ID in meaning, best first, a line\n"
 "each: score, pake_id, title (--limit N: 1 to 100, default 10).  refit\n"
 "fits the tenant's note vectors (LSA, --dims N: 1 to 256, default 128);\n"
-"vectors says what is fitted.  --json prints the result.\n"
+"vectors says what is fitted.  clusters groups the notes by meaning\n"
+"(k-means on their vectors; --k N: 2 to 50, default sqrt(notes / 2)):\n"
+"a line per cluster (size and label), its nearest notes under it.\n"
+"--json prints the result.\n"
 "Common flags: --db PATH --vault DIR --tenant T --config FILE\n"
 "--log-level L --set KEY=VALUE.\n";
 
-enum { O_SENT = 1, O_TYPE, O_SAVE, O_FILE, O_LIMIT, O_DIMS };
+enum { O_SENT = 1, O_TYPE, O_SAVE, O_FILE, O_LIMIT, O_DIMS, O_K };
 
 static const struct option longopts[] = {
 	{"sentences", required_argument, NULL, O_SENT},
@@ -55,6 +59,7 @@ static const struct option longopts[] = {
 	{"file", required_argument, NULL, O_FILE},
 	{"limit", required_argument, NULL, O_LIMIT},
 	{"dims", required_argument, NULL, O_DIMS},
+	{"k", required_argument, NULL, O_K},
 	{NULL, 0, NULL, 0},
 };
 
@@ -170,6 +175,9 @@ vec_args(pake_cli *cli, const char *cmd, int argc, char **argv, cJSON *in)
 		if (c == O_LIMIT && strcmp(cmd, "related") == 0)
 			cJSON_AddNumberToObject(in, "limit", (double)pake_cli_long(
 			    cli, "--limit", optarg, 1, 100));
+		else if (c == O_K && strcmp(cmd, "clusters") == 0)
+			cJSON_AddNumberToObject(in, "k", (double)pake_cli_long(
+			    cli, "--k", optarg, 2, 50));
 		else if (c == O_DIMS && strcmp(cmd, "refit") == 0)
 			cJSON_AddNumberToObject(in, "dims", (double)pake_cli_long(
 			    cli, "--dims", optarg, 1, 256));
@@ -245,6 +253,37 @@ cmd_vectors(pake_cli *cli, const char *cmd, int argc, char **argv)
 	return pake_cli_done(cli);
 }
 
+/* clusters: "size  label" per cluster, its nearest notes indented. */
+static int
+cmd_clusters(pake_cli *cli, int argc, char **argv)
+{
+	cJSON *in = cJSON_CreateObject(), *out;
+	const cJSON *cl, *x;
+
+	if (vec_args(cli, "clusters", argc, argv, in) != NULL)
+		pake_cli_usage(cli, "clusters takes no operand");
+	pake_cli_open(cli);
+	out = pake_cli_call(cli, "note_clusters", in);
+	if (cli->json)
+		pake_cli_print_json(out);
+	else
+		cJSON_ArrayForEach(cl, cJSON_GetObjectItem(out, "clusters")) {
+			printf("%.0f notes:", cJSON_GetNumberValue(
+			    cJSON_GetObjectItem(cl, "size")));
+			cJSON_ArrayForEach(x, cJSON_GetObjectItem(cl, "label"))
+				printf(" %s", x->valuestring);
+			printf("\n");
+			cJSON_ArrayForEach(x, cJSON_GetObjectItem(cl, "notes"))
+				printf("  %.3f  %s  %s\n", cJSON_GetNumberValue(
+				    cJSON_GetObjectItem(x, "score")),
+				    cJSON_GetStringValue(cJSON_GetObjectItem(x,
+				    "pake_id")), cJSON_GetStringValue(
+				    cJSON_GetObjectItem(x, "title")));
+		}
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -257,6 +296,8 @@ main(int argc, char **argv)
 		return cmd_summarize(&cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "related") == 0)
 		return cmd_related(&cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "clusters") == 0)
+		return cmd_clusters(&cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "refit") == 0 || strcmp(argv[1], "vectors") == 0)
 		return cmd_vectors(&cli, argv[1], argc - 1, argv + 1);
 	pake_cli_usage(&cli, "unknown command '%s'", argv[1]);

@@ -82,6 +82,7 @@ static const pake_op *const ops[] = {
 	&pake_op_related_notes,
 	&pake_op_vectors_refit,
 	&pake_op_vectors_status,
+	&pake_op_note_clusters,
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 _Static_assert(NOPS <= PAKE_CTX_SCHEMAS, "grow PAKE_CTX_SCHEMAS");

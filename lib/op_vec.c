@@ -89,3 +89,27 @@ const pake_op pake_op_vectors_status = {
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_status,
 	NULL,
 };
+
+static int
+run_clusters(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(in, "k");
+
+	return pake_vec_clusters(c, cJSON_IsNumber(k) ? k->valueint : 0, out,
+	    e);
+}
+
+const pake_op pake_op_note_clusters = {
+	"note_clusters", "Clusters of notes",
+	"The tenant's notes grouped by meaning (k-means++ on their LSA "
+	"vectors), each cluster labelled by the keywords of its nearest "
+	"notes, with its 10 nearest notes.",
+	"{\"type\":\"object\",\"additionalProperties\":false,"
+	"\"properties\":{\"k\":{\"type\":\"integer\",\"minimum\":2,"
+	"\"maximum\":50}}}",
+	"{\"type\":\"object\",\"required\":[\"clusters\",\"k\"],"
+	"\"properties\":{\"clusters\":{\"type\":\"array\"},\"k\":" S_INT ","
+	"\"notes\":" S_INT "}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_clusters,
+	NULL,
+};

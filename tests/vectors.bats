@@ -206,3 +206,28 @@ same_cat() {
 	[ "$(pake-analyze related "$id" --json)" = "$before" ]
 	[ "$(pake-analyze vectors --json)" = "$status_before" ]
 }
+
+@test "clusters: k-means on the vectors finds the three categories, labelled by their words; before a fit, 66" {
+	run pake-analyze clusters
+	[ "$status" -eq 66 ]
+	load_corpus
+	pake-analyze refit >/dev/null 2>&1
+	pake-analyze clusters --k 3 --json >"$T/clusters.json"
+	json_check '.k == 3 and .notes == 24 and ([.clusters[].size] | add) == 24' <"$T/clusters.json"
+	# Purity: each cluster counted by its most common category.
+	pure=0
+	for c in 0 1 2; do
+		best=$(jq -r ".clusters[$c].notes[].pake_id" "$T/clusters.json" |
+		    while read -r id; do cat_of "$id"; done | sort | uniq -c | sort -rn | awk 'NR == 1 { print $1 }')
+		pure=$((pure + best))
+	done
+	# 10 nearest notes shown per cluster: at least 20 of the 24 shown
+	# notes sit with their category's majority.
+	[ "$pure" -ge 20 ] || fail "purity: $pure of 24"
+	# The astronomy cluster is labelled by astronomy words.
+	jq -r '.clusters[].label | join(" ")' "$T/clusters.json" | grep -E -q 'star|galax|moon|planet|black'
+	# The same notes, the same clusters (a fixed seed).
+	pake-analyze clusters --k 3 --json | cmp - "$T/clusters.json"
+	run pake-analyze clusters --k 1
+	[ "$status" -eq 64 ]
+}

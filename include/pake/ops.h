@@ -83,5 +83,6 @@ extern const pake_op pake_op_knowledge_graph_update;
 extern const pake_op pake_op_related_notes;
 extern const pake_op pake_op_vectors_refit;
 extern const pake_op pake_op_vectors_status;
+extern const pake_op pake_op_note_clusters;
 
 #endif

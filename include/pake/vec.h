@@ -46,4 +46,11 @@ int pake_vec_related(pake_ctx *c, const char *pake_id, int k, cJSON **out,
  * notes_with_vectors, notes}. */
 int pake_vec_status(pake_ctx *c, cJSON **out, pake_err *e);
 
+/* Clusters of the tenant's notes by meaning: spherical k-means++ on the
+ * vectors (k 0: sqrt(notes / 2), 2..50), each labelled by the keywords of
+ * its nearest notes: {model, notes, k, iterations, clusters: [{id, size,
+ * label[], notes: [{pake_id, title, score}] (the 10 nearest)}]}.  No fit
+ * yet: PAKE_ENOTFOUND (lib/vec_cluster.c). */
+int pake_vec_clusters(pake_ctx *c, int k, cJSON **out, pake_err *e);
+
 #endif
