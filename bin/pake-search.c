@@ -18,16 +18,20 @@ static const char usage[] =
 "                   [--min-confidence F] [--created-after T]\n"
 "                   [--created-before T] [--modified-after T]\n"
 "                   [--modified-before T] [--limit N] [--cursor C]\n"
+"                   [--mode text|meaning|hybrid]\n"
 "                   [--json | --ids] QUERY...\n"
 "\n"
 "QUERY: words that must all appear (the last also as a prefix),\n"
 "\"quoted phrases\", -word to exclude, OR between words, tag:x, type:X.\n"
 "--tag requires every tag given, --any-tag at least one.  Times are\n"
-"ISO 8601 (2026-01-31 or 2026-01-31T12:00:00Z).  Common flags: --db PATH\n"
+"ISO 8601 (2026-01-31 or 2026-01-31T12:00:00Z).  --mode meaning finds\n"
+"the notes nearest the query in meaning (pake-analyze refit makes the\n"
+"vectors), hybrid fuses both rankings; neither takes filters or --cursor.\n"
+"Common flags: --db PATH\n"
 "--vault DIR --tenant T --config FILE --log-level L --set KEY=VALUE.\n";
 
 enum { O_TYPE = 1, O_STATUS, O_TAG, O_ANY, O_MINCONF, O_CA, O_CB, O_MA, O_MB,
-	O_LIMIT, O_CURSOR, O_IDS };
+	O_LIMIT, O_CURSOR, O_IDS, O_MODE };
 
 static const struct option longopts[] = {
 	{"type", required_argument, NULL, O_TYPE},
@@ -42,6 +46,7 @@ static const struct option longopts[] = {
 	{"limit", required_argument, NULL, O_LIMIT},
 	{"cursor", required_argument, NULL, O_CURSOR},
 	{"ids", no_argument, NULL, O_IDS},
+	{"mode", required_argument, NULL, O_MODE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -131,6 +136,13 @@ main(int argc, char **argv)
 		case O_LIMIT:
 			cJSON_AddNumberToObject(in, "limit", (double)pake_cli_long(
 			    &cli, "--limit", optarg, 1, 100));
+			break;
+		case O_MODE:
+			if (strcmp(optarg, "text") && strcmp(optarg, "meaning") &&
+			    strcmp(optarg, "hybrid"))
+				pake_cli_usage(&cli, "--mode is text, meaning "
+				    "or hybrid");
+			cJSON_AddStringToObject(in, "mode", optarg);
 			break;
 		case O_CURSOR:
 			cJSON_AddStringToObject(in, "cursor", optarg);

@@ -4,6 +4,7 @@
  * Python MCP server (search_notes, get_note_by_id), so every front
  * speaks them.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "pake/ops.h"
 #include "pake/store.h"
 #include "pake/util.h"
+#include "pake/vec.h"
 #include "pake/version.h"
 
 /* Schema fragments shared by several operations. */
@@ -510,16 +512,143 @@ time_arg(const cJSON *f, const char *key, int64_t *ms, pake_err *e)
 	return 0;
 }
 
+/* Reciprocal rank fusion's constant: a result at rank r counts 1/(K+r). */
+#define RRF_K	60
+
+struct fused {
+	char id[PAKE_ID_LEN + 1];
+	double score;
+};
+
+static int
+cmp_fused(const void *a, const void *b)
+{
+	const struct fused *x = a, *y = b;
+
+	if (x->score != y->score)
+		return (y->score > x->score) - (y->score < x->score);
+	return strcmp(x->id, y->id);
+}
+
+/* Add 1/(RRF_K + rank) to the entry of id (made when new). */
+static void
+fuse(struct fused *f, size_t *n, const char *id, int rank)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(f[i].id, id) == 0)
+			break;
+	if (i == *n) {
+		pake_strlcpy(f[i].id, id, sizeof f[i].id);
+		f[i].score = 0;
+		(*n)++;
+	}
+	f[i].score += 1.0 / (RRF_K + rank);
+}
+
+static int
+collect_id(void *arg, pake_note *n)
+{
+	cJSON_AddItemToArray(arg, cJSON_CreateString(n->pake_id));
+	return 0;
+}
+
+/* search_notes by meaning (the query folded into the tenant's LSA space)
+ * or hybrid (full-text and meaning fused by reciprocal rank): the best
+ * limit notes, each with its score.  Filters and cursors are the text
+ * mode's only. */
+static int
+search_meaning(pake_ctx *c, const cJSON *in, int hybrid, cJSON **out,
+    pake_err *e)
+{
+	const char *q = str_arg(in, "query");
+	int limit = int_arg(in, "limit", 10), deep = limit * 3 > 100 ? 100 :
+	    limit * 3, rank;
+	struct fused f[200];
+	size_t nf = 0, i;
+	cJSON *vec = NULL, *arr, *ids = NULL;
+	const cJSON *x;
+	int rc;
+
+	if (cJSON_GetObjectItemCaseSensitive(in, "filters") ||
+	    cJSON_GetObjectItemCaseSensitive(in, "cursor"))
+		return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID, "filters "
+		    "and cursor: mode text only");
+	if (q == NULL || *q == '\0')
+		return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID, "query: "
+		    "required by modes meaning and hybrid");
+	if ((rc = pake_vec_search(c, q, deep, &vec, e)) != 0)
+		return rc;
+	rank = 0;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItem(vec, "results"))
+		fuse(f, &nf, cJSON_GetStringValue(cJSON_GetObjectItem(x,
+		    "pake_id")), ++rank);
+	if (!hybrid) {
+		/* Meaning alone: its own cosine is the score. */
+		rank = 0;
+		cJSON_ArrayForEach(x, cJSON_GetObjectItem(vec, "results"))
+			f[rank++].score = cJSON_GetNumberValue(
+			    cJSON_GetObjectItem(x, "score"));
+	} else {
+		pake_search s;
+		char *next = NULL;
+
+		pake_search_init(&s);
+		s.query = q;
+		s.limit = deep;
+		ids = cJSON_CreateArray();
+		if ((rc = pake_store_search(c, &s, collect_id, ids, &next,
+		    e)) != 0) {
+			cJSON_Delete(ids);
+			cJSON_Delete(vec);
+			return rc;
+		}
+		free(next);
+		rank = 0;
+		cJSON_ArrayForEach(x, ids)
+			fuse(f, &nf, x->valuestring, ++rank);
+		cJSON_Delete(ids);
+	}
+	cJSON_Delete(vec);
+	qsort(f, nf, sizeof *f, cmp_fused);
+	arr = cJSON_CreateArray();
+	for (i = 0; i < nf && cJSON_GetArraySize(arr) < limit; i++) {
+		pake_note n;
+
+		pake_note_init(&n);
+		if (pake_store_get(c, f[i].id, &n, e) == 0 &&
+		    add_hit(arr, &n) == 0)
+			cJSON_AddNumberToObject(cJSON_GetArrayItem(arr,
+			    cJSON_GetArraySize(arr) - 1), "score",
+			    floor(f[i].score * 1e6 + 0.5) / 1e6);
+		pake_err_clear(e);
+		pake_note_free(&n);
+	}
+	if ((rc = page_out(arr, "results", NULL, out, e)) != 0)
+		return rc;
+	cJSON_AddStringToObject(*out, "query", q);
+	cJSON_AddStringToObject(*out, "mode", hybrid ? "hybrid" : "meaning");
+	if (cJSON_GetArraySize(arr) == 0)
+		cJSON_AddStringToObject(*out, "message",
+		    "No notes match the search");
+	return 0;
+}
+
 static int
 run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(in, "filters"), *v;
+	const char *mode = str_arg(in, "mode");
 	const char *any[PAKE_TAGS_MAX], *all[PAKE_TAGS_MAX];
 	cJSON *arr, *applied;
 	pake_search s;
 	char *next = NULL;
 	int rc;
 
+	if (mode && strcmp(mode, "text") != 0)
+		return search_meaning(c, in, strcmp(mode, "hybrid") == 0, out,
+		    e);
 	pake_search_init(&s);
 	s.query = str_arg(in, "query");
 	s.limit = int_arg(in, "limit", 0);
@@ -576,7 +705,11 @@ const pake_op pake_op_search_notes = {
 	"\"created_before\":{\"type\":\"string\",\"maxLength\":40},"
 	"\"modified_after\":{\"type\":\"string\",\"maxLength\":40},"
 	"\"modified_before\":{\"type\":\"string\",\"maxLength\":40}}},"
-	"\"limit\":" S_LIMIT ",\"cursor\":" S_CURSOR "}}",
+	"\"limit\":" S_LIMIT ",\"cursor\":" S_CURSOR ","
+	"\"mode\":{\"type\":\"string\",\"enum\":[\"text\",\"meaning\","
+	"\"hybrid\"],\"default\":\"text\",\"description\":\"text: full-text "
+	"search; meaning: nearest in meaning (pake-analyze refit makes the "
+	"vectors); hybrid: both fused by reciprocal rank\"}}}",
 	"{\"type\":\"object\",\"required\":[\"results\",\"count\"],"
 	"\"properties\":{\"results\":{\"type\":\"array\",\"items\":" S_HIT "},"
 	"\"count\":{\"type\":\"integer\"},\"filters_applied\":{\"type\":"

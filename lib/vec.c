@@ -889,16 +889,50 @@ top_add(void *arg, int64_t note_id, const char *pake_id, const char *title,
 	return 0;
 }
 
+/* The k notes whose vectors are nearest q (but self), best first, into
+ * arr as {pake_id, title, score}. */
+static int
+scan_top(pake_db *st, const float *q, int dims, int64_t self, int k,
+    cJSON *arr, pake_err *e)
+{
+	struct top t;
+	cJSON *o;
+	int rc, i;
+
+	memset(&t, 0, sizeof t);
+	t.q = q;
+	t.dims = dims;
+	t.self = self;
+	t.k = k;
+	if ((t.h = calloc((size_t)k + 1, sizeof *t.h)) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	rc = pake_db_vec_note_each(st, dims, top_add, &t, e);
+	if (t.oom)
+		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	for (i = 0; i < t.n; i++) {
+		if (rc == 0) {
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "pake_id", t.h[i].pake_id);
+			cJSON_AddStringToObject(o, "title", t.h[i].title);
+			cJSON_AddNumberToObject(o, "score",
+			    round(t.h[i].score * 1e6) / 1e6);
+			cJSON_AddItemToArray(arr, o);
+		}
+		free(t.h[i].title);
+	}
+	free(t.h);
+	return rc;
+}
+
 /* The related notes in the read snapshot of st. */
 static int
 related(pake_db *st, const char *pake_id, int k, cJSON **out, pake_err *e)
 {
 	float q[PAKE_VEC_DIMS_CAP];
 	pake_vec_info info;
-	struct top t;
-	cJSON *arr, *o;
+	cJSON *arr;
 	int64_t id;
-	int rc, i;
+	int rc;
 
 	if ((rc = pake_db_vec_info(st, &info, e)) != 0)
 		return rc;
@@ -920,31 +954,7 @@ related(pake_db *st, const char *pake_id, int k, cJSON **out, pake_err *e)
 		    "(pake-analyze refit takes in new words)");
 		return 0;
 	}
-	memset(&t, 0, sizeof t);
-	t.q = q;
-	t.dims = info.dims;
-	t.self = id;
-	t.k = k;
-	if ((t.h = calloc((size_t)k + 1, sizeof *t.h)) == NULL) {
-		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-		goto fail;
-	}
-	rc = pake_db_vec_note_each(st, info.dims, top_add, &t, e);
-	if (t.oom)
-		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-	for (i = 0; i < t.n; i++) {
-		if (rc == 0) {
-			o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "pake_id", t.h[i].pake_id);
-			cJSON_AddStringToObject(o, "title", t.h[i].title);
-			cJSON_AddNumberToObject(o, "score",
-			    round(t.h[i].score * 1e6) / 1e6);
-			cJSON_AddItemToArray(arr, o);
-		}
-		free(t.h[i].title);
-	}
-	free(t.h);
-	if (rc == 0)
+	if ((rc = scan_top(st, q, info.dims, id, k, arr, e)) == 0)
 		return 0;
 fail:
 	cJSON_Delete(*out);
@@ -1018,4 +1028,52 @@ pake_vec_status(pake_ctx *c, cJSON **out, pake_err *e)
 	cJSON_AddNumberToObject(*out, "notes_with_vectors", (double)with);
 	cJSON_AddNumberToObject(*out, "notes", (double)notes);
 	return 0;
+}
+
+int
+pake_vec_search(pake_ctx *c, const char *query, int k, cJSON **out,
+    pake_err *e)
+{
+	float q[PAKE_VEC_DIMS_CAP];
+	pake_vec_info info;
+	pake_note n;
+	pake_db *st;
+	cJSON *arr;
+	int rc, has = 0;
+
+	*out = NULL;
+	if ((rc = pake_ctx_allow(c, PAKE_P_SEARCH_READ, e)) != 0)
+		return rc;
+	if (k < 1 || k > PAKE_VEC_RELATED_MAX)
+		return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID,
+		    "limit: 1 to %d", PAKE_VEC_RELATED_MAX);
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	if ((rc = pake_db_begin_read(st, e)) != 0)
+		return rc;
+	if ((rc = pake_db_vec_info(st, &info, e)) != 0)
+		goto out;
+	if (info.dims < 1 || info.dims > PAKE_VEC_DIMS_CAP) {
+		rc = pake_fail(e, PAKE_ENOTFOUND, NO_FIT_MSG, NULL);
+		goto out;
+	}
+	/* The query is folded in as a note of its words would be. */
+	pake_note_init(&n);
+	n.body = (char *)query;
+	n.body_len = strlen(query);
+	rc = fold(st, &n, info.dims, q, &has, e);
+	if (rc != 0)
+		goto out;
+	*out = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(*out, "results");
+	cJSON_AddStringToObject(*out, "model", info.model);
+	if (has && (rc = scan_top(st, q, info.dims, 0, k, arr, e)) != 0) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+out:
+	if (rc == 0)
+		return pake_db_commit(st, e);
+	pake_db_rollback(st);
+	return rc;
 }

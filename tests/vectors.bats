@@ -231,3 +231,33 @@ same_cat() {
 	run pake-analyze clusters --k 1
 	[ "$status" -eq 64 ]
 }
+
+@test "search by meaning and hybrid: search_notes mode, pake-search --mode" {
+	load_corpus
+	# Before a fit there are no vectors: said, not an empty list.
+	run pake-op search_notes '{"query":"telescope planets","mode":"meaning"}'
+	[ "$status" -eq 66 ]
+	[[ "$output" == *"No vectors yet"* ]]
+	pake-analyze refit >/dev/null 2>&1
+	# Meaning: the nearest notes are astronomy, though "telescope planets"
+	# is in few of them word for word.
+	pake-op search_notes '{"query":"telescope planets","mode":"meaning","limit":5}' >"$T/m.json"
+	json_check '.mode == "meaning" and (.results | length) == 5' <"$T/m.json"
+	for id in $(jq -r '.results[].pake_id' "$T/m.json"); do
+		[ "$(cat_of "$id")" = astronomy ] || fail "not astronomy: $id"
+	done
+	[ "$(pake-op search_notes '{"query":"telescope planets","limit":5}' | jq '.results | length')" -lt 5 ]
+	# Hybrid: full-text hits first when they are near in meaning too.
+	pake-op search_notes '{"query":"telescope planets","mode":"hybrid","limit":5}' >"$T/h.json"
+	json_check '.mode == "hybrid" and (.results | length) == 5 and .results[0].score > .results[4].score' <"$T/h.json"
+	for id in $(jq -r '.results[].pake_id' "$T/h.json"); do
+		[ "$(cat_of "$id")" = astronomy ] || fail "not astronomy: $id"
+	done
+	run pake-search --mode meaning --ids telescope planets
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 10 ]
+	run pake-search --mode nonsense x
+	[ "$status" -eq 64 ]
+	run pake-op search_notes '{"query":"x","mode":"meaning","filters":{"status":"Raw"}}'
+	[ "$status" -eq 65 ]
+}

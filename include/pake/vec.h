@@ -46,6 +46,14 @@ int pake_vec_related(pake_ctx *c, const char *pake_id, int k, cJSON **out,
  * notes_with_vectors, notes}. */
 int pake_vec_status(pake_ctx *c, cJSON **out, pake_err *e);
 
+/* The k (1..PAKE_VEC_RELATED_MAX) notes nearest a query in meaning: the
+ * query folded in as a note of its words, cosine with every note's
+ * vector: {results: [{pake_id, title, score}], model}; results empty when
+ * no word of the query is in the fitted vocabulary.  No fit yet:
+ * PAKE_ENOTFOUND. */
+int pake_vec_search(pake_ctx *c, const char *query, int k, cJSON **out,
+    pake_err *e);
+
 /* Clusters of the tenant's notes by meaning: spherical k-means++ on the
  * vectors (k 0: sqrt(notes / 2), 2..50), each labelled by the keywords of
  * its nearest notes: {model, notes, k, iterations, clusters: [{id, size,
