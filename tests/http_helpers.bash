@@ -84,8 +84,10 @@ stop_servers() {
 		[ "$left" = 0 ] && break
 		sleep 0.1
 	done
+	# Only what is left: a pid that is gone may be another process's by
+	# now (a suite running beside this one), and -pid its whole group.
 	while read -r pid; do
-		kill -KILL -- "-$pid" 2>/dev/null
+		gone "$pid" || kill -KILL -- "-$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done <"$T/servers"
 	: >"$T/servers"
