@@ -54,6 +54,12 @@
 #   of BENCH_MEMORY_SIZES (default "1000 10000") entities with 2 relations
 #   each: create in batches of 100, relations, search_nodes, open_nodes,
 #   read_graph (pake's first page); ratios and lost writes.
+# vectors: bench/vectors.c, in one process, at each of BENCH_VECTOR_SIZES
+#   (default "10000 100000") notes of 20 synthetic topics: creates/s, the
+#   LSA refit's time, update_note p50 before and after the fit (the
+#   fold-in), related_notes and search_notes (hybrid, and text for
+#   reference in the same run) p50/p99, and the share of related notes of
+#   the same topic.
 #
 # http and wal need wrk and nginx: bench/deps.sh installs what is missing
 # first (apt-get).  Their knobs (BENCH_HTTP_SECS, BENCH_WAL_SECS, ...) are
@@ -78,7 +84,7 @@ set -eu
 B=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
-ALLPARTS="search import writers tenants http wal versions watch graph memory"
+ALLPARTS="search import writers tenants http wal versions watch graph memory vectors"
 PARTS=${BENCH_PARTS:-$ALLPARTS}
 SIZES=${BENCH_SIZES:-10000 100000}
 WRITERS=${BENCH_WRITERS:-32}
@@ -158,7 +164,8 @@ echo "sqlite: $(pkg-config --modversion sqlite3); cpus: $(getconf _NPROCESSORS_O
 echo "parts: $PARTS; load average: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 for f in summary summary.import summary.writers summary.tenants summary.http summary.wal \
-    summary.versions summary.watch summary.graph summary.memory; do
+    summary.versions summary.watch summary.graph summary.memory \
+    summary.vectors; do
 	: >"$T/$f"
 done
 status=0
@@ -445,6 +452,26 @@ if has memory; then
 	fi
 fi
 
+if has vectors; then
+	echo
+	echo "== vectors: the LSA fit, fold-in, related notes and hybrid search"
+	${CC:-cc} $CF -o "$B/bench/vectors" "$ROOT/bench/vectors.c" "$B/libpake.a" $LIBS
+	for n in ${BENCH_VECTOR_SIZES:-10000 100000}; do
+		_d=$T/vec-$n
+		mkdir -p "$_d"
+		PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$B/bin/pake-db" init >/dev/null
+		if VOUT=$(PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$B/bench/vectors" -n "$n"); then
+			echo "$VOUT"
+			printf '%s\n' "$VOUT" | tr ' ' '\n' | awk -F= '{ v[$1] = $2 } END {
+				printf "vectors, %d notes: refit %.1f s; update_note p50 %.2f ms before a fit, %.2f ms with fold-in; related p50 %.2f ms, p99 %.2f ms (precision@5 on the synthetic topics %.2f); hybrid search p50 %.2f ms, p99 %.2f ms against text %.2f / %.2f ms\n", v["notes"], v["refit_s"], v["edit_p50_ms"], v["edit_fold_p50_ms"], v["related_p50_ms"], v["related_p99_ms"], v["related_precision5"], v["hybrid_p50_ms"], v["hybrid_p99_ms"], v["text_p50_ms"], v["text_p99_ms"] }' >>"$T/summary.vectors"
+		else
+			echo "vectors: $n notes failed" | tee -a "$T/summary.vectors"
+			status=1
+		fi
+		rm -rf "$_d"
+	done
+fi
+
 if has watch; then
 	echo
 	echo "== watch: from a save in the vault to a searchable note"
@@ -464,5 +491,5 @@ echo
 echo "== summary (load average now: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?'))"
 cat "$SUMMARY" "$T/summary.import" "$T/summary.writers" "$T/summary.tenants" \
     "$T/summary.http" "$T/summary.wal" "$T/summary.versions" "$T/summary.watch" \
-    "$T/summary.graph" "$T/summary.memory"
+    "$T/summary.graph" "$T/summary.memory" "$T/summary.vectors"
 [ "$status" -eq 0 ]
