@@ -753,6 +753,7 @@ write_file(pake_cli *cli, const char *path, const char *data, size_t len)
 	mode_t mode, um;
 	int fd, err = 0;
 
+	/* mkstemp(3) replaces the six X with a unique name. */
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >=
 	    sizeof tmp) {
 		err = ENAMETOOLONG;

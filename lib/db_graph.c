@@ -103,9 +103,9 @@ static const char SQL_COUNTS[] =
     "  FROM graph_nodes GROUP BY type ORDER BY 2 DESC, 1) "
     "UNION ALL SELECT * FROM (SELECT 'rel:' || type, count(*) "
     "  FROM graph_rels GROUP BY type ORDER BY 2 DESC, 1)";
-static const char SQL_TODO[] = "SELECT pake_id FROM graph_todo LIMIT 1";
-static const char SQL_TODO_COUNT[] = "SELECT count(*) FROM graph_todo";
-static const char SQL_TODO_DONE[] = "DELETE FROM graph_todo "
+static const char SQL_UNINDEXED[] = "SELECT pake_id FROM graph_unindexed LIMIT 1";
+static const char SQL_UNINDEXED_COUNT[] = "SELECT count(*) FROM graph_unindexed";
+static const char SQL_INDEXED[] = "DELETE FROM graph_unindexed "
     "WHERE pake_id = ?1";
 
 static const char *
@@ -649,30 +649,30 @@ pake_db_graph_counts(pake_db *db, pake_gcount_cb cb, void *arg, pake_err *e)
 }
 
 int
-pake_db_graph_todo(pake_db *db, char id[PAKE_ID_LEN + 1], pake_err *e)
+pake_db_graph_unindexed(pake_db *db, char id[PAKE_ID_LEN + 1], pake_err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	id[0] = '\0';
-	if ((st = db_stmt(db, SQL_TODO, e)) == NULL)
+	if ((st = db_stmt(db, SQL_UNINDEXED, e)) == NULL)
 		return e->code;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		db_col_copy(st, 0, id, PAKE_ID_LEN + 1);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
-	    db_fail(db, rc, e, "graph todo");
+	    db_fail(db, rc, e, "graph unindexed");
 }
 
 int
-pake_db_graph_todo_count(pake_db *db, int64_t *n, pake_err *e)
+pake_db_graph_unindexed_count(pake_db *db, int64_t *n, pake_err *e)
 {
 	*n = 0;
-	return db_int1(db, SQL_TODO_COUNT, n, e, "") < 0 ? e->code : 0;
+	return db_int1(db, SQL_UNINDEXED_COUNT, n, e, "") < 0 ? e->code : 0;
 }
 
 int
-pake_db_graph_todo_done(pake_db *db, const char *pake_id, pake_err *e)
+pake_db_graph_indexed(pake_db *db, const char *pake_id, pake_err *e)
 {
-	return db_run(db, SQL_TODO_DONE, e, "t", pake_id);
+	return db_run(db, SQL_INDEXED, e, "t", pake_id);
 }

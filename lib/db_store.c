@@ -115,7 +115,7 @@ static const char store_v2[] =
  * by a tool, whose (from, to, type) is unique like the memory server's.
  * graph_fts indexes each entity's name, type and observations as
  * trigrams: case-insensitive substring search without a scan.  Notes
- * stored before this migration are listed in graph_todo and indexed by
+ * stored before this migration are listed in graph_unindexed and indexed by
  * the next writer. */
 static const char store_v3[] =
 	"CREATE TABLE graph_nodes("
@@ -164,8 +164,8 @@ static const char store_v3[] =
 	"  WHERE origin IS NULL;"
 	"CREATE VIRTUAL TABLE graph_fts USING fts5(text, "
 	"  tokenize='trigram');"
-	"CREATE TABLE graph_todo(pake_id TEXT PRIMARY KEY) WITHOUT ROWID;"
-	"INSERT INTO graph_todo SELECT pake_id FROM notes;";
+	"CREATE TABLE graph_unindexed(pake_id TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"INSERT INTO graph_unindexed SELECT pake_id FROM notes;";
 
 /* Analysis (issue 12): the index's own term statistics, per tenant. */
 static const char store_v4[] =
@@ -293,7 +293,7 @@ static const char *const upgrade_sql[] = {
 	"INSERT INTO notes_fts(notes_fts) SELECT 'rebuild' WHERE ?1 IS NOT NULL",
 	/* The store is made at the latest schema: its notes' links are
 	 * indexed by the first writer, as migration 3 leaves them. */
-	"INSERT INTO graph_todo(pake_id) SELECT pake_id FROM notes "
+	"INSERT INTO graph_unindexed(pake_id) SELECT pake_id FROM notes "
 	"WHERE ?1 IS NOT NULL",
 };
 

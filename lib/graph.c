@@ -37,15 +37,18 @@
 
 /* --- transactions ------------------------------------------------------- */
 
-static int
-write_begin(pake_ctx *c, pake_db **st, pake_err *e)
+int
+pake_graph_begin(pake_ctx *c, int write, pake_db **st, pake_err *e)
 {
 	int rc;
 
-	if ((rc = pake_ctx_allow(c, PAKE_P_GRAPH_WRITE, e)) != 0)
+	if ((rc = pake_ctx_allow(c, write ? PAKE_P_GRAPH_WRITE :
+	    PAKE_P_GRAPH_READ, e)) != 0)
 		return rc;
 	if ((*st = pake_ctx_store(c, e)) == NULL)
 		return e->code;
+	if (!write)
+		return pake_db_begin_read(*st, e);
 	if ((rc = pake_db_begin(*st, e)) != 0)
 		return rc;
 	if ((rc = pake_graph_catchup(c, *st, e)) != 0)
@@ -53,8 +56,8 @@ write_begin(pake_ctx *c, pake_db **st, pake_err *e)
 	return rc;
 }
 
-static int
-write_end(pake_db *st, int rc, pake_err *e)
+int
+pake_graph_end(pake_db *st, int rc, pake_err *e)
 {
 	if (rc == 0)
 		return pake_db_commit(st, e);
@@ -62,36 +65,15 @@ write_end(pake_db *st, int rc, pake_err *e)
 	return rc;
 }
 
-/* write_end for a call that built *out: on failure nothing is returned. */
+/* pake_graph_end for a call that built *out: on failure nothing is
+ * returned. */
 static int
 write_end_out(pake_db *st, int rc, cJSON **out, pake_err *e)
 {
-	if ((rc = write_end(st, rc, e)) != 0) {
+	if ((rc = pake_graph_end(st, rc, e)) != 0) {
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	return rc;
-}
-
-/* Reads see one snapshot. */
-static int
-read_begin(pake_ctx *c, pake_db **st, pake_err *e)
-{
-	int rc;
-
-	if ((rc = pake_ctx_allow(c, PAKE_P_GRAPH_READ, e)) != 0)
-		return rc;
-	if ((*st = pake_ctx_store(c, e)) == NULL)
-		return e->code;
-	return pake_db_begin_read(*st, e);
-}
-
-static int
-read_end(pake_db *st, int rc, pake_err *e)
-{
-	if (rc == 0)
-		return pake_db_commit(st, e);
-	pake_db_rollback(st);
 	return rc;
 }
 
@@ -219,7 +201,7 @@ pake_graph_create_entities(pake_ctx *c, const cJSON *entities, cJSON **out,
 	int rc;
 
 	*out = NULL;
-	if ((rc = write_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 1, &st, e)) != 0)
 		return rc;
 	*out = cJSON_CreateArray();
 	cJSON_ArrayForEach(it, entities) {
@@ -273,7 +255,7 @@ pake_graph_create_relations(pake_ctx *c, const cJSON *relations, cJSON **out,
 	int rc;
 
 	*out = NULL;
-	if ((rc = write_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 1, &st, e)) != 0)
 		return rc;
 	*out = cJSON_CreateArray();
 	cJSON_ArrayForEach(it, relations) {
@@ -297,7 +279,7 @@ pake_graph_add_observations(pake_ctx *c, const cJSON *items, cJSON **out,
 	int rc;
 
 	*out = NULL;
-	if ((rc = write_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 1, &st, e)) != 0)
 		return rc;
 	*out = cJSON_CreateArray();
 	cJSON_ArrayForEach(it, items) {
@@ -354,7 +336,7 @@ pake_graph_delete_entities(pake_ctx *c, const cJSON *names, pake_err *e)
 	pake_db *st;
 	int rc;
 
-	if ((rc = write_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 1, &st, e)) != 0)
 		return rc;
 	cJSON_ArrayForEach(it, names) {
 		int64_t id;
@@ -367,7 +349,7 @@ pake_graph_delete_entities(pake_ctx *c, const cJSON *names, pake_err *e)
 		    e)) != 0))
 			break;
 	}
-	return write_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 int
@@ -377,7 +359,7 @@ pake_graph_delete_observations(pake_ctx *c, const cJSON *items, pake_err *e)
 	pake_db *st;
 	int rc;
 
-	if ((rc = write_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 1, &st, e)) != 0)
 		return rc;
 	cJSON_ArrayForEach(it, items) {
 		int64_t id;
@@ -394,7 +376,7 @@ pake_graph_delete_observations(pake_ctx *c, const cJSON *items, pake_err *e)
 		if (rc != 0 || (rc = pake_db_gnode_index(st, id, 0, e)) != 0)
 			break;
 	}
-	return write_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 int
@@ -404,13 +386,13 @@ pake_graph_delete_relations(pake_ctx *c, const cJSON *relations, pake_err *e)
 	pake_db *st;
 	int rc;
 
-	if ((rc = write_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 1, &st, e)) != 0)
 		return rc;
 	cJSON_ArrayForEach(it, relations)
 		if ((rc = pake_db_grel_delete_triple(st, str_of(it, "from"),
 		    str_of(it, "to"), str_of(it, "relationType"), e)) != 0)
 			break;
-	return write_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 /* --- pages ---------------------------------------------------------------- */
@@ -557,7 +539,7 @@ pake_graph_read(pake_ctx *c, int limit, const char *cursor, cJSON **out,
 
 	*out = NULL;
 	if ((rc = cursor_of(cursor, &after, e)) != 0 ||
-	    (rc = read_begin(c, &st, e)) != 0)
+	    (rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	p.st = st;
 	p.entities = cJSON_CreateArray();
@@ -583,7 +565,7 @@ pake_graph_read(pake_ctx *c, int limit, const char *cursor, cJSON **out,
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	return read_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 int
@@ -597,7 +579,7 @@ pake_graph_search(pake_ctx *c, const char *query, int limit,
 
 	*out = NULL;
 	if ((rc = cursor_of(cursor, &after, e)) != 0 ||
-	    (rc = read_begin(c, &st, e)) != 0)
+	    (rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	p.st = st;
 	p.entities = cJSON_CreateArray();
@@ -618,7 +600,7 @@ pake_graph_search(pake_ctx *c, const char *query, int limit,
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	return read_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 int
@@ -632,7 +614,7 @@ pake_graph_open(pake_ctx *c, const cJSON *names, cJSON **out, pake_err *e)
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	/* The named entities in the order they were made, each once. */
 	cJSON_ArrayForEach(it, names) {
@@ -667,7 +649,7 @@ pake_graph_open(pake_ctx *c, const cJSON *names, cJSON **out, pake_err *e)
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	return read_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 /* --- the JSONL file -------------------------------------------------------- */
@@ -695,7 +677,7 @@ pake_graph_import_jsonl(pake_ctx *c, const char *text, size_t len,
 	if (memchr(text, '\0', len))
 		return pake_fail(e, PAKE_EINVAL, "Invalid memory file",
 		    "import: a NUL byte");
-	if ((rc = write_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 1, &st, e)) != 0)
 		return rc;
 	while (at < len && rc == 0) {
 		const char *nl = memchr(text + at, '\n', len - at);
@@ -770,7 +752,7 @@ pake_graph_import_jsonl(pake_ctx *c, const char *text, size_t len,
 		/* other types are ignored, as the server ignores them */
 		cJSON_Delete(o);
 	}
-	if ((rc = write_end(st, rc, e)) != 0)
+	if ((rc = pake_graph_end(st, rc, e)) != 0)
 		return rc;
 	*out = cJSON_CreateObject();
 	cJSON_AddNumberToObject(*out, "entities", (double)ents);
@@ -847,7 +829,7 @@ pake_graph_export_jsonl(pake_ctx *c, char **text, size_t *len, pake_err *e)
 
 	*text = NULL;
 	*len = 0;
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	x.st = st;
 	x.e = e;
@@ -856,7 +838,7 @@ pake_graph_export_jsonl(pake_ctx *c, char **text, size_t *len, pake_err *e)
 		rc = pake_db_grel_page(st, 1, 0, 0, 0, export_relation, &x, e);
 	if (rc == 0 && x.b.oom)
 		rc = oom(e);
-	if ((rc = read_end(st, rc, e)) != 0) {
+	if ((rc = pake_graph_end(st, rc, e)) != 0) {
 		pake_buf_free(&x.b);
 		return rc;
 	}

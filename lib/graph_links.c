@@ -1041,7 +1041,7 @@ pake_graph_catchup(pake_ctx *c, pake_db *st, pake_err *e)
 	int rc;
 
 	for (;;) {
-		if ((rc = pake_db_graph_todo(st, id, e)) != 0 || id[0] == '\0')
+		if ((rc = pake_db_graph_unindexed(st, id, e)) != 0 || id[0] == '\0')
 			return rc;
 		pake_note_init(&n);
 		rc = pake_db_note_get(st, id, &n, e);
@@ -1053,7 +1053,7 @@ pake_graph_catchup(pake_ctx *c, pake_db *st, pake_err *e)
 		}
 		pake_note_free(&n);
 		if (rc == 0)
-			rc = pake_db_graph_todo_done(st, id, e);
+			rc = pake_db_graph_indexed(st, id, e);
 		if (rc != 0)
 			return rc;
 	}
@@ -1238,7 +1238,7 @@ pake_graph_check(pake_ctx *c, pake_db *st, int repair, int64_t *bad,
 		return rc;
 	if (repair && (rc = pake_graph_catchup(c, st, e)) != 0)
 		goto out;
-	if ((rc = pake_db_graph_todo_count(st, &k.waiting, e)) != 0)
+	if ((rc = pake_db_graph_unindexed_count(st, &k.waiting, e)) != 0)
 		goto out;
 	*waiting = k.waiting;
 	if ((rc = pake_db_note_each(st, check_note, &k, e)) != 0 || k.oom) {

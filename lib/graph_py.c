@@ -163,47 +163,6 @@ rtype_of(const char *s)
 	return rtypes[RELATED_TO];
 }
 
-/* --- transactions ------------------------------------------------------ */
-
-static int
-write_begin(pake_ctx *c, pake_db **st, pake_err *e)
-{
-	int rc;
-
-	if ((rc = pake_ctx_allow(c, PAKE_P_GRAPH_WRITE, e)) != 0)
-		return rc;
-	if ((*st = pake_ctx_store(c, e)) == NULL)
-		return e->code;
-	if ((rc = pake_db_begin(*st, e)) != 0)
-		return rc;
-	if ((rc = pake_graph_catchup(c, *st, e)) != 0)
-		pake_db_rollback(*st);
-	return rc;
-}
-
-/* Reads see one snapshot. */
-static int
-read_begin(pake_ctx *c, pake_db **st, pake_err *e)
-{
-	int rc;
-
-	if ((rc = pake_ctx_allow(c, PAKE_P_GRAPH_READ, e)) != 0)
-		return rc;
-	if ((*st = pake_ctx_store(c, e)) == NULL)
-		return e->code;
-	return pake_db_begin_read(*st, e);
-}
-
-/* Commit (rc 0) or roll back either kind. */
-static int
-tx_end(pake_db *st, int rc, pake_err *e)
-{
-	if (rc == 0)
-		return pake_db_commit(st, e);
-	pake_db_rollback(st);
-	return rc;
-}
-
 static int
 oom(pake_err *e)
 {
@@ -738,11 +697,11 @@ pake_graph_py_entity_create(pake_ctx *c, const char *type,
 		    "than %d bytes", t->f[0].name, PAKE_GRAPH_NAME_MAX);
 	if ((rc = props_text(props, "properties", &text, e)) != 0)
 		return rc;
-	if ((rc = write_begin(c, &st, e)) != 0) {
+	if ((rc = pake_graph_begin(c, 1, &st, e)) != 0) {
 		free(text);
 		return rc;
 	}
-	rc = tx_end(st, entity_insert(st, name, t->name, text, &id, e), e);
+	rc = pake_graph_end(st, entity_insert(st, name, t->name, text, &id, e), e);
 	free(text);
 	if (rc != 0)
 		return rc;
@@ -793,7 +752,7 @@ pake_graph_py_relationship_create(pake_ctx *c, const char *from,
 		return no_entity(e, to);
 	if ((rc = props_text(props, "properties", &text, e)) != 0)
 		return rc;
-	if ((rc = write_begin(c, &st, e)) != 0) {
+	if ((rc = pake_graph_begin(c, 1, &st, e)) != 0) {
 		free(text);
 		return rc;
 	}
@@ -832,7 +791,7 @@ pake_graph_py_relationship_create(pake_ctx *c, const char *from,
 	pynode_free(&a);
 	pynode_free(&b);
 	free(text);
-	if ((rc = tx_end(st, rc, e)) != 0)
+	if ((rc = pake_graph_end(st, rc, e)) != 0)
 		return rc;
 	*out = cJSON_CreateObject();
 	cJSON_AddBoolToObject(*out, "success", 1);
@@ -858,11 +817,11 @@ read_node(pake_ctx *c, const char *id, pake_db **st, pynode *k, pake_err *e)
 	memset(k, 0, sizeof *k);
 	if (id_parse(id, &v) != 0)
 		return no_entity(e, id);
-	if ((rc = read_begin(c, st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, st, e)) != 0)
 		return rc;
 	if ((rc = node_load(*st, v, k, e)) != 0) {
 		pynode_free(k);
-		return tx_end(*st, rc, e);
+		return pake_graph_end(*st, rc, e);
 	}
 	return 0;
 }
@@ -881,7 +840,7 @@ pake_graph_py_entity_get(pake_ctx *c, const char *id, cJSON **out,
 		return rc;
 	o = entity_obj(st, &k.g, e);
 	pynode_free(&k);
-	if ((rc = tx_end(st, o ? 0 : e->code ? e->code : oom(e), e)) != 0) {
+	if ((rc = pake_graph_end(st, o ? 0 : e->code ? e->code : oom(e), e)) != 0) {
 		cJSON_Delete(o);
 		return rc;
 	}
@@ -991,7 +950,7 @@ pake_graph_py_relationships(pake_ctx *c, const char *id, cJSON **out,
 	rc = each_rel(st, node, rels_item, &x, e);
 	if (rc == STOP)
 		rc = 0;
-	if ((rc = tx_end(st, rc, e)) != 0) {
+	if ((rc = pake_graph_end(st, rc, e)) != 0) {
 		cJSON_Delete(x.arr);
 		return rc;
 	}
@@ -1121,7 +1080,7 @@ pake_graph_py_search(pake_ctx *c, const char *q, const char *types,
 	f.limit = limit < 1 ? 50 : limit > PAKE_GRAPH_PAGE_MAX ?
 	    PAKE_GRAPH_PAGE_MAX : limit;
 	find_types(&f, types);
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	f.st = st;
 	f.e = e;
@@ -1133,7 +1092,7 @@ pake_graph_py_search(pake_ctx *c, const char *q, const char *types,
 	} while (rc == 0 && f.rows == SCAN_PAGE);
 	if (rc == STOP)
 		rc = 0;
-	if ((rc = tx_end(st, rc, e)) != 0) {
+	if ((rc = pake_graph_end(st, rc, e)) != 0) {
 		cJSON_Delete(f.arr);
 		return rc;
 	}
@@ -1414,7 +1373,7 @@ pake_graph_py_visualize(pake_ctx *c, const char *center, int max_nodes,
 			return rc;
 		cid = k.g.id;
 		pynode_free(&k);
-	} else if ((rc = read_begin(c, &st, e)) != 0)
+	} else if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	if ((rc = view_init(&v, st, (size_t)max_nodes, e)) == 0) {
 		if (cid)
@@ -1425,7 +1384,7 @@ pake_graph_py_visualize(pake_ctx *c, const char *center, int max_nodes,
 	}
 	if (rc == 0)
 		rc = view_draw(&v, cid, &nodes);
-	if ((rc = tx_end(st, rc, e)) != 0) {
+	if ((rc = pake_graph_end(st, rc, e)) != 0) {
 		cJSON_Delete(nodes);
 		view_free(&v);
 		return rc;
@@ -1554,9 +1513,9 @@ pake_graph_py_stats(pake_ctx *c, cJSON **out, pake_err *e)
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
-	if ((rc = tx_end(st, counts_get(st, &k, 1, e), e)) != 0) {
+	if ((rc = pake_graph_end(st, counts_get(st, &k, 1, e), e)) != 0) {
 		counts_free(&k);
 		return rc;
 	}
@@ -1644,7 +1603,7 @@ pake_graph_py_insights(pake_ctx *c, const char *id, cJSON **out,
 	    PAKE_EINTERNAL && e->code == 0)
 		rc = oom(e);
 	pynode_free(&k);
-	if ((rc = tx_end(st, rc, e)) != 0) {
+	if ((rc = pake_graph_end(st, rc, e)) != 0) {
 		cJSON_Delete(ent);
 		cJSON_Delete(x.by_type);
 		free(x.nb);
@@ -1696,14 +1655,14 @@ pake_graph_py_sample(pake_ctx *c, int max_nodes, cJSON **out, pake_err *e)
 	*out = NULL;
 	memset(&k, 0, sizeof k);
 	max_nodes = clamp(max_nodes, 500, PAKE_GRAPH_NODES_MAX);
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	if ((rc = view_init(&v, st, (size_t)max_nodes, e)) == 0 &&
 	    (rc = counts_get(st, &k, 0, e)) == 0 &&
 	    (rc = pake_db_gnode_page(st, -1, 0, max_nodes, view_take, &v,
 	    e)) == 0)
 		rc = view_draw(&v, 0, &nodes);
-	if ((rc = tx_end(st, rc, e)) != 0) {
+	if ((rc = pake_graph_end(st, rc, e)) != 0) {
 		cJSON_Delete(nodes);
 		view_free(&v);
 		counts_free(&k);
@@ -1769,7 +1728,7 @@ pake_graph_py_node_put(pake_ctx *c, const cJSON *node, cJSON **out,
 		    strlen(type) > PAKE_GRAPH_TYPE_MAX ? "type" : "title");
 	if ((rc = props_text(node, "node", &text, e)) != 0)
 		return rc;
-	if ((rc = write_begin(c, &st, e)) != 0) {
+	if ((rc = pake_graph_begin(c, 1, &st, e)) != 0) {
 		free(text);
 		return rc;
 	}
@@ -1790,7 +1749,7 @@ pake_graph_py_node_put(pake_ctx *c, const cJSON *node, cJSON **out,
 			rc = pake_db_gnode_index(st, id, 0, e);
 	}
 	free(text);
-	if ((rc = tx_end(st, rc, e)) != 0)
+	if ((rc = pake_graph_end(st, rc, e)) != 0)
 		return rc;
 	*out = cJSON_CreateObject();
 	cJSON_AddBoolToObject(*out, "success", 1);
@@ -1966,7 +1925,7 @@ pake_graph_py_process_document(pake_ctx *c, const cJSON *in, cJSON **out,
 		rc = oom(e);
 		goto out;
 	}
-	if ((rc = write_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 1, &st, e)) != 0)
 		goto out;
 	rc = find_or_make(st, title, "Document", ptext, &doc, &m, e);
 	for (i = 0; rc == 0 && i < x.n; i++) {
@@ -2003,7 +1962,7 @@ pake_graph_py_process_document(pake_ctx *c, const cJSON *in, cJSON **out,
 			rc = relate(st, id, a->valuestring, doc, title,
 			    "AUTHOR_OF", NULL, &m, e);
 	}
-	if ((rc = tx_end(st, rc, e)) != 0)
+	if ((rc = pake_graph_end(st, rc, e)) != 0)
 		goto out;
 	*out = cJSON_CreateObject();
 	cJSON_AddBoolToObject(*out, "success", 1);

@@ -23,27 +23,6 @@
 #define KEY_MAX		(PAKE_GRAPH_NAME_MAX + 1)
 #define RELATED_MAX	100
 
-static int
-read_begin(pake_ctx *c, pake_db **st, pake_err *e)
-{
-	int rc;
-
-	if ((rc = pake_ctx_allow(c, PAKE_P_GRAPH_READ, e)) != 0)
-		return rc;
-	if ((*st = pake_ctx_store(c, e)) == NULL)
-		return e->code;
-	return pake_db_begin_read(*st, e);
-}
-
-static int
-read_end(pake_db *st, int rc, pake_err *e)
-{
-	if (rc == 0)
-		return pake_db_commit(st, e);
-	pake_db_rollback(st);
-	return rc;
-}
-
 /* --- nodes as JSON ------------------------------------------------------- */
 
 static cJSON *
@@ -218,9 +197,9 @@ pake_graph_find(pake_ctx *c, const char *ref, int64_t *id, pake_err *e)
 	pake_db *st;
 	int rc;
 
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
-	return read_end(st, find_in(st, ref, id, e), e);
+	return pake_graph_end(st, find_in(st, ref, id, e), e);
 }
 
 /* --- breadth-first walks --------------------------------------------------- */
@@ -392,16 +371,16 @@ pake_graph_neighbors(pake_ctx *c, const char *ref, int depth, int max_nodes,
 	*out = NULL;
 	depth = clamp(depth, 1, PAKE_GRAPH_DEPTH_MAX);
 	max_nodes = clamp(max_nodes, 100, PAKE_GRAPH_NODES_MAX);
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	if ((rc = find_in(st, ref, &start, e)) != 0)
-		return read_end(st, rc, e);
+		return pake_graph_end(st, rc, e);
 	w.st = st;
 	w.max = (size_t)max_nodes;
 	if (seen_init(&w.seen, w.max) != 0 ||
 	    (w.edges = cJSON_CreateArray()) == NULL) {
 		seen_free(&w.seen);
-		return read_end(st, pake_fail(e, PAKE_EINTERNAL,
+		return pake_graph_end(st, pake_fail(e, PAKE_EINTERNAL,
 		    PAKE_MSG_NOMEM, NULL), e);
 	}
 	rc = walk(&w, start, depth, e);
@@ -430,7 +409,7 @@ pake_graph_neighbors(pake_ctx *c, const char *ref, int depth, int max_nodes,
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	return read_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 int
@@ -445,17 +424,17 @@ pake_graph_path(pake_ctx *c, const char *from, const char *to, int max_depth,
 
 	*out = NULL;
 	max_depth = clamp(max_depth, 6, 2 * PAKE_GRAPH_DEPTH_MAX);
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	if ((rc = find_in(st, from, &a, e)) != 0 ||
 	    (rc = find_in(st, to, &b, e)) != 0)
-		return read_end(st, rc, e);
+		return pake_graph_end(st, rc, e);
 	w.st = st;
 	w.max = PAKE_GRAPH_NODES_MAX * 4;
 	w.goal = b;
 	if (seen_init(&w.seen, w.max) != 0) {
 		seen_free(&w.seen);
-		return read_end(st, pake_fail(e, PAKE_EINTERNAL,
+		return pake_graph_end(st, pake_fail(e, PAKE_EINTERNAL,
 		    PAKE_MSG_NOMEM, NULL), e);
 	}
 	rc = a == b ? 0 : walk(&w, a, max_depth, e);
@@ -487,7 +466,7 @@ pake_graph_path(pake_ctx *c, const char *from, const char *to, int max_depth,
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	return read_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 /* --- links, backlinks, context --------------------------------------------- */
@@ -538,10 +517,10 @@ pake_graph_links(pake_ctx *c, const char *ref, int dir, cJSON **out,
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	if ((rc = find_in(st, ref, &id, e)) != 0)
-		return read_end(st, rc, e);
+		return pake_graph_end(st, rc, e);
 	*out = cJSON_CreateObject();
 	cJSON_AddItemToObject(*out, "node", node_json(st, id, e));
 	l.st = st;
@@ -560,7 +539,7 @@ pake_graph_links(pake_ctx *c, const char *ref, int dir, cJSON **out,
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	return read_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 static int
@@ -582,12 +561,12 @@ pake_graph_context(pake_ctx *c, const char *ref, int max_related,
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	if ((rc = find_in(st, ref, &id, e)) != 0)
-		return read_end(st, rc, e);
+		return pake_graph_end(st, rc, e);
 	if ((node = node_full(st, id, e)) == NULL)
-		return read_end(st, e->code ? e->code : PAKE_EINTERNAL, e);
+		return pake_graph_end(st, e->code ? e->code : PAKE_EINTERNAL, e);
 	*out = cJSON_CreateObject();
 	cJSON_AddItemToObject(*out, "node", node);
 	if ((rc = pake_db_gnode_get(st, id, note_of, pid, e)) == 0 && pid[0]) {
@@ -618,7 +597,7 @@ pake_graph_context(pake_ctx *c, const char *ref, int max_related,
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	return read_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 /* --- statistics, dangling links -------------------------------------------- */
@@ -646,7 +625,7 @@ pake_graph_stats(pake_ctx *c, cJSON **out, pake_err *e)
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	*out = cJSON_CreateObject();
 	cJSON_AddObjectToObject(*out, "by_type");
@@ -656,7 +635,7 @@ pake_graph_stats(pake_ctx *c, cJSON **out, pake_err *e)
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	return read_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 struct dangle {
@@ -685,7 +664,7 @@ pake_graph_dangling(pake_ctx *c, int limit, cJSON **out, pake_err *e)
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_begin(c, &st, e)) != 0)
+	if ((rc = pake_graph_begin(c, 0, &st, e)) != 0)
 		return rc;
 	*out = cJSON_CreateObject();
 	d.st = st;
@@ -697,7 +676,7 @@ pake_graph_dangling(pake_ctx *c, int limit, cJSON **out, pake_err *e)
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	return read_end(st, rc, e);
+	return pake_graph_end(st, rc, e);
 }
 
 /* --- DOT ------------------------------------------------------------------- */
@@ -848,7 +827,7 @@ pake_graph_dot(pake_ctx *c, const char *ref, int depth, int max_nodes,
 		struct dotall d = {0};
 		pake_db *st;
 
-		if ((rc = read_begin(c, &st, e)) != 0) {
+		if ((rc = pake_graph_begin(c, 0, &st, e)) != 0) {
 			pake_buf_free(&b);
 			return rc;
 		}
@@ -869,7 +848,7 @@ pake_graph_dot(pake_ctx *c, const char *ref, int depth, int max_nodes,
 		free(d.drawn);
 		if (d.truncated)
 			pake_buf_printf(&b, "  // cut at %zu nodes\n", d.max);
-		if ((rc = read_end(st, rc, e)) != 0) {
+		if ((rc = pake_graph_end(st, rc, e)) != 0) {
 			pake_buf_free(&b);
 			return rc;
 		}

@@ -300,3 +300,21 @@ EOF
 	run pake-op create_entities '{"entities":[{"name":"x","entityType":"t"}]}'
 	[ "$status" -eq 65 ]
 }
+
+@test "notes stored before the graph existed: check says they wait, the next write indexes their links" {
+	printf 'See [[Beta]].\n' | pake-note add --title Alpha >/dev/null
+	printf 'Back to [[Alpha]].\n' | pake-note add --title Beta >/dev/null
+	# What migration 3 leaves in a store made before the graph: no graph
+	# rows, every note listed as unindexed.
+	sqlite3 "$PAKE_DB-stores/default.db" "PRAGMA foreign_keys=ON;
+	    DELETE FROM graph_nodes; INSERT INTO graph_unindexed SELECT pake_id FROM notes"
+	run pake-db check
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"links: ok; 2 notes stored before the graph wait to be indexed"* ]]
+	# A read writes nothing: still unindexed.
+	pake-op graph_stats | json_check '.notes == 0'
+	printf 'x\n' | pake-note add --title Gamma >/dev/null
+	pake-op graph_stats | json_check '.notes == 3 and .relations == 2 and .dangling == 0'
+	pake-db check | grep -qx 'links: ok'
+	[ "$(sqlite3 "$PAKE_DB-stores/default.db" 'SELECT count(*) FROM graph_unindexed')" = 0 ]
+}

@@ -384,9 +384,9 @@ int pake_db_graph_counts(pake_db *db, pake_gcount_cb cb, void *arg,
     pake_err *e);	/* what: "entities" "notes" "relations" "dangling"
 			 * "observations", then "type:X", "rel:X" */
 /* Notes whose graph is not built yet (a store older than the graph). */
-int pake_db_graph_todo(pake_db *db, char id[PAKE_ID_LEN + 1], pake_err *e);
-int pake_db_graph_todo_done(pake_db *db, const char *pake_id, pake_err *e);
-int pake_db_graph_todo_count(pake_db *db, int64_t *n, pake_err *e);
+int pake_db_graph_unindexed(pake_db *db, char id[PAKE_ID_LEN + 1], pake_err *e);
+int pake_db_graph_indexed(pake_db *db, const char *pake_id, pake_err *e);
+int pake_db_graph_unindexed_count(pake_db *db, int64_t *n, pake_err *e);
 
 /* The full-text index's words and statistics (lib/db_text.c; issue 12). */
 typedef struct pake_word {

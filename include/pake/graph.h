@@ -84,6 +84,13 @@ int pake_graph_reresolve(pake_db *st, const char *name, pake_err *e);
 /* ASCII-lower the last path part of a link target into key (n bytes). */
 void pake_graph_key(const char *target, char *key, size_t n);
 
+/* A graph operation's transaction on the acting tenant's store: checks
+ * graph:write (and indexes notes stored before the graph) or graph:read
+ * (a read snapshot); end commits when rc is 0, else rolls back and
+ * returns rc. */
+int pake_graph_begin(pake_ctx *c, int write, pake_db **st, pake_err *e);
+int pake_graph_end(pake_db *st, int rc, pake_err *e);
+
 /* --- the memory server's tools (graph.c) -------------------------------- */
 
 int pake_graph_create_entities(pake_ctx *c, const cJSON *entities,
