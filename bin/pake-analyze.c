@@ -147,16 +147,16 @@ cmd_summarize(pake_cli *cli, int argc, char **argv)
 	if (cli->json)
 		pake_cli_print_json(out);
 	else {
-		res = cJSON_GetObjectItem(out, "summary_result");
-		printf("%s\n", cJSON_GetStringValue(cJSON_GetObjectItem(res,
+		res = cJSON_GetObjectItemCaseSensitive(out, "summary_result");
+		printf("%s\n", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res,
 		    "extractive_summary")));
-		print_list("Key points", cJSON_GetObjectItem(res,
+		print_list("Key points", cJSON_GetObjectItemCaseSensitive(res,
 		    "key_points"));
-		print_list("Keywords", cJSON_GetObjectItem(res, "keywords"));
-		if (cJSON_IsTrue(cJSON_GetObjectItem(out, "saved")))
+		print_list("Keywords", cJSON_GetObjectItemCaseSensitive(res, "keywords"));
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "saved")))
 			fprintf(stderr, "pake-analyze: saved as the summary of "
 			    "%s (version %.0f)\n", id, cJSON_GetNumberValue(
-			    cJSON_GetObjectItem(out, "version")));
+			    cJSON_GetObjectItemCaseSensitive(out, "version")));
 	}
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
@@ -205,13 +205,13 @@ cmd_related(pake_cli *cli, int argc, char **argv)
 	if (cli->json)
 		pake_cli_print_json(out);
 	else {
-		cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "related"))
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "related"))
 			printf("%.3f  %s  %s\n", cJSON_GetNumberValue(
-			    cJSON_GetObjectItem(x, "score")),
-			    cJSON_GetStringValue(cJSON_GetObjectItem(x,
+			    cJSON_GetObjectItemCaseSensitive(x, "score")),
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x,
 			    "pake_id")), cJSON_GetStringValue(
-			    cJSON_GetObjectItem(x, "title")));
-		if ((reason = cJSON_GetObjectItem(out, "reason")) != NULL)
+			    cJSON_GetObjectItemCaseSensitive(x, "title")));
+		if ((reason = cJSON_GetObjectItemCaseSensitive(out, "reason")) != NULL)
 			fprintf(stderr, "pake-analyze: %s\n",
 			    cJSON_GetStringValue(reason));
 	}
@@ -267,18 +267,18 @@ cmd_clusters(pake_cli *cli, int argc, char **argv)
 	if (cli->json)
 		pake_cli_print_json(out);
 	else
-		cJSON_ArrayForEach(cl, cJSON_GetObjectItem(out, "clusters")) {
+		cJSON_ArrayForEach(cl, cJSON_GetObjectItemCaseSensitive(out, "clusters")) {
 			printf("%.0f notes:", cJSON_GetNumberValue(
-			    cJSON_GetObjectItem(cl, "size")));
-			cJSON_ArrayForEach(x, cJSON_GetObjectItem(cl, "label"))
+			    cJSON_GetObjectItemCaseSensitive(cl, "size")));
+			cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(cl, "label"))
 				printf(" %s", x->valuestring);
 			printf("\n");
-			cJSON_ArrayForEach(x, cJSON_GetObjectItem(cl, "notes"))
+			cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(cl, "notes"))
 				printf("  %.3f  %s  %s\n", cJSON_GetNumberValue(
-				    cJSON_GetObjectItem(x, "score")),
-				    cJSON_GetStringValue(cJSON_GetObjectItem(x,
+				    cJSON_GetObjectItemCaseSensitive(x, "score")),
+				    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x,
 				    "pake_id")), cJSON_GetStringValue(
-				    cJSON_GetObjectItem(x, "title")));
+				    cJSON_GetObjectItemCaseSensitive(x, "title")));
 		}
 	cJSON_Delete(out);
 	return pake_cli_done(cli);

@@ -326,7 +326,7 @@ call(pake_cli *cli, const char *op, cJSON *in, const char *const *refs,
 static const char *
 jstr(const cJSON *o, const char *k)
 {
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, k));
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
 
 	return s ? s : "";
 }
@@ -334,7 +334,7 @@ jstr(const cJSON *o, const char *k)
 static double
 jnum(const cJSON *o, const char *k)
 {
-	return cJSON_GetNumberValue(cJSON_GetObjectItem(o, k));
+	return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, k));
 }
 
 /* "[note]" or "[entity TYPE]": what kind of node n is. */
@@ -363,12 +363,12 @@ put_obs(const cJSON *n, const char *indent)
 {
 	const cJSON *o;
 
-	cJSON_ArrayForEach(o, cJSON_GetObjectItem(n, "observations")) {
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(n, "observations")) {
 		printf("%s- ", indent);
-		if (cJSON_GetObjectItem(o, "category"))
+		if (cJSON_GetObjectItemCaseSensitive(o, "category"))
 			printf("[%s] ", jstr(o, "category"));
 		printf("%s", jstr(o, "content"));
-		if (cJSON_GetObjectItem(o, "context"))
+		if (cJSON_GetObjectItemCaseSensitive(o, "context"))
 			printf(" (%s)", jstr(o, "context"));
 		putchar('\n');
 	}
@@ -378,9 +378,9 @@ put_obs(const cJSON *n, const char *indent)
 static void
 put_link(const cJSON *x, int dir)
 {
-	const cJSON *n = cJSON_GetObjectItem(x, "node");
-	const char *heading = cJSON_GetStringValue(cJSON_GetObjectItem(
-	    cJSON_GetObjectItem(x, "properties"), "heading"));
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(x, "node");
+	const char *heading = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(x, "properties"), "heading"));
 
 	printf("%s %s ", jstr(x, "type"), dir == 1 ? "->" : "<-");
 	if (!cJSON_IsObject(n))
@@ -391,7 +391,7 @@ put_link(const cJSON *x, int dir)
 		    "", dir == 1 && heading ? heading : "");
 		put_kind(n);
 	}
-	if (cJSON_GetObjectItem(x, "context"))
+	if (cJSON_GetObjectItemCaseSensitive(x, "context"))
 		printf(" (%s)", jstr(x, "context"));
 	putchar('\n');
 }
@@ -410,10 +410,10 @@ links_dir(pake_cli *cli, int argc, char **argv, const char *dir)
 	if (cli->json)
 		pake_cli_print_json(out);
 	else if (strcmp(dir, "out") == 0)
-		cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "links"))
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "links"))
 			put_link(x, 1);
 	else
-		cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "backlinks"))
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "backlinks"))
 			put_link(x, 2);
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
@@ -464,23 +464,23 @@ cmd_neighbors(pake_cli *cli, int argc, char **argv)
 		cJSON_Delete(out);
 		return pake_cli_done(cli);
 	}
-	nodes = cJSON_GetObjectItem(out, "nodes");
+	nodes = cJSON_GetObjectItemCaseSensitive(out, "nodes");
 	cJSON_ArrayForEach(x, nodes) {
 		printf("%.0f ", jnum(x, "depth"));
 		put_node(x);
 		putchar('\n');
 	}
-	if (cJSON_GetArraySize(cJSON_GetObjectItem(out, "edges")) > 0)
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "edges")) > 0)
 		putchar('\n');
-	cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "edges")) {
-		from = name_by_id(nodes, cJSON_GetObjectItem(x, "source"));
-		to = name_by_id(nodes, cJSON_GetObjectItem(x, "target"));
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "edges")) {
+		from = name_by_id(nodes, cJSON_GetObjectItemCaseSensitive(x, "source"));
+		to = name_by_id(nodes, cJSON_GetObjectItemCaseSensitive(x, "target"));
 		printf("%s -%s-> %s%s\n", from ? from : jstr(x, "from"),
 		    jstr(x, "type"), to ? to : jstr(x, "to"),
-		    cJSON_IsNull(cJSON_GetObjectItem(x, "target")) ?
+		    cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(x, "target")) ?
 		    " (names nothing)" : "");
 	}
-	if (cJSON_IsTrue(cJSON_GetObjectItem(out, "truncated")))
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "truncated")))
 		fprintf(stderr, "%s: cut at %d nodes; --max raises the limit\n",
 		    cli->tool, cJSON_GetArraySize(nodes));
 	cJSON_Delete(out);
@@ -503,11 +503,11 @@ cmd_path(pake_cli *cli, int argc, char **argv)
 	out = call(cli, "graph_path", in, a.pos, a.npos);
 	if (cli->json)
 		pake_cli_print_json(out);
-	else if (!cJSON_IsTrue(cJSON_GetObjectItem(out, "found")))
-		printf("no path found%s\n", cJSON_IsTrue(cJSON_GetObjectItem(
+	else if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "found")))
+		printf("no path found%s\n", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 		    out, "truncated")) ? " (the search was cut short)" : "");
 	else
-		cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "nodes")) {
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "nodes")) {
 			printf("%d ", hop++);
 			put_node(x);
 			putchar('\n');
@@ -532,27 +532,27 @@ cmd_context(pake_cli *cli, int argc, char **argv)
 		cJSON_Delete(out);
 		return pake_cli_done(cli);
 	}
-	n = cJSON_GetObjectItem(out, "node");
+	n = cJSON_GetObjectItemCaseSensitive(out, "node");
 	put_node(n);
-	if (cJSON_GetObjectItem(n, "pake_id"))
+	if (cJSON_GetObjectItemCaseSensitive(n, "pake_id"))
 		printf(" %s", jstr(n, "pake_id"));
 	putchar('\n');
 	put_obs(n, "  ");
-	if (cJSON_GetArraySize(cJSON_GetObjectItem(out, "links")) > 0)
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "links")) > 0)
 		printf("links:\n");
-	cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "links")) {
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "links")) {
 		printf("  ");
 		put_link(x, 1);
-		put_obs(cJSON_GetObjectItem(x, "node"), "    ");
+		put_obs(cJSON_GetObjectItemCaseSensitive(x, "node"), "    ");
 	}
-	if (cJSON_GetArraySize(cJSON_GetObjectItem(out, "backlinks")) > 0)
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "backlinks")) > 0)
 		printf("backlinks:\n");
-	cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "backlinks")) {
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "backlinks")) {
 		printf("  ");
 		put_link(x, 2);
-		put_obs(cJSON_GetObjectItem(x, "node"), "    ");
+		put_obs(cJSON_GetObjectItemCaseSensitive(x, "node"), "    ");
 	}
-	if (cJSON_IsTrue(cJSON_GetObjectItem(out, "truncated")))
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "truncated")))
 		fprintf(stderr, "%s: more related nodes; --max raises the "
 		    "limit\n", cli->tool);
 	cJSON_Delete(out);
@@ -597,21 +597,21 @@ cmd_search(pake_cli *cli, int argc, char **argv)
 		cJSON_Delete(out);
 		return pake_cli_done(cli);
 	}
-	cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "entities")) {
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "entities")) {
 		const cJSON *o;
 
 		printf("%s [entity%s%s]\n", jstr(x, "name"),
 		    jstr(x, "entityType")[0] ? " " : "", jstr(x, "entityType"));
-		cJSON_ArrayForEach(o, cJSON_GetObjectItem(x, "observations"))
+		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(x, "observations"))
 			printf("  - %s\n", cJSON_GetStringValue(o) ?
 			    cJSON_GetStringValue(o) : "");
 	}
-	if (cJSON_GetArraySize(cJSON_GetObjectItem(out, "relations")) > 0)
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "relations")) > 0)
 		putchar('\n');
-	cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "relations"))
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "relations"))
 		printf("%s -%s-> %s\n", jstr(x, "from"),
 		    jstr(x, "relationType"), jstr(x, "to"));
-	next = cJSON_GetStringValue(cJSON_GetObjectItem(out, "nextCursor"));
+	next = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "nextCursor"));
 	if (next) {
 		fputs("more: pake-graph search ", stderr);
 		if (a.opt[O_LIMIT])
@@ -672,8 +672,8 @@ cmd_dangling(pake_cli *cli, int argc, char **argv)
 	if (cli->json)
 		pake_cli_print_json(out);
 	else
-		cJSON_ArrayForEach(x, cJSON_GetObjectItem(out, "links")) {
-			put_node(cJSON_GetObjectItem(x, "node"));
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "links")) {
+			put_node(cJSON_GetObjectItemCaseSensitive(x, "node"));
 			printf(": %s -> %s\n", jstr(x, "type"), jstr(x, "to"));
 		}
 	cJSON_Delete(out);

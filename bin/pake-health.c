@@ -38,11 +38,11 @@ report(const pake_cli *cli, const cJSON *out)
 	} else {
 		cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(out,
 		    "checks")) {
-			name = cJSON_GetStringValue(cJSON_GetObjectItem(k,
+			name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k,
 			    "name"));
-			detail = cJSON_GetStringValue(cJSON_GetObjectItem(k,
+			detail = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k,
 			    "detail"));
-			if (cJSON_IsTrue(cJSON_GetObjectItem(k, "ok")))
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k, "ok")))
 				printf("%s: ok\n", name ? name : "?");
 			else
 				printf("%s: FAIL %s\n", name ? name : "?",

@@ -162,7 +162,7 @@ note_flags(pake_cli *cli, int argc, char **argv, cJSON *in, int adding)
 		read_body(cli, file, in);
 	else if (adding && !isatty(STDIN_FILENO))
 		read_body(cli, "-", in);
-	if (adding && !cJSON_GetObjectItem(in, "title"))
+	if (adding && !cJSON_GetObjectItemCaseSensitive(in, "title"))
 		pake_cli_usage(cli, "add needs --title");
 }
 
@@ -177,7 +177,7 @@ cmd_add(pake_cli *cli, int argc, char **argv)
 	if (cli->json)
 		pake_cli_print_json(out);
 	else
-		puts(cJSON_GetStringValue(cJSON_GetObjectItem(out, "pake_id")));
+		puts(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "pake_id")));
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
 }
@@ -233,7 +233,7 @@ cmd_get(pake_cli *cli, int argc, char **argv)
 	if (cli->json)
 		pake_cli_print_json(out);
 	else
-		fputs(cJSON_GetStringValue(cJSON_GetObjectItem(out, "markdown")),
+		fputs(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "markdown")),
 		    stdout);
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
@@ -264,16 +264,16 @@ cmd_list(pake_cli *cli, int argc, char **argv)
 	if (cli->json) {
 		pake_cli_print_json(out);
 	} else {
-		cJSON_ArrayForEach(it, cJSON_GetObjectItem(out, "notes")) {
-			m = cJSON_GetObjectItem(it, "metadata");
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(out, "notes")) {
+			m = cJSON_GetObjectItemCaseSensitive(it, "metadata");
 			printf("%s  %-11s  %.10s  %s\n",
-			    cJSON_GetStringValue(cJSON_GetObjectItem(it, "pake_id")),
-			    cJSON_GetStringValue(cJSON_GetObjectItem(m, "type")),
-			    cJSON_GetStringValue(cJSON_GetObjectItem(m,
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "pake_id")),
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "type")),
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m,
 			    "modified_at")),
-			    cJSON_GetStringValue(cJSON_GetObjectItem(it, "title")));
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "title")));
 		}
-		next = cJSON_GetStringValue(cJSON_GetObjectItem(out,
+		next = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out,
 		    "next_cursor"));
 		if (next)
 			fprintf(stderr, "more: pake-note list --cursor %s\n", next);
@@ -289,13 +289,13 @@ tell_dangling(const cJSON *out)
 {
 	const cJSON *d;
 
-	cJSON_ArrayForEach(d, cJSON_GetObjectItem(out, "dangling_links"))
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(out, "dangling_links"))
 		fprintf(stderr, "pake-note: the link of \"%.200s\" to "
 		    "\"%.200s\" names nothing now\n",
-		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "from")) ?
-		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "from")) : "?",
-		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "target")) ?
-		    cJSON_GetStringValue(cJSON_GetObjectItem(d, "target")) :
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "from")) ?
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "from")) : "?",
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "target")) ?
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "target")) :
 		    "?");
 }
 
@@ -312,7 +312,7 @@ cmd_edit(pake_cli *cli, int argc, char **argv)
 	if (cli->json)
 		pake_cli_print_json(out);
 	else {
-		puts(cJSON_GetStringValue(cJSON_GetObjectItem(out, "pake_id")));
+		puts(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "pake_id")));
 		tell_dangling(out);
 	}
 	cJSON_Delete(out);
@@ -341,7 +341,7 @@ cmd_rm(pake_cli *cli, int argc, char **argv)
 static const char *
 jstr(const cJSON *o, const char *k)
 {
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, k));
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
 
 	return s ? s : "-";
 }
@@ -358,9 +358,9 @@ cmd_log(pake_cli *cli, int argc, char **argv)
 	if (cli->json)
 		pake_cli_print_json(out);
 	else
-		cJSON_ArrayForEach(it, cJSON_GetObjectItem(out, "versions"))
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(out, "versions"))
 			printf("%-4.0f %s  %-8s %-10s %-11s %s\n",
-			    cJSON_GetNumberValue(cJSON_GetObjectItem(it,
+			    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it,
 			    "version")), jstr(it, "time"), jstr(it, "op"),
 			    jstr(it, "actor"), jstr(it, "front"),
 			    jstr(it, "title"));
@@ -411,7 +411,7 @@ cmd_restore(pake_cli *cli, int argc, char **argv)
 		pake_cli_print_json(out);
 	else
 		printf("%s version %.0f\n", jstr(out, "pake_id"),
-		    cJSON_GetNumberValue(cJSON_GetObjectItem(out, "version")));
+		    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(out, "version")));
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
 }
@@ -439,10 +439,10 @@ list_versions(pake_cli *cli, int argc, char **argv, const char *op,
 	if (cli->json)
 		pake_cli_print_json(out);
 	else
-		cJSON_ArrayForEach(it, cJSON_GetObjectItem(out, key))
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(out, key))
 			printf("%s  %s  %-4.0f %s\n", jstr(it, "pake_id"),
 			    jstr(it, "time"), cJSON_GetNumberValue(
-			    cJSON_GetObjectItem(it, "version")) -
+			    cJSON_GetObjectItemCaseSensitive(it, "version")) -
 			    (strcmp(key, "deleted") == 0),
 			    jstr(it, "title"));
 	cJSON_Delete(out);
@@ -488,8 +488,8 @@ cmd_prune(pake_cli *cli, int argc, char **argv)
 		pake_cli_print_json(out);
 	else
 		printf("dropped %.0f versions, kept the newest %.0f of each "
-		    "note\n", cJSON_GetNumberValue(cJSON_GetObjectItem(out,
-		    "dropped")), cJSON_GetNumberValue(cJSON_GetObjectItem(out,
+		    "note\n", cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(out,
+		    "dropped")), cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(out,
 		    "keep")));
 	cJSON_Delete(out);
 	return pake_cli_done(cli);

@@ -54,7 +54,7 @@ static const struct option longopts[] = {
 static void
 push(cJSON *obj, const char *key, const char *v)
 {
-	cJSON *a = cJSON_GetObjectItem(obj, key);
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	if (a == NULL)
 		a = cJSON_AddArrayToObject(obj, key);
@@ -70,11 +70,11 @@ print_table(const cJSON *results)
 
 	printf("%-36s  %-12s  %s\n", "PAKE_ID", "TYPE", "TITLE");
 	cJSON_ArrayForEach(it, results) {
-		m = cJSON_GetObjectItem(it, "metadata");
-		type = cJSON_GetStringValue(cJSON_GetObjectItem(m, "type"));
-		title = cJSON_GetStringValue(cJSON_GetObjectItem(it, "title"));
+		m = cJSON_GetObjectItemCaseSensitive(it, "metadata");
+		type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "type"));
+		title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "title"));
 		printf("%-36s  %-12.12s  %.80s\n",
-		    cJSON_GetStringValue(cJSON_GetObjectItem(it, "pake_id")),
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "pake_id")),
 		    type ? type : "", title ? title : "");
 	}
 }
@@ -173,27 +173,27 @@ main(int argc, char **argv)
 		cJSON_Delete(filters);
 	pake_cli_open(&cli);
 	out = pake_cli_call(&cli, "search_notes", in);
-	results = cJSON_GetObjectItem(out, "results");
+	results = cJSON_GetObjectItemCaseSensitive(out, "results");
 	if (cli.json) {
 		pake_cli_print_json(out);
 	} else if (cJSON_GetArraySize(results) == 0) {
 		fprintf(stderr, "pake-search: no notes match\n");
 	} else if (ids) {
 		cJSON_ArrayForEach(it, results)
-			puts(cJSON_GetStringValue(cJSON_GetObjectItem(it,
+			puts(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it,
 			    "pake_id")));
 	} else if (isatty(STDOUT_FILENO)) {
 		print_table(results);
 	} else {
 		cJSON_ArrayForEach(it, results) {
-			m = cJSON_GetObjectItem(it, "metadata");
+			m = cJSON_GetObjectItemCaseSensitive(it, "metadata");
 			printf("%s\t%s\t%s\n",
-			    cJSON_GetStringValue(cJSON_GetObjectItem(it, "pake_id")),
-			    cJSON_GetStringValue(cJSON_GetObjectItem(m, "type")),
-			    cJSON_GetStringValue(cJSON_GetObjectItem(it, "title")));
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "pake_id")),
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "type")),
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "title")));
 		}
 	}
-	next = cJSON_GetStringValue(cJSON_GetObjectItem(out, "next_cursor"));
+	next = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "next_cursor"));
 	if (next && !cli.json)
 		fprintf(stderr, "more: pake-search --cursor %s (same query)\n",
 		    next);

@@ -240,7 +240,7 @@ print_rows(const cJSON *arr, const char *const *fields)
 
 	cJSON_ArrayForEach(it, arr) {
 		for (i = 0; fields[i]; i++) {
-			v = cJSON_GetObjectItem(it, fields[i]);
+			v = cJSON_GetObjectItemCaseSensitive(it, fields[i]);
 			if (i)
 				fputs("  ", stdout);
 			if (cJSON_IsString(v))
@@ -273,7 +273,7 @@ run(pake_cli *cli, const char *op, cJSON *in, const char *list,
 	if (cli->json)
 		pake_cli_print_json(out);
 	else if (list)
-		print_rows(cJSON_GetObjectItem(out, list), fields);
+		print_rows(cJSON_GetObjectItemCaseSensitive(out, list), fields);
 	else if (fields) {
 		cJSON *one = cJSON_CreateArray();
 		cJSON_AddItemReferenceToArray(one, out);
@@ -403,11 +403,11 @@ cmd_token(pake_cli *cli, int argc, char **argv)
 		if (cli->json)
 			pake_cli_print_json(out);
 		else {
-			puts(cJSON_GetStringValue(cJSON_GetObjectItem(out,
+			puts(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out,
 			    "token")));
 			fprintf(stderr, "pake-tenant: token %.0f created; it is "
 			    "shown only this once\n", cJSON_GetNumberValue(
-			    cJSON_GetObjectItem(out, "id")));
+			    cJSON_GetObjectItemCaseSensitive(out, "id")));
 		}
 		cJSON_Delete(out);
 		return pake_cli_done(cli);
@@ -422,7 +422,7 @@ cmd_audit(pake_cli *cli, int argc, char **argv)
 
 	options(cli, &argc, argv, in);
 	need(cli, argc, 0, "audit takes options only");
-	if (!cJSON_GetObjectItem(in, "tenant"))
+	if (!cJSON_GetObjectItemCaseSensitive(in, "tenant"))
 		add_target(cli, in);
 	return run(cli, "audit_list", in, "events", event_fields);
 }

@@ -714,9 +714,9 @@ pake_graph_import_jsonl(pake_ctx *c, const char *text, size_t len,
 		if (type && strcmp(type, "entity") == 0) {
 			const cJSON *obs = cJSON_GetObjectItemCaseSensitive(o,
 			    "observations"), *x;
-			int made, ok = valid_str(cJSON_GetObjectItem(o, "name"),
+			int made, ok = valid_str(cJSON_GetObjectItemCaseSensitive(o, "name"),
 			    PAKE_GRAPH_NAME_MAX) && valid_str(
-			    cJSON_GetObjectItem(o, "entityType"),
+			    cJSON_GetObjectItemCaseSensitive(o, "entityType"),
 			    PAKE_GRAPH_TYPE_MAX) && cJSON_IsArray(obs);
 
 			cJSON_ArrayForEach(x, obs)
@@ -734,10 +734,10 @@ pake_graph_import_jsonl(pake_ctx *c, const char *text, size_t len,
 		} else if (type && strcmp(type, "relation") == 0) {
 			int64_t id;
 
-			if (!valid_str(cJSON_GetObjectItem(o, "from"),
+			if (!valid_str(cJSON_GetObjectItemCaseSensitive(o, "from"),
 			    PAKE_GRAPH_NAME_MAX) || !valid_str(
-			    cJSON_GetObjectItem(o, "to"), PAKE_GRAPH_NAME_MAX) ||
-			    !valid_str(cJSON_GetObjectItem(o, "relationType"),
+			    cJSON_GetObjectItemCaseSensitive(o, "to"), PAKE_GRAPH_NAME_MAX) ||
+			    !valid_str(cJSON_GetObjectItemCaseSensitive(o, "relationType"),
 			    PAKE_GRAPH_TYPE_MAX))
 				rc = pake_fail(e, PAKE_EINVAL, "Invalid memory "
 				    "file", "line %zu: a relation needs from, "

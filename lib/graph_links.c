@@ -864,8 +864,8 @@ report_rel(void *arg, const pake_grel *r)
 	cJSON_AddItemToArray(rp->c->dangling, o);
 	pake_log_msg(rp->c->log, PAKE_LOG_WARN, "graph: a link of "
 	    "\"%.200s\" to \"%.200s\" names nothing now (\"%.200s\" was "
-	    "renamed or deleted)", cJSON_GetStringValue(cJSON_GetObjectItem(o,
-	    "from")) ? cJSON_GetStringValue(cJSON_GetObjectItem(o, "from")) :
+	    "renamed or deleted)", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o,
+	    "from")) ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "from")) :
 	    "?", r->dst_name, rp->was);
 	return 0;
 }

@@ -1883,11 +1883,11 @@ pake_graph_py_process_document(pake_ctx *c, const cJSON *in, cJSON **out,
 {
 	static const char *const keep[] = {"title", "source", "url",
 		"publication_date", "content_type", "authors"};
-	const char *title = cJSON_GetStringValue(cJSON_GetObjectItem(in,
+	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in,
 	    "title"));
-	const char *content = cJSON_GetStringValue(cJSON_GetObjectItem(in,
+	const char *content = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in,
 	    "content"));
-	const cJSON *authors = cJSON_GetObjectItem(in, "authors"), *a;
+	const cJSON *authors = cJSON_GetObjectItemCaseSensitive(in, "authors"), *a;
 	struct made m;
 	pake_entities x = {0};
 	pake_buf text = {0};
@@ -1903,15 +1903,15 @@ pake_graph_py_process_document(pake_ctx *c, const cJSON *in, cJSON **out,
 	m.entities = cJSON_CreateArray();
 	m.relationships = cJSON_CreateArray();
 	for (i = 0; i < sizeof keep / sizeof keep[0]; i++) {
-		const cJSON *v = cJSON_GetObjectItem(in, keep[i]);
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, keep[i]);
 
 		if (v)
 			cJSON_AddItemToObject(props, keep[i],
 			    cJSON_Duplicate(v, 1));
 	}
-	if (!cJSON_GetObjectItem(props, "source"))
+	if (!cJSON_GetObjectItemCaseSensitive(props, "source"))
 		cJSON_AddStringToObject(props, "source", "unknown");
-	if (!cJSON_GetObjectItem(props, "content_type"))
+	if (!cJSON_GetObjectItemCaseSensitive(props, "content_type"))
 		cJSON_AddStringToObject(props, "content_type", "text");
 	/* The entities of the title and content, by entities.c's rules. */
 	pake_buf_puts(&text, title);

@@ -608,10 +608,10 @@ count_item(void *arg, const char *what, int64_t n)
 	cJSON *o = arg;
 
 	if (strncmp(what, "type:", 5) == 0)
-		cJSON_AddNumberToObject(cJSON_GetObjectItem(o, "by_type"),
+		cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(o, "by_type"),
 		    what + 5, (double)n);
 	else if (strncmp(what, "rel:", 4) == 0)
-		cJSON_AddNumberToObject(cJSON_GetObjectItem(o,
+		cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(o,
 		    "by_relation_type"), what + 4, (double)n);
 	else
 		cJSON_AddNumberToObject(o, what, (double)n);
@@ -699,12 +699,12 @@ dot_str(pake_buf *b, const char *s)
 static void
 dot_node(pake_buf *b, const cJSON *n)
 {
-	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(n,
+	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n,
 	    "kind"));
 
 	pake_buf_printf(b, "  n%.0f [label=", cJSON_GetNumberValue(
-	    cJSON_GetObjectItem(n, "id")));
-	dot_str(b, cJSON_GetStringValue(cJSON_GetObjectItem(n, "name")));
+	    cJSON_GetObjectItemCaseSensitive(n, "id")));
+	dot_str(b, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n, "name")));
 	pake_buf_printf(b, ", shape=%s];\n", kind && strcmp(kind, "note") == 0 ?
 	    "note" : "ellipse");
 }
@@ -712,8 +712,8 @@ dot_node(pake_buf *b, const cJSON *n)
 static void
 dot_edge(pake_buf *b, const cJSON *x)
 {
-	const cJSON *src = cJSON_GetObjectItem(x, "source");
-	const cJSON *dst = cJSON_GetObjectItem(x, "target");
+	const cJSON *src = cJSON_GetObjectItemCaseSensitive(x, "source");
+	const cJSON *dst = cJSON_GetObjectItemCaseSensitive(x, "target");
 
 	if (!cJSON_IsNumber(src))
 		return;
@@ -723,13 +723,13 @@ dot_edge(pake_buf *b, const cJSON *x)
 	else {
 		/* A target that names nothing: a dashed box of its name. */
 		pake_buf_printf(b, "  u%.0f [label=", cJSON_GetNumberValue(
-		    cJSON_GetObjectItem(x, "id")));
-		dot_str(b, cJSON_GetStringValue(cJSON_GetObjectItem(x, "to")));
+		    cJSON_GetObjectItemCaseSensitive(x, "id")));
+		dot_str(b, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "to")));
 		pake_buf_printf(b, ", shape=box, style=dashed];\n"
 		    "  n%.0f -> u%.0f [style=dashed, label=", src->valuedouble,
-		    cJSON_GetNumberValue(cJSON_GetObjectItem(x, "id")));
+		    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(x, "id")));
 	}
-	dot_str(b, cJSON_GetStringValue(cJSON_GetObjectItem(x, "type")));
+	dot_str(b, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "type")));
 	pake_buf_puts(b, "];\n");
 }
 
@@ -800,22 +800,22 @@ pake_graph_dot(pake_ctx *c, const char *ref, int depth, int max_nodes,
 			pake_buf_free(&b);
 			return rc;
 		}
-		cJSON_ArrayForEach(x, cJSON_GetObjectItem(g, "nodes"))
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(g, "nodes"))
 			dot_node(&b, x);
-		cJSON_ArrayForEach(x, cJSON_GetObjectItem(g, "edges")) {
-			const cJSON *s = cJSON_GetObjectItem(x, "source");
-			const cJSON *t = cJSON_GetObjectItem(x, "target");
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(g, "edges")) {
+			const cJSON *s = cJSON_GetObjectItemCaseSensitive(x, "source");
+			const cJSON *t = cJSON_GetObjectItemCaseSensitive(x, "target");
 			int in = 0;
 			const cJSON *n;
 
 			/* Only edges between nodes drawn (or to nothing). */
-			cJSON_ArrayForEach(n, cJSON_GetObjectItem(g, "nodes"))
+			cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(g, "nodes"))
 				if (cJSON_IsNumber(s) && cJSON_GetNumberValue(
-				    cJSON_GetObjectItem(n, "id")) ==
+				    cJSON_GetObjectItemCaseSensitive(n, "id")) ==
 				    s->valuedouble)
 					in |= 1;
 				else if (cJSON_IsNumber(t) &&
-				    cJSON_GetNumberValue(cJSON_GetObjectItem(n,
+				    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(n,
 				    "id")) == t->valuedouble)
 					in |= 2;
 			if ((in & 1) && ((in & 2) || !cJSON_IsNumber(t) ||

@@ -87,10 +87,10 @@ body_json(http_api *a)
 static void
 etag_of(const cJSON *out, char t[32])
 {
-	const cJSON *v = cJSON_GetObjectItem(out, "version");
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(out, "version");
 
 	t[0] = '\0';
-	if (cJSON_IsNumber(v) && cJSON_IsString(cJSON_GetObjectItem(out,
+	if (cJSON_IsNumber(v) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(out,
 	    "pake_id")))
 		snprintf(t, 32, "\"%.0f\"", v->valuedouble);
 }
@@ -284,7 +284,7 @@ r_quick(http_api *a, const http_route *rt)
 
 	if (in == NULL)
 		return;
-	if (!cJSON_GetObjectItem(in, "quick"))
+	if (!cJSON_GetObjectItemCaseSensitive(in, "quick"))
 		cJSON_AddBoolToObject(in, "quick", 1);
 	call(a, rt->op, in, 0);
 }
@@ -376,7 +376,7 @@ r_note_get(http_api *a, const http_route *rt)
 		http_json(a->r, 200, out);
 		return;
 	}
-	text = strdup(cJSON_GetStringValue(cJSON_GetObjectItem(out,
+	text = strdup(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out,
 	    "markdown")));
 	cJSON_Delete(out);
 	if (text)
@@ -449,7 +449,7 @@ r_health(http_api *a, const http_route *rt)
 		a->r->status = 503;
 		return;
 	}
-	st = cJSON_GetObjectItem(out, "status");
+	st = cJSON_GetObjectItemCaseSensitive(out, "status");
 	http_json(a->r, cJSON_IsString(st) && strcmp(st->valuestring, "ok") == 0 ?
 	    200 : 503, out);
 }

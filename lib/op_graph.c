@@ -144,25 +144,25 @@ pretty_of(const cJSON *v)
 static char *
 text_entities(const cJSON *out)
 {
-	return pretty_of(cJSON_GetObjectItem(out, "entities"));
+	return pretty_of(cJSON_GetObjectItemCaseSensitive(out, "entities"));
 }
 
 static char *
 text_relations(const cJSON *out)
 {
-	return pretty_of(cJSON_GetObjectItem(out, "relations"));
+	return pretty_of(cJSON_GetObjectItemCaseSensitive(out, "relations"));
 }
 
 static char *
 text_results(const cJSON *out)
 {
-	return pretty_of(cJSON_GetObjectItem(out, "results"));
+	return pretty_of(cJSON_GetObjectItemCaseSensitive(out, "results"));
 }
 
 static char *
 text_message(const cJSON *out)
 {
-	return pake_strdup(cJSON_GetStringValue(cJSON_GetObjectItem(out,
+	return pake_strdup(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out,
 	    "message")));
 }
 

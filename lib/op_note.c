@@ -581,15 +581,15 @@ search_meaning(pake_ctx *c, const cJSON *in, int hybrid, cJSON **out,
 	if ((rc = pake_vec_search(c, q, deep, &vec, e)) != 0)
 		return rc;
 	rank = 0;
-	cJSON_ArrayForEach(x, cJSON_GetObjectItem(vec, "results"))
-		fuse(f, &nf, cJSON_GetStringValue(cJSON_GetObjectItem(x,
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(vec, "results"))
+		fuse(f, &nf, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x,
 		    "pake_id")), ++rank);
 	if (!hybrid) {
 		/* Meaning alone: its own cosine is the score. */
 		rank = 0;
-		cJSON_ArrayForEach(x, cJSON_GetObjectItem(vec, "results"))
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(vec, "results"))
 			f[rank++].score = cJSON_GetNumberValue(
-			    cJSON_GetObjectItem(x, "score"));
+			    cJSON_GetObjectItemCaseSensitive(x, "score"));
 	} else {
 		pake_search s;
 		char *next = NULL;

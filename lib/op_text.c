@@ -139,7 +139,7 @@ run_summarize_note(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	cJSON_AddStringToObject(*out, "pake_id", id);
 	cJSON_AddItemToObject(*out, "summary_result", res);
 	if (cJSON_IsTrue(save)) {
-		const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(res,
+		const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res,
 		    "extractive_summary"));
 
 		pake_note_init(&patch);

@@ -128,6 +128,13 @@ links() {
 	run pake-op graph_import "$(jq -Rs '{jsonl: .}' "$T/bad2.jsonl")"
 	[ "$status" -eq 65 ]
 	[[ "$output" == *"line 3"* ]]
+	# keys are case-sensitive: "Name" is not "name" (this once crashed)
+	printf '%s\n' '{"type":"entity","Name":"C","entityType":"t","observations":[]}' \
+	    '{"type":"relation","From":"A","To":"B","RelationType":"r"}' >"$T/bad3.jsonl"
+	run pake-op graph_import "$(jq -Rs '{jsonl: .}' "$T/bad3.jsonl")"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"line 1"* ]]
+	pake-op read_graph | json_check '.entities == []'
 }
 
 @test "must-show 3: two pake-mcp processes creating 10 entities each at once, 20 times: none lost" {
