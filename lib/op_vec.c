@@ -93,20 +93,20 @@ const pake_op pake_op_vectors_status = {
 static int
 run_clusters(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	const cJSON *k = cJSON_GetObjectItemCaseSensitive(in, "k");
-
-	return pake_vec_clusters(c, cJSON_IsNumber(k) ? k->valueint : 0, out,
-	    e);
+	return pake_vec_clusters(c, int_arg(in, "k"), int_arg(in, "per_cluster"),
+	    out, e);
 }
 
 const pake_op pake_op_note_clusters = {
 	"note_clusters", "Clusters of notes",
 	"The tenant's notes grouped by meaning (k-means++ on their LSA "
 	"vectors), each cluster labelled by the keywords of its nearest "
-	"notes, with its 10 nearest notes.",
+	"notes, with its nearest notes (per_cluster, 10 by default; "
+	"1000000 lists every note).",
 	"{\"type\":\"object\",\"additionalProperties\":false,"
 	"\"properties\":{\"k\":{\"type\":\"integer\",\"minimum\":2,"
-	"\"maximum\":50}}}",
+	"\"maximum\":50},\"per_cluster\":{\"type\":\"integer\","
+	"\"minimum\":1,\"maximum\":1000000,\"default\":10}}}",
 	"{\"type\":\"object\",\"required\":[\"clusters\",\"k\"],"
 	"\"properties\":{\"clusters\":{\"type\":\"array\"},\"k\":" S_INT ","
 	"\"notes\":" S_INT "}}",

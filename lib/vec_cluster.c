@@ -29,7 +29,7 @@
 #define NOTES_MAX	200000	/* notes clustered */
 #define LABEL_NOTES	20	/* nearest notes whose text labels a cluster */
 #define LABEL_BYTES	4000	/* of each of them */
-#define SHOWN		10	/* notes listed per cluster */
+#define SHOWN		10	/* notes listed per cluster, by default */
 
 struct pts {
 	float *v;		/* n x dims */
@@ -243,7 +243,7 @@ pts_free(struct pts *p)
 }
 
 int
-pake_vec_clusters(pake_ctx *c, int k, cJSON **out, pake_err *e)
+pake_vec_clusters(pake_ctx *c, int k, int shown, cJSON **out, pake_err *e)
 {
 	pake_vec_info info;
 	struct pts p = {0};
@@ -262,6 +262,11 @@ pake_vec_clusters(pake_ctx *c, int k, cJSON **out, pake_err *e)
 	if (k < 0 || k > K_MAX)
 		return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID, "k: 2 to %d",
 		    K_MAX);
+	if (shown < 0)
+		return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID,
+		    "notes per cluster: 1 or more");
+	if (shown == 0)
+		shown = SHOWN;
 	if ((st = pake_ctx_store(c, e)) == NULL)
 		return e->code;
 	if ((rc = pake_db_begin_read(st, e)) != 0)
@@ -359,7 +364,7 @@ pake_vec_clusters(pake_ctx *c, int k, cJSON **out, pake_err *e)
 		kw = label(st, &p, m, n, e);
 		cJSON_AddItemToObject(cl, "label", kw ? kw : cJSON_CreateArray());
 		notes = cJSON_AddArrayToObject(cl, "notes");
-		for (i = 0; i < n && i < SHOWN; i++) {
+		for (i = 0; i < n && i < (size_t)shown; i++) {
 			cJSON *o = cJSON_CreateObject();
 
 			cJSON_AddStringToObject(o, "pake_id", p.id[m[i].i]);

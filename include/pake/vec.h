@@ -57,8 +57,9 @@ int pake_vec_search(pake_ctx *c, const char *query, int k, cJSON **out,
 /* Clusters of the tenant's notes by meaning: spherical k-means++ on the
  * vectors (k 0: sqrt(notes / 2), 2..50), each labelled by the keywords of
  * its nearest notes: {model, notes, k, iterations, clusters: [{id, size,
- * label[], notes: [{pake_id, title, score}] (the 10 nearest)}]}.  No fit
- * yet: PAKE_ENOTFOUND (lib/vec_cluster.c). */
-int pake_vec_clusters(pake_ctx *c, int k, cJSON **out, pake_err *e);
+ * label[], notes: [{pake_id, title, score}] (the shown nearest; 0: 10)}]}.
+ * No fit yet: PAKE_ENOTFOUND (lib/vec_cluster.c). */
+int pake_vec_clusters(pake_ctx *c, int k, int shown, cJSON **out,
+    pake_err *e);
 
 #endif
