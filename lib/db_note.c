@@ -33,6 +33,10 @@ static const char SQL_DELETE[] = "DELETE FROM notes WHERE pake_id = ?1";
 static const char SQL_GET[] = "SELECT " NOTE_COLS " FROM notes "
     "WHERE pake_id = ?1";
 static const char SQL_EXISTS[] = "SELECT id FROM notes WHERE pake_id = ?1";
+static const char SQL_GET_ROWID[] = "SELECT " NOTE_COLS " FROM notes "
+    "WHERE id = ?1";
+static const char SQL_BRIEF[] = "SELECT pake_id, title FROM notes WHERE "
+    "id = ?1";
 static const char SQL_PATH_TAKEN[] = "SELECT 1 FROM notes WHERE "
     "file_path = ?1";
 static const char SQL_BY_PATH[] = "SELECT pake_id FROM notes WHERE "
@@ -313,20 +317,16 @@ pake_db_note_delete(pake_db *db, const char *pake_id, pake_err *e)
 	return db_run(db, SQL_COUNT_ADD, e, "i", (int64_t)-1);
 }
 
-int
-pake_db_note_get(pake_db *db, const char *pake_id, pake_note *n, pake_err *e)
+/* The note of the one-row query st (bound): PAKE_ENOTFOUND when none. */
+static int
+get_one(pake_db *db, sqlite3_stmt *st, pake_note *n, pake_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
+	int rc = sqlite3_step(st);
 
-	if ((st = db_stmt(db, SQL_GET, e)) == NULL)
-		return e->code;
-	db_bind_text(st, 1, pake_id);
-	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(st);
 		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
-		    "note %s", pake_id);
+		    NULL);
 	}
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
@@ -337,6 +337,60 @@ pake_db_note_get(pake_db *db, const char *pake_id, pake_note *n, pake_err *e)
 		pake_note_free(n);
 	sqlite3_reset(st);
 	return rc;
+}
+
+int
+pake_db_note_get(pake_db *db, const char *pake_id, pake_note *n, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_GET, e)) == NULL)
+		return e->code;
+	db_bind_text(st, 1, pake_id);
+	if ((rc = get_one(db, st, n, e)) == PAKE_ENOTFOUND)
+		pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
+		    "note %s", pake_id);
+	return rc;
+}
+
+int
+pake_db_note_brief(pake_db *db, int64_t rowid, char *pake_id, size_t idsz,
+    char **title, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*title = NULL;
+	if ((st = db_stmt(db, SQL_BRIEF, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, rowid);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 1);
+
+		db_col_copy(st, 0, pake_id, idsz);
+		if ((*title = pake_strdup(t ? t : "")) == NULL) {
+			sqlite3_reset(st);
+			return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM,
+			    NULL);
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
+		    NULL);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, rc, e, "get note");
+}
+
+int
+pake_db_note_get_rowid(pake_db *db, int64_t rowid, pake_note *n, pake_err *e)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_GET_ROWID, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, rowid);
+	return get_one(db, st, n, e);
 }
 /* 1 when the single-row query sql with ?1 = s finds a row, 0 when not,
  * -1 on failure. */

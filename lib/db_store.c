@@ -171,14 +171,17 @@ static const char store_v3[] =
 static const char store_v4[] =
 	"CREATE VIRTUAL TABLE notes_vocab USING fts5vocab(notes_fts, 'row');";
 
-/* Vectors (issue 12; lib/vec.c): the fitted model's term vectors, each
- * note's vector (note_id is notes.id) and what the fit was.  Float32
- * blobs in the machine's byte order; vec_info has no row until a fit. */
+/* Vectors (issue 12; lib/vec.c): the fitted model's term vectors with
+ * their idf at the fit, each note's vector (note_id is notes.id), the
+ * notes waiting for an embedding (model from a provider) and what the
+ * model is.  Float32 blobs in the machine's byte order; vec_info has no
+ * row until a fit. */
 static const char store_v5[] =
-	"CREATE TABLE vec_terms(term TEXT PRIMARY KEY, v BLOB NOT NULL) "
-	"  WITHOUT ROWID;"
+	"CREATE TABLE vec_terms(term TEXT PRIMARY KEY, idf REAL NOT NULL, "
+	"  v BLOB NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE note_vectors(note_id INTEGER PRIMARY KEY, "
 	"  v BLOB NOT NULL);"
+	"CREATE TABLE vec_pending(note_id INTEGER PRIMARY KEY);"
 	"CREATE TABLE vec_info("
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  dims INTEGER NOT NULL,"

@@ -22,11 +22,13 @@
  * and its SVD (LAPACKE dgesdd): B^T = U' S W^T, so A ~ Q W S U'^T and
  * the first k columns of U' are V_k, A's top right singular vectors.
  * k = min(dims, the rank: singular values above 1e-10 of the first).
- * A term's vector is its row of V_k (k float32 values, vec_terms).
+ * A term's vector is its row of V_k (k float32 values, vec_terms, with
+ * the term's idf at the fit).
  *
  * Fold-in.  A note's vector is sum over its terms with a term vector of
  * w(t) * V_k[t], scaled to length 1 (note_vectors; none when no term has
- * a vector).  For a note of the fit that is its row of A V_k = U_k S_k,
+ * a vector), w(t) taking the idf stored at the fit: the weights the
+ * model was fitted with, and one indexed read per distinct word.  For a note of the fit that is its row of A V_k = U_k S_k,
  * the rank-k approximation of A whose cosines are LSA's similarities;
  * new and changed notes are folded in the same way by the one write path
  * (store.c calls pake_vec_note_put in the change's transaction), so hand
@@ -217,14 +219,6 @@ bag_read(pake_db *st, const pake_note *n, struct bag *b, pake_err *e)
 	return 0;
 }
 
-/* A term's weight in a note (see the top of the file). */
-static double
-weight(int64_t tf, int64_t df, int64_t ndocs)
-{
-	return (1 + log((double)tf)) *
-	    (log((double)(ndocs + 1) / (double)(df + 1)) + 1);
-}
-
 /* Scale v[0..n) to length 1; 0 when it is the zero vector. */
 static int
 unit(double *v, size_t n)
@@ -260,6 +254,7 @@ struct csr {
 	size_t *rp;		/* m + 1 row starts */
 	int32_t *ci;
 	double *v;
+	double *idf;		/* n: each term's idf */
 };
 
 /* What reading the notes collects. */
@@ -292,6 +287,7 @@ csr_free(struct csr *a)
 	free(a->rp);
 	free(a->ci);
 	free(a->v);
+	free(a->idf);
 }
 
 /* One note of the corpus: its terms into the vocabulary and the pairs. */
@@ -372,7 +368,7 @@ static int
 build_a(struct corpus *k, struct csr *a, size_t **row, pake_err *e)
 {
 	struct bterm **pick = NULL;
-	double *idf = NULL;
+	double *idf;
 	size_t i, p, np = 0, nnz = 0;
 	int64_t ndocs, df;
 	int rc = 0;
@@ -387,7 +383,7 @@ build_a(struct corpus *k, struct csr *a, size_t **row, pake_err *e)
 	qsort(pick, np, sizeof *pick, by_df);
 	if (np > PAKE_VEC_TERMS_MAX)
 		np = PAKE_VEC_TERMS_MAX;
-	if ((idf = malloc((np + 1) * sizeof *idf)) == NULL)
+	if ((idf = a->idf = malloc((np + 1) * sizeof *idf)) == NULL)
 		goto oom;
 	if ((rc = pake_db_corpus_docs(k->st, &ndocs, e)) != 0)
 		goto out;
@@ -431,7 +427,6 @@ oom:
 	rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 out:
 	free(pick);
-	free(idf);
 	return rc;
 }
 
@@ -633,8 +628,8 @@ fit_store(pake_db *st, const struct corpus *k, const struct csr *a,
 			continue;
 		for (d = 0; d < dims; d++)
 			f[d] = (float)vk[(size_t)col * l + (size_t)d];
-		if ((rc = pake_db_vec_term_put(st, k->vocab.t[i].word, f, dims,
-		    e)) != 0)
+		if ((rc = pake_db_vec_term_put(st, k->vocab.t[i].word,
+		    a->idf[col], f, dims, e)) != 0)
 			return rc;
 	}
 	for (r = 0; r < a->m; r++) {
@@ -762,36 +757,33 @@ pake_vec_fit(pake_ctx *c, int dims, cJSON **out, pake_err *e)
 /* Fold-in */
 
 /* n's vector in the model of dims values: *has 1 and v filled (length
- * 1), or *has 0 when none of its terms has a vector. */
+ * 1), or *has 0 when none of its terms has a vector.  A term weighs
+ * (1 + ln tf) times its idf at the fit, as the fitted notes' terms did. */
 static int
 fold(pake_db *st, const pake_note *n, int dims, float *v, int *has,
     pake_err *e)
 {
-	double acc[PAKE_VEC_DIMS_CAP] = {0};
-	float tv[PAKE_VEC_DIMS_CAP];
+	double acc[PAKE_VEC_DIMS_MAX] = {0}, idf;
+	float tv[PAKE_VEC_DIMS_MAX];
 	struct bag b;
-	int64_t ndocs, df;
 	size_t i;
 	int d, rc, got;
 
+	assert(dims > 0 && dims <= PAKE_VEC_DIMS_MAX);
 	*has = 0;
 	if ((rc = bag_read(st, n, &b, e)) != 0)
 		return rc;
-	if ((rc = pake_db_corpus_docs(st, &ndocs, e)) != 0)
-		goto out;
 	for (i = 0; i < b.n; i++) {
 		double w;
 
-		if ((got = pake_db_vec_term_get(st, b.t[i].word, tv, dims,
-		    e)) < 0) {
+		if ((got = pake_db_vec_term_get(st, b.t[i].word, &idf, tv,
+		    dims, e)) < 0) {
 			rc = e->code;
 			goto out;
 		}
 		if (got == 0)
 			continue;
-		if ((rc = pake_db_term_docs(st, b.t[i].word, &df, e)) != 0)
-			goto out;
-		w = weight(b.t[i].n, df, ndocs);
+		w = (1 + log((double)b.t[i].n)) * idf;
 		for (d = 0; d < dims; d++)
 			acc[d] += w * tv[d];
 	}
@@ -841,8 +833,7 @@ pake_vec_note_remove(pake_ctx *c, pake_db *st, const pake_note *old,
 
 struct hit {
 	double score;
-	char pake_id[PAKE_ID_LEN + 1];
-	char *title;
+	int64_t note_id;
 };
 
 /* The best k of the notes scanned, best first (ties: the older note). */
@@ -852,50 +843,49 @@ struct top {
 	int64_t self;
 	struct hit *h;
 	int n, k;
-	int oom;
 };
 
-/* One note of the scan: kept when among the best so far. */
+/* One note of the scan: kept when among the best so far.  v is the row's
+ * blob, of dims floats, maybe unaligned. */
 static int
-top_add(void *arg, int64_t note_id, const char *pake_id, const char *title,
-    const float *v)
+top_add(void *arg, int64_t note_id, const void *blob)
 {
 	struct top *t = arg;
+	float v[PAKE_VEC_DIMS_CAP];
 	double s = 0;
-	char *dup;
 	int d, at;
 
 	if (note_id == t->self)
 		return 0;
+	memcpy(v, blob, (size_t)t->dims * sizeof *v);
 	for (d = 0; d < t->dims; d++)
 		s += (double)t->q[d] * (double)v[d];
-	if (t->n == t->k && !(s > t->h[t->n - 1].score))
+	if (t->n == t->k && !(s > t->h[t->n - 1].score ||
+	    (s == t->h[t->n - 1].score && note_id < t->h[t->n - 1].note_id)))
 		return 0;
-	if ((dup = pake_strdup(title ? title : "")) == NULL) {
-		t->oom = 1;
-		return 1;
-	}
 	if (t->n == t->k)
-		free(t->h[--t->n].title);
-	for (at = t->n; at > 0 && t->h[at - 1].score < s; at--)
+		t->n--;
+	for (at = t->n; at > 0 && (t->h[at - 1].score < s ||
+	    (t->h[at - 1].score == s && t->h[at - 1].note_id > note_id)); at--)
 		;
 	memmove(&t->h[at + 1], &t->h[at], (size_t)(t->n - at) *
 	    sizeof *t->h);
 	t->h[at].score = s;
-	pake_strlcpy(t->h[at].pake_id, pake_id ? pake_id : "",
-	    sizeof t->h[at].pake_id);
-	t->h[at].title = dup;
+	t->h[at].note_id = note_id;
 	t->n++;
 	return 0;
 }
 
 /* The k notes whose vectors are nearest q (but self), best first, into
- * arr as {pake_id, title, score}. */
+ * arr as {pake_id, title, score}: a scan of the vectors alone, then the
+ * k notes' ids and titles. */
 static int
 scan_top(pake_db *st, const float *q, int dims, int64_t self, int k,
     cJSON *arr, pake_err *e)
 {
+	char id[PAKE_ID_LEN + 1];
 	struct top t;
+	char *title;
 	cJSON *o;
 	int rc, i;
 
@@ -906,19 +896,24 @@ scan_top(pake_db *st, const float *q, int dims, int64_t self, int k,
 	t.k = k;
 	if ((t.h = calloc((size_t)k + 1, sizeof *t.h)) == NULL)
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-	rc = pake_db_vec_note_each(st, dims, top_add, &t, e);
-	if (t.oom)
-		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-	for (i = 0; i < t.n; i++) {
-		if (rc == 0) {
-			o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "pake_id", t.h[i].pake_id);
-			cJSON_AddStringToObject(o, "title", t.h[i].title);
-			cJSON_AddNumberToObject(o, "score",
-			    round(t.h[i].score * 1e6) / 1e6);
-			cJSON_AddItemToArray(arr, o);
+	rc = pake_db_vec_scan(st, dims, top_add, &t, e);
+	for (i = 0; i < t.n && rc == 0; i++) {
+		rc = pake_db_note_brief(st, t.h[i].note_id, id, sizeof id,
+		    &title, e);
+		if (rc == PAKE_ENOTFOUND) {	/* cannot be: same snapshot */
+			pake_err_clear(e);
+			rc = 0;
+			continue;
 		}
-		free(t.h[i].title);
+		if (rc != 0)
+			break;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "pake_id", id);
+		cJSON_AddStringToObject(o, "title", title);
+		cJSON_AddNumberToObject(o, "score",
+		    round(t.h[i].score * 1e6) / 1e6);
+		cJSON_AddItemToArray(arr, o);
+		free(title);
 	}
 	free(t.h);
 	return rc;

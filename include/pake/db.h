@@ -111,6 +111,12 @@ int pake_db_note_get(pake_db *db, const char *pake_id, pake_note *n,
     pake_err *e);
 int pake_db_note_exists(pake_db *db, const char *pake_id);
 int64_t pake_db_note_rowid(pake_db *db, const char *pake_id); /* 0: none */
+/* The note whose row id (notes.id) is rowid; PAKE_ENOTFOUND when none. */
+int pake_db_note_get_rowid(pake_db *db, int64_t rowid, pake_note *n,
+    pake_err *e);
+/* Its id and title only (*title malloc'd, "" when none). */
+int pake_db_note_brief(pake_db *db, int64_t rowid, char *pake_id,
+    size_t idsz, char **title, pake_err *e);
 /* The id of the note whose vault file is file_path; PAKE_ENOTFOUND when
  * none. */
 int pake_db_note_by_path(pake_db *db, const char *file_path,
@@ -406,23 +412,25 @@ int pake_db_term_docs(pake_db *db, const char *term, int64_t *docs,
 int pake_db_corpus_docs(pake_db *db, int64_t *docs, pake_err *e);
 
 /* Vectors (lib/db_vec.c; lib/vec.c has the design).  A vector is dims
- * float32 values, at most PAKE_VEC_DIMS_CAP. */
-#define PAKE_VEC_DIMS_CAP	256
+ * float32 values, at most PAKE_VEC_DIMS_CAP (an embedding model's). */
+#define PAKE_VEC_DIMS_CAP	4096
+#define PAKE_VEC_MODEL_MAX	128	/* bytes of a model's name */
 typedef struct pake_vec_info {
 	int dims;		/* 0: no fit yet */
 	int64_t terms, docs, fitted_ms;
-	char model[16];
+	char model[PAKE_VEC_MODEL_MAX + 1];	/* "lsa" or "embed:NAME" */
 } pake_vec_info;
 /* The fit, or dims 0 when there is none. */
 int pake_db_vec_info(pake_db *db, pake_vec_info *i, pake_err *e);
 int pake_db_vec_info_put(pake_db *db, const pake_vec_info *i, pake_err *e);
 /* Forget the model and every vector (a refit starts here). */
 int pake_db_vec_clear(pake_db *db, pake_err *e);
-int pake_db_vec_term_put(pake_db *db, const char *term, const float *v,
-    int dims, pake_err *e);
-/* A term's vector: 1 found (v filled), 0 none, -1 (e filled). */
-int pake_db_vec_term_get(pake_db *db, const char *term, float *v, int dims,
-    pake_err *e);
+int pake_db_vec_term_put(pake_db *db, const char *term, double idf,
+    const float *v, int dims, pake_err *e);
+/* A term's vector and idf: 1 found (v, *idf filled), 0 none, -1 (e
+ * filled). */
+int pake_db_vec_term_get(pake_db *db, const char *term, double *idf,
+    float *v, int dims, pake_err *e);
 int pake_db_vec_note_put(pake_db *db, int64_t note_id, const float *v,
     int dims, pake_err *e);
 int pake_db_vec_note_delete(pake_db *db, int64_t note_id, pake_err *e);
@@ -435,5 +443,18 @@ typedef int (*pake_vec_note_cb)(void *arg, int64_t note_id,
 int pake_db_vec_note_each(pake_db *db, int dims, pake_vec_note_cb cb,
     void *arg, pake_err *e);
 int pake_db_vec_note_count(pake_db *db, int64_t *n, pake_err *e);
+/* Every note vector of dims values, in no order, without the notes' rows
+ * (the scan of related notes and search by meaning). */
+typedef int (*pake_vec_scan_cb)(void *arg, int64_t note_id, const void *v);
+int pake_db_vec_scan(pake_db *db, int dims, pake_vec_scan_cb cb, void *arg,
+    pake_err *e);
+/* Notes waiting for an embedding (a provider's model; lib/vec_embed.c). */
+int pake_db_vec_pending_add(pake_db *db, int64_t note_id, pake_err *e);
+int pake_db_vec_pending_del(pake_db *db, int64_t note_id, pake_err *e);
+int pake_db_vec_pending_all(pake_db *db, pake_err *e);	/* every note */
+/* The first max (by id) into ids[0..*n). */
+int pake_db_vec_pending_list(pake_db *db, int64_t *ids, int max, int *n,
+    pake_err *e);
+int pake_db_vec_pending_count(pake_db *db, int64_t *n, pake_err *e);
 
 #endif
