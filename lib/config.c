@@ -17,7 +17,8 @@
 #include "pake/config.h"
 #include "pake/util.h"
 
-enum kind { K_PATH, K_NAME, K_SECRET, K_ENUM, K_INT, K_TEXT, K_ORIGINS };
+enum kind { K_PATH, K_NAME, K_SECRET, K_ENUM, K_INT, K_TEXT, K_ORIGINS,
+	K_URL };
 
 static const struct key {
 	const char *name;
@@ -58,6 +59,16 @@ static const struct key {
 	[PAKE_CFG_HTTP_THREADS]	= {"http.threads", K_INT, "0", 0, 256, NULL},
 	[PAKE_CFG_HTTP_CORS]	= {"http.cors_origins", K_ORIGINS, "", 0, 0,
 	    NULL},
+	[PAKE_CFG_EMBED_URL]	= {"embeddings.url", K_URL, "", 0, 0, NULL},
+	[PAKE_CFG_EMBED_MODEL]	= {"embeddings.model", K_TEXT, "", 0, 0, NULL},
+	[PAKE_CFG_EMBED_KEY]	= {"embeddings.api_key", K_SECRET, NULL, 0, 0,
+	    NULL},
+	[PAKE_CFG_EMBED_TIMEOUT] = {"embeddings.timeout_s", K_INT, "30", 1, 600,
+	    NULL},
+	[PAKE_CFG_EMBED_BATCH]	= {"embeddings.batch", K_INT, "32", 1, 2048,
+	    NULL},
+	[PAKE_CFG_EMBED_INPUT]	= {"embeddings.max_input_bytes", K_INT, "8000",
+	    100, 1L << 20, NULL},
 };
 
 #define CONFIG_LINE_MAX	4096
@@ -120,6 +131,13 @@ check(int k, const char *v, long *num)
 			i += (int)n;
 		}
 		return len > 4096 ? -1 : 0;
+	case K_URL:
+		for (i = 0; v[i]; i++)
+			if ((unsigned char)v[i] <= 0x20 || v[i] == 0x7f)
+				return -1;
+		return len == 0 || ((strncmp(v, "http://", 7) == 0 &&
+		    len > 7) || (strncmp(v, "https://", 8) == 0 && len > 8)) ?
+		    (len > 2048 ? -1 : 0) : -1;
 	case K_NAME:
 		if (len == 0 || len > 63 || !(islower((unsigned char)v[0]) ||
 		    isdigit((unsigned char)v[0])))
@@ -168,6 +186,9 @@ describe(int k, char *out, size_t n)
 	case K_ORIGINS:
 		snprintf(out, n, "origins such as https://app.example, comma "
 		    "separated (never *)");
+		break;
+	case K_URL:
+		snprintf(out, n, "an http:// or https:// URL, or nothing");
 		break;
 	case K_NAME:
 		snprintf(out, n, "a name of [a-z0-9-], at most 63 characters");
@@ -415,7 +436,8 @@ resolve(pake_config *c)
 		pake_strlcpy(buf, "tenants", sizeof buf);
 	c->def[PAKE_CFG_TENANTS_DIR] = strdup(buf);
 	for (k = 0; k < PAKE_CFG__N; k++)
-		if (keys[k].def == NULL && k != PAKE_CFG_TOKEN && c->def[k] == NULL)
+		if (keys[k].def == NULL && keys[k].kind != K_SECRET &&
+		    c->def[k] == NULL)
 			return -1;
 	return 0;
 }

@@ -188,7 +188,8 @@ static const char store_v5[] =
 	"  terms INTEGER NOT NULL,"
 	"  docs INTEGER NOT NULL,"
 	"  fitted_ms INTEGER NOT NULL,"
-	"  model TEXT NOT NULL DEFAULT 'lsa');";
+	"  model TEXT NOT NULL DEFAULT 'lsa',"
+	"  retry_ms INTEGER NOT NULL DEFAULT 0);";
 
 static const db_migration steps[] = {
 	{store_v1, NULL},

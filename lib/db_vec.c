@@ -13,10 +13,11 @@
 #include "pake/db_int.h"
 #include "pake/util.h"
 
-static const char SQL_INFO[] = "SELECT dims, terms, docs, fitted_ms, model "
-    "FROM vec_info WHERE id = 1";
+static const char SQL_INFO[] = "SELECT dims, terms, docs, fitted_ms, model, "
+    "retry_ms FROM vec_info WHERE id = 1";
 static const char SQL_INFO_PUT[] = "INSERT OR REPLACE INTO vec_info(id, "
-    "dims, terms, docs, fitted_ms, model) VALUES(1, ?1, ?2, ?3, ?4, ?5)";
+    "dims, terms, docs, fitted_ms, model, retry_ms) VALUES(1, ?1, ?2, ?3, "
+    "?4, ?5, ?6)";
 static const char SQL_CLEAR_INFO[] = "DELETE FROM vec_info";
 static const char SQL_CLEAR_TERMS[] = "DELETE FROM vec_terms";
 static const char SQL_CLEAR_NOTES[] = "DELETE FROM note_vectors";
@@ -62,6 +63,7 @@ pake_db_vec_info(pake_db *db, pake_vec_info *i, pake_err *e)
 		i->docs = sqlite3_column_int64(st, 2);
 		i->fitted_ms = sqlite3_column_int64(st, 3);
 		db_col_copy(st, 4, i->model, sizeof i->model);
+		i->retry_ms = sqlite3_column_int64(st, 5);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
@@ -72,8 +74,8 @@ pake_db_vec_info(pake_db *db, pake_vec_info *i, pake_err *e)
 int
 pake_db_vec_info_put(pake_db *db, const pake_vec_info *i, pake_err *e)
 {
-	return db_run(db, SQL_INFO_PUT, e, "iiiit", (int64_t)i->dims,
-	    i->terms, i->docs, i->fitted_ms, i->model);
+	return db_run(db, SQL_INFO_PUT, e, "iiiiti", (int64_t)i->dims,
+	    i->terms, i->docs, i->fitted_ms, i->model, i->retry_ms);
 }
 
 int

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "pake/op.h"
 #include "pake/ops.h"
+#include "pake/vec.h"
 
 static const pake_op *const ops[] = {
 	&pake_op_create_note,
@@ -142,6 +143,10 @@ pake_op_call(pake_ctx *c, const char *name, const cJSON *in, cJSON **out,
 	if (rc == 0)
 		rc = op->run(c, in, out, e);
 	cJSON_Delete(empty);
+	/* Notes a write left waiting for an embedding get it now, after the
+	 * commit (lib/vec_embed.c); nothing when no provider is set. */
+	if (rc == 0 && !(op->hints & PAKE_OP_READONLY))
+		pake_vec_embed_after(c);
 	if (rc == 0 && *out == NULL)
 		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, "%s", name);
 	if (rc != 0) {

@@ -729,6 +729,7 @@ out:
 int
 pake_vec_fit(pake_ctx *c, int dims, cJSON **out, pake_err *e)
 {
+	char want[PAKE_VEC_MODEL_MAX + 8];
 	pake_db *st;
 	int rc;
 
@@ -742,6 +743,8 @@ pake_vec_fit(pake_ctx *c, int dims, cJSON **out, pake_err *e)
 		    "dims: 1 to %d", PAKE_VEC_DIMS_MAX);
 	if ((st = pake_ctx_store(c, e)) == NULL)
 		return e->code;
+	if (pake_vec_model_wanted(c, want, sizeof want))
+		return pake_vec_embed_fit(c, st, want, out, e);
 	if ((rc = pake_db_begin(st, e)) != 0)
 		return rc;
 	if ((rc = fit(c, st, dims, out, e)) == 0 &&
@@ -800,7 +803,7 @@ out:
 int
 pake_vec_note_put(pake_ctx *c, pake_db *st, const pake_note *n, pake_err *e)
 {
-	float v[PAKE_VEC_DIMS_CAP];
+	float v[PAKE_VEC_DIMS_MAX];
 	pake_vec_info info;
 	int rc, has;
 
@@ -808,8 +811,12 @@ pake_vec_note_put(pake_ctx *c, pake_db *st, const pake_note *n, pake_err *e)
 	assert(n->rowid > 0);
 	if ((rc = pake_db_vec_info(st, &info, e)) != 0)
 		return rc;
-	if (info.dims < 1 || info.dims > PAKE_VEC_DIMS_CAP)
+	if (info.dims < 1)
 		return 0;		/* no fit yet */
+	if (pake_vec_model_is_embed(info.model))	/* after the commit */
+		return pake_db_vec_pending_add(st, n->rowid, e);
+	if (info.dims > PAKE_VEC_DIMS_MAX)
+		return 0;
 	if ((rc = fold(st, n, info.dims, v, &has, e)) != 0)
 		return rc;
 	if (has)
@@ -823,9 +830,14 @@ pake_vec_note_remove(pake_ctx *c, pake_db *st, const pake_note *old,
 {
 	int64_t id = old->rowid > 0 ? old->rowid :
 	    pake_db_note_rowid(st, old->pake_id);
+	int rc;
 
 	(void)c;
-	return id > 0 ? pake_db_vec_note_delete(st, id, e) : 0;
+	if (id <= 0)
+		return 0;
+	if ((rc = pake_db_vec_note_delete(st, id, e)) != 0)
+		return rc;
+	return pake_db_vec_pending_del(st, id, e);
 }
 
 /* ------------------------------------------------------------------ */
@@ -988,8 +1000,9 @@ pake_vec_related(pake_ctx *c, const char *pake_id, int k, cJSON **out,
 int
 pake_vec_status(pake_ctx *c, cJSON **out, pake_err *e)
 {
+	char want[PAKE_VEC_MODEL_MAX + 8];
 	pake_vec_info info;
-	int64_t with = 0, notes = 0;
+	int64_t with = 0, notes = 0, waiting = 0;
 	pake_db *st;
 	char ts[32];
 	int rc;
@@ -1003,15 +1016,20 @@ pake_vec_status(pake_ctx *c, cJSON **out, pake_err *e)
 		return rc;
 	if ((rc = pake_db_vec_info(st, &info, e)) != 0 ||
 	    (rc = pake_db_vec_note_count(st, &with, e)) != 0 ||
+	    (rc = pake_db_vec_pending_count(st, &waiting, e)) != 0 ||
 	    (rc = pake_db_corpus_docs(st, &notes, e)) != 0 ||
 	    (rc = pake_db_commit(st, e)) != 0) {
 		pake_db_rollback(st);
 		return rc;
 	}
+	pake_vec_model_wanted(c, want, sizeof want);
 	*out = cJSON_CreateObject();
 	cJSON_AddBoolToObject(*out, "fitted", info.dims > 0);
 	cJSON_AddStringToObject(*out, "model", info.dims > 0 ? info.model :
-	    "lsa");
+	    want);
+	cJSON_AddStringToObject(*out, "model_configured", want);
+	cJSON_AddBoolToObject(*out, "refit_needed", info.dims > 0 &&
+	    strcmp(info.model, want) != 0);
 	cJSON_AddNumberToObject(*out, "dims", info.dims);
 	cJSON_AddNumberToObject(*out, "terms", (double)info.terms);
 	cJSON_AddNumberToObject(*out, "docs", (double)info.docs);
@@ -1021,7 +1039,46 @@ pake_vec_status(pake_ctx *c, cJSON **out, pake_err *e)
 	} else
 		cJSON_AddNullToObject(*out, "fitted_at");
 	cJSON_AddNumberToObject(*out, "notes_with_vectors", (double)with);
+	cJSON_AddNumberToObject(*out, "notes_waiting", (double)waiting);
 	cJSON_AddNumberToObject(*out, "notes", (double)notes);
+	return 0;
+}
+
+/* The query's vector under the store's model: folded in (LSA), or from
+ * the provider outside the read snapshot, which is then taken again (the
+ * model checked unchanged).  *has 0: no word of the query is known. */
+static int
+query_vec(pake_ctx *c, pake_db *st, const char *query, pake_vec_info *info,
+    float *q, int *has, pake_err *e)
+{
+	char want[PAKE_VEC_MODEL_MAX + 8];
+	pake_vec_info again;
+	pake_note n;
+	int rc;
+
+	*has = 0;
+	if (!pake_vec_model_is_embed(info->model)) {
+		pake_note_init(&n);
+		n.body = (char *)query;
+		n.body_len = strlen(query);
+		return fold(st, &n, info->dims, q, has, e);
+	}
+	pake_vec_model_wanted(c, want, sizeof want);
+	if (strcmp(want, info->model) != 0)
+		return pake_fail(e, PAKE_EUNAVAIL, "The vectors are of another "
+		    "model than the configuration's: pake-analyze refit",
+		    "stored %s, configured %s", info->model, want);
+	pake_db_rollback(st);
+	if ((rc = pake_vec_embed_query(c, query, info->dims, q, e)) != 0)
+		return rc;
+	if ((rc = pake_db_begin_read(st, e)) != 0)
+		return rc;
+	if ((rc = pake_db_vec_info(st, &again, e)) != 0)
+		return rc;
+	if (strcmp(again.model, info->model) != 0 || again.dims != info->dims)
+		return pake_fail(e, PAKE_EUNAVAIL, "The vectors were refitted "
+		    "meanwhile: ask again", NULL);
+	*has = 1;
 	return 0;
 }
 
@@ -1031,7 +1088,6 @@ pake_vec_search(pake_ctx *c, const char *query, int k, cJSON **out,
 {
 	float q[PAKE_VEC_DIMS_CAP];
 	pake_vec_info info;
-	pake_note n;
 	pake_db *st;
 	cJSON *arr;
 	int rc, has = 0;
@@ -1052,12 +1108,7 @@ pake_vec_search(pake_ctx *c, const char *query, int k, cJSON **out,
 		rc = pake_fail(e, PAKE_ENOTFOUND, NO_FIT_MSG, NULL);
 		goto out;
 	}
-	/* The query is folded in as a note of its words would be. */
-	pake_note_init(&n);
-	n.body = (char *)query;
-	n.body_len = strlen(query);
-	rc = fold(st, &n, info.dims, q, &has, e);
-	if (rc != 0)
+	if ((rc = query_vec(c, st, query, &info, q, &has, e)) != 0)
 		goto out;
 	*out = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(*out, "results");

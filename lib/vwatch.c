@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "pake/vault.h"
+#include "pake/vec.h"
 
 #define WATCH_DIRS	65536
 #define WATCH_DEPTH	64
@@ -281,6 +282,8 @@ pake_vault_watch(pake_ctx *c, int catch_up, pake_watch_report report,
 		pake_import_stats st;
 		rc = pake_vault_import(c, c->vault, 0, NULL, NULL, &st, e);
 	}
+	if (rc == 0 && catch_up)
+		pake_vec_embed_after(c);
 	if (report && rc == 0)
 		report(arg, "watching", "", NULL, 0, NULL);
 	pfd.fd = w.fd;
@@ -297,6 +300,7 @@ pake_vault_watch(pake_ctx *c, int catch_up, pake_watch_report report,
 			break;
 		}
 		rc = events(&w, buf, (size_t)n, e);
+		pake_vec_embed_after(c);	/* vectors of what changed */
 		if (w.n == 0)		/* the vault itself went away */
 			rc = pake_fail(e, PAKE_ENOTFOUND, "The vault is gone",
 			    "%s", c->vault);

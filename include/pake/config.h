@@ -32,6 +32,12 @@ enum pake_cfg_key {
 	PAKE_CFG_HTTP_READ,	/* seconds to receive a whole request */
 	PAKE_CFG_HTTP_THREADS,	/* worker threads (Accept=no); 0: 4 a core */
 	PAKE_CFG_HTTP_CORS,	/* allowed origins, comma-separated */
+	PAKE_CFG_EMBED_URL,	/* [embeddings] url: the provider's base URL */
+	PAKE_CFG_EMBED_MODEL,	/* model: its name ("" with a url: refused) */
+	PAKE_CFG_EMBED_KEY,	/* api_key: sent as a bearer token */
+	PAKE_CFG_EMBED_TIMEOUT,	/* timeout_s: of one request */
+	PAKE_CFG_EMBED_BATCH,	/* batch: notes in one request */
+	PAKE_CFG_EMBED_INPUT,	/* max_input_bytes: of one note's text sent */
 	PAKE_CFG__N
 };
 

@@ -419,6 +419,7 @@ typedef struct pake_vec_info {
 	int dims;		/* 0: no fit yet */
 	int64_t terms, docs, fitted_ms;
 	char model[PAKE_VEC_MODEL_MAX + 1];	/* "lsa" or "embed:NAME" */
+	int64_t retry_ms;	/* writers leave the provider alone until */
 } pake_vec_info;
 /* The fit, or dims 0 when there is none. */
 int pake_db_vec_info(pake_db *db, pake_vec_info *i, pake_err *e);

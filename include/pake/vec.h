@@ -12,7 +12,8 @@
 #include "note.h"
 
 #define PAKE_VEC_DIMS_DEFAULT	128
-#define PAKE_VEC_DIMS_MAX	PAKE_VEC_DIMS_CAP
+#define PAKE_VEC_DIMS_MAX	256	/* of an LSA fit */
+#define PAKE_VEC_BATCH_MAX	2048	/* notes in one embeddings request */
 #define PAKE_VEC_TERMS_MAX	50000	/* vocabulary, by document count */
 #define PAKE_VEC_RELATED_DEFAULT 10
 #define PAKE_VEC_RELATED_MAX	100
@@ -60,6 +61,23 @@ int pake_vec_search(pake_ctx *c, const char *query, int k, cJSON **out,
  * label[], notes: [{pake_id, title, score}] (the shown nearest; 0: 10)}]}.
  * No fit yet: PAKE_ENOTFOUND (lib/vec_cluster.c). */
 int pake_vec_clusters(pake_ctx *c, int k, int shown, cJSON **out,
+    pake_err *e);
+
+/* Embeddings from a provider (lib/vec_embed.c; its design at the top).
+ * The model the configuration wants into out: "lsa", or "embed:MODEL"
+ * (then 1). */
+int pake_vec_model_wanted(const pake_ctx *c, char *out, size_t n);
+int pake_vec_model_is_embed(const char *model);
+/* pake_vec_fit for a provider's model want: switch the store to it when
+ * it is another, then embed every waiting note. */
+int pake_vec_embed_fit(pake_ctx *c, pake_db *st, const char *want,
+    cJSON **out, pake_err *e);
+/* After a write committed: embed one batch of waiting notes when the
+ * store's model is the configured provider's.  Failures are logged (the
+ * notes keep waiting), never returned. */
+void pake_vec_embed_after(pake_ctx *c);
+/* The vector (dims values, length 1) of a query's text. */
+int pake_vec_embed_query(pake_ctx *c, const char *text, int dims, float *v,
     pake_err *e);
 
 #endif
