@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "pake/vec.h"
 #include "pake/frontmatter.h"
 #include "pake/store.h"
 #include "pake/util.h"
@@ -766,7 +767,9 @@ pake_vault_import(pake_ctx *c, const char *dir, int flags,
 	im->same_vault = realpath(c->vault, vreal) != NULL &&
 	    strcmp(vreal, im->root) == 0;
 	rc = walk(im, im->root, "", 0, e);
-	return importer_end(im, rc, e);
+	if ((rc = importer_end(im, rc, e)) == 0)
+		pake_vec_embed_after(c, 0);	/* every imported note */
+	return rc;
 }
 
 /* The error a skipped file is on its own: a fixed message per code. */

@@ -146,7 +146,7 @@ pake_op_call(pake_ctx *c, const char *name, const cJSON *in, cJSON **out,
 	/* Notes a write left waiting for an embedding get it now, after the
 	 * commit (lib/vec_embed.c); nothing when no provider is set. */
 	if (rc == 0 && !(op->hints & PAKE_OP_READONLY))
-		pake_vec_embed_after(c);
+		pake_vec_embed_after(c, 1);
 	if (rc == 0 && *out == NULL)
 		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, "%s", name);
 	if (rc != 0) {

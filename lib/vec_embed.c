@@ -445,17 +445,20 @@ pause_provider(pake_db *st)
 }
 
 void
-pake_vec_embed_after(pake_ctx *c)
+pake_vec_embed_after(pake_ctx *c, int batches)
 {
 	char want[PAKE_VEC_MODEL_MAX + 8];
 	pake_vec_info info;
 	int64_t waiting = 0;
 	pake_err e = {0};
 	pake_db *st;
-	int done = 0;
+	int done = 0, batch = (int)pake_config_num(c->cfg,
+	    PAKE_CFG_EMBED_BATCH);
 
 	if (!pake_vec_model_wanted(c, want, sizeof want) || c->store == NULL)
 		return;
+	if (batch > PAKE_VEC_BATCH_MAX)
+		batch = PAKE_VEC_BATCH_MAX;
 	st = c->store;
 	if (pake_db_begin_read(st, &e) != 0)
 		return;
@@ -466,13 +469,16 @@ pake_vec_embed_after(pake_ctx *c)
 	if (waiting == 0 || strcmp(info.model, want) != 0 ||
 	    info.retry_ms > pake_now_ms() || provider_ready(c, &e) != 0)
 		return;
-	if (embed_batch(c, st, info.model, info.dims, (int)pake_config_num(
-	    c->cfg, PAKE_CFG_EMBED_BATCH), &done, &e) != 0) {
-		pake_log_msg(c->log, PAKE_LOG_WARN, "embeddings: %lld notes "
-		    "wait for their vectors: %s (%s)", (long long)waiting,
-		    e.msg ? e.msg : "failed", e.detail);
-		pause_provider(st);
-	}
+	do {
+		if (embed_batch(c, st, info.model, info.dims, batch, &done,
+		    &e) != 0) {
+			pake_log_msg(c->log, PAKE_LOG_WARN, "embeddings: notes "
+			    "wait for their vectors: %s (%s)", e.msg ? e.msg :
+			    "failed", e.detail);
+			pause_provider(st);
+			return;
+		}
+	} while (done > 0 && --batches != 0);
 }
 
 /* ------------------------------------------------------------------ */

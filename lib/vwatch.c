@@ -282,8 +282,6 @@ pake_vault_watch(pake_ctx *c, int catch_up, pake_watch_report report,
 		pake_import_stats st;
 		rc = pake_vault_import(c, c->vault, 0, NULL, NULL, &st, e);
 	}
-	if (rc == 0 && catch_up)
-		pake_vec_embed_after(c);
 	if (report && rc == 0)
 		report(arg, "watching", "", NULL, 0, NULL);
 	pfd.fd = w.fd;
@@ -300,7 +298,7 @@ pake_vault_watch(pake_ctx *c, int catch_up, pake_watch_report report,
 			break;
 		}
 		rc = events(&w, buf, (size_t)n, e);
-		pake_vec_embed_after(c);	/* vectors of what changed */
+		pake_vec_embed_after(c, 1);	/* vectors of what changed */
 		if (w.n == 0)		/* the vault itself went away */
 			rc = pake_fail(e, PAKE_ENOTFOUND, "The vault is gone",
 			    "%s", c->vault);

@@ -72,10 +72,10 @@ int pake_vec_model_is_embed(const char *model);
  * it is another, then embed every waiting note. */
 int pake_vec_embed_fit(pake_ctx *c, pake_db *st, const char *want,
     cJSON **out, pake_err *e);
-/* After a write committed: embed one batch of waiting notes when the
- * store's model is the configured provider's.  Failures are logged (the
- * notes keep waiting), never returned. */
-void pake_vec_embed_after(pake_ctx *c);
+/* After a write committed: embed waiting notes when the store's model is
+ * the configured provider's, batches at most (0: until none waits).
+ * Failures are logged (the notes keep waiting), never returned. */
+void pake_vec_embed_after(pake_ctx *c, int batches);
 /* The vector (dims values, length 1) of a query's text. */
 int pake_vec_embed_query(pake_ctx *c, const char *text, int dims, float *v,
     pake_err *e);
