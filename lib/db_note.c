@@ -35,6 +35,8 @@ static const char SQL_GET[] = "SELECT " NOTE_COLS " FROM notes "
 static const char SQL_EXISTS[] = "SELECT id FROM notes WHERE pake_id = ?1";
 static const char SQL_GET_ROWID[] = "SELECT " NOTE_COLS " FROM notes "
     "WHERE id = ?1";
+static const char SQL_CHANGED_SINCE[] = "SELECT count(*) FROM notes WHERE "
+    "modified_ms > ?1";
 static const char SQL_BRIEF[] = "SELECT pake_id, title FROM notes WHERE "
     "id = ?1";
 static const char SQL_PATH_TAKEN[] = "SELECT 1 FROM notes WHERE "
@@ -352,6 +354,13 @@ pake_db_note_get(pake_db *db, const char *pake_id, pake_note *n, pake_err *e)
 		pake_fail(e, PAKE_ENOTFOUND, PAKE_MSG_NOTE_NOT_FOUND,
 		    "note %s", pake_id);
 	return rc;
+}
+
+int
+pake_db_notes_changed_since(pake_db *db, int64_t ms, int64_t *n, pake_err *e)
+{
+	*n = 0;
+	return db_int1(db, SQL_CHANGED_SINCE, n, e, "i", ms) < 0 ? e->code : 0;
 }
 
 int

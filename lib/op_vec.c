@@ -3,6 +3,7 @@
  * the top of lib/vec.c): related_notes (an MCP tool), vectors_refit and
  * vectors_status.
  */
+#include <string.h>
 #include "pake/op.h"
 #include "pake/ops.h"
 #include "pake/vec.h"
@@ -45,25 +46,59 @@ const pake_op pake_op_related_notes = {
 	run_related, NULL,
 };
 
+/* With min_drift, an LSA model of the configured kind that drifted less
+ * is kept: the answer is the status, with refitted false. */
 static int
 run_refit(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_vec_fit(c, int_arg(in, "dims"), out, e);
+	const cJSON *md = cJSON_GetObjectItemCaseSensitive(in, "min_drift");
+	const cJSON *drift;
+	int rc;
+
+	if (cJSON_IsNumber(md)) {
+		if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0 ||
+		    (rc = pake_vec_status(c, out, e)) != 0)
+			return rc;
+		drift = cJSON_GetObjectItemCaseSensitive(*out, "drift");
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(*out,
+		    "fitted")) && !cJSON_IsTrue(
+		    cJSON_GetObjectItemCaseSensitive(*out, "refit_needed")) &&
+		    strcmp(cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(*out, "model")), "lsa") ==
+		    0 && cJSON_IsNumber(drift) && drift->valuedouble <
+		    md->valuedouble) {
+			cJSON_AddBoolToObject(*out, "refitted", 0);
+			return 0;
+		}
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	if ((rc = pake_vec_fit(c, int_arg(in, "dims"), out, e)) == 0)
+		cJSON_AddBoolToObject(*out, "refitted", 1);
+	return rc;
 }
 
 const pake_op pake_op_vectors_refit = {
 	"vectors_refit", "Fit the note vectors",
 	"Fit the LSA model on every note of the tenant (randomized truncated "
 	"SVD of the TF-IDF matrix) and replace every stored vector; notes "
-	"written later are folded in as they are written.",
+	"written later are folded in as they are written.  With an "
+	"embeddings provider configured, embed every note that waits (all "
+	"of them after a change of model).  min_drift: keep an LSA model "
+	"whose notes written since the fit are fewer than this share of "
+	"the notes it was fitted on.",
 	"{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{"
 	"\"dims\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":256,"
-	"\"default\":128}}}",
+	"\"default\":128},\"min_drift\":{\"type\":\"number\",\"minimum\":0,"
+	"\"maximum\":100}}}",
 	"{\"type\":\"object\",\"required\":[\"model\",\"dims\",\"terms\","
 	"\"docs\"],\"properties\":{\"model\":{\"type\":\"string\"},\"dims\":"
 	S_INT ",\"terms\":" S_INT ",\"docs\":" S_INT ",\"notes\":" S_INT ","
 	"\"notes_without_vectors\":" S_INT ",\"fitted_at\":{\"type\":"
-	"\"string\"},\"seconds\":{\"type\":\"number\"}}}",
+	"[\"string\",\"null\"]},\"seconds\":{\"type\":\"number\"},"
+	"\"refitted\":{\"type\":\"boolean\"},\"embedded\":" S_INT ","
+	"\"waiting\":" S_INT ",\"drift\":{\"type\":[\"number\","
+	"\"null\"]}}}",
 	PAKE_P_NOTES_WRITE, PAKE_OP_IDEMPOTENT, run_refit, NULL,
 };
 
@@ -85,7 +120,10 @@ const pake_op pake_op_vectors_status = {
 	"\"boolean\"},\"model\":{\"type\":\"string\"},\"dims\":" S_INT ","
 	"\"terms\":" S_INT ",\"docs\":" S_INT ",\"fitted_at\":{\"type\":["
 	"\"string\",\"null\"]},\"notes_with_vectors\":" S_INT ",\"notes\":"
-	S_INT "}}",
+	S_INT ",\"notes_waiting\":" S_INT ",\"model_configured\":{"
+	"\"type\":\"string\"},\"refit_needed\":{\"type\":\"boolean\"},"
+	"\"changed_since_fit\":" S_INT ",\"drift\":{\"type\":[\"number\","
+	"\"null\"]}}}",
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_status,
 	NULL,
 };

@@ -1002,7 +1002,7 @@ pake_vec_status(pake_ctx *c, cJSON **out, pake_err *e)
 {
 	char want[PAKE_VEC_MODEL_MAX + 8];
 	pake_vec_info info;
-	int64_t with = 0, notes = 0, waiting = 0;
+	int64_t with = 0, notes = 0, waiting = 0, changed = 0;
 	pake_db *st;
 	char ts[32];
 	int rc;
@@ -1018,6 +1018,8 @@ pake_vec_status(pake_ctx *c, cJSON **out, pake_err *e)
 	    (rc = pake_db_vec_note_count(st, &with, e)) != 0 ||
 	    (rc = pake_db_vec_pending_count(st, &waiting, e)) != 0 ||
 	    (rc = pake_db_corpus_docs(st, &notes, e)) != 0 ||
+	    (info.dims > 0 && (rc = pake_db_notes_changed_since(st,
+	    info.fitted_ms, &changed, e)) != 0) ||
 	    (rc = pake_db_commit(st, e)) != 0) {
 		pake_db_rollback(st);
 		return rc;
@@ -1041,6 +1043,13 @@ pake_vec_status(pake_ctx *c, cJSON **out, pake_err *e)
 	cJSON_AddNumberToObject(*out, "notes_with_vectors", (double)with);
 	cJSON_AddNumberToObject(*out, "notes_waiting", (double)waiting);
 	cJSON_AddNumberToObject(*out, "notes", (double)notes);
+	/* Drift: notes written since the fit, against the notes it had. */
+	cJSON_AddNumberToObject(*out, "changed_since_fit", (double)changed);
+	if (info.dims > 0)
+		cJSON_AddNumberToObject(*out, "drift", round((double)changed /
+		    (double)(info.docs > 0 ? info.docs : 1) * 1000) / 1000);
+	else
+		cJSON_AddNullToObject(*out, "drift");
 	return 0;
 }
 

@@ -114,6 +114,9 @@ int64_t pake_db_note_rowid(pake_db *db, const char *pake_id); /* 0: none */
 /* The note whose row id (notes.id) is rowid; PAKE_ENOTFOUND when none. */
 int pake_db_note_get_rowid(pake_db *db, int64_t rowid, pake_note *n,
     pake_err *e);
+/* Notes whose modified_ms is after ms (written since then). */
+int pake_db_notes_changed_since(pake_db *db, int64_t ms, int64_t *n,
+    pake_err *e);
 /* Its id and title only (*title malloc'd, "" when none). */
 int pake_db_note_brief(pake_db *db, int64_t rowid, char *pake_id,
     size_t idsz, char **title, pake_err *e);
