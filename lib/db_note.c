@@ -54,6 +54,7 @@ static const char SQL_LIST_AFTER[] = "SELECT " NOTE_COLS " FROM notes "
     "WHERE (modified_ms, id) < (?2, ?3) "
     "ORDER BY modified_ms DESC, id DESC LIMIT ?1";
 static const char SQL_EACH[] = "SELECT " NOTE_COLS " FROM notes ORDER BY id";
+static const char SQL_IDS[] = "SELECT pake_id FROM notes ORDER BY id";
 /* Plain single-row statements on purpose: an INSERT ... SELECT opens
  * a statement transaction, and FTS5 flushes its pending terms at each
  * one (see the note on notes_fts in db_store.c). */
@@ -520,6 +521,24 @@ pake_db_note_each(pake_db *db, pake_note_cb cb, void *arg, pake_err *e)
 	if ((st = db_stmt(db, SQL_EACH, e)) == NULL)
 		return e->code;
 	return walk(db, st, cb, arg, e);
+}
+
+int
+pake_db_note_ids(pake_db *db, pake_id_cb cb, void *arg, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if ((st = db_stmt(db, SQL_IDS, e)) == NULL)
+		return e->code;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((stop = cb(arg, (const char *)sqlite3_column_text(st,
+		    0))) != 0)
+			break;
+	sqlite3_reset(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "note ids");
 }
 
 /*

@@ -17,6 +17,7 @@
 static const char SQL_API[] = "SELECT fts5(?1)";
 static const char SQL_DOCS[] = "SELECT doc FROM notes_vocab WHERE term = ?1";
 static const char SQL_NOTES[] = "SELECT count(*) FROM notes";
+static const char SQL_VOCAB[] = "SELECT term, doc, cnt FROM notes_vocab";
 
 struct tok {
 	pake_word_cb cb;
@@ -94,4 +95,23 @@ pake_db_corpus_docs(pake_db *db, int64_t *docs, pake_err *e)
 {
 	*docs = 0;
 	return db_int1(db, SQL_NOTES, docs, e, "") < 0 ? e->code : 0;
+}
+
+int
+pake_db_vocab_each(pake_db *db, pake_vocab_cb cb, void *arg, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if ((st = db_stmt(db, SQL_VOCAB, e)) == NULL)
+		return e->code;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((stop = cb(arg, (const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2))) != 0)
+			break;
+	sqlite3_reset(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "vocabulary");
 }

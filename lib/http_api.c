@@ -766,6 +766,16 @@ static const http_route routes[] = {
 	{"GET", "/knowledge-graph", 1, 0, "knowledge_graph", r_op, 0, NULL},
 	{"POST", "/knowledge-graph/update", 1, 1, "knowledge_graph_update",
 	    r_op, 0, NULL},
+	{"POST", "/semantic/add-documents", 1, 1, "semantic_add_documents",
+	    r_op, 0, NULL},
+	{"GET", "/semantic/search", 1, 0, "semantic_search", r_opq, 0,
+	    " q top_k min_score "},
+	{"GET", "/semantic/similar/{document_id}", 1, 0, "semantic_similar",
+	    r_opq, 0, " top_k min_score "},
+	{"GET", "/semantic/analytics", 1, 0, "semantic_analytics", r_op, 0,
+	    NULL},
+	{"POST", "/semantic/cluster", 1, 1, "semantic_cluster", r_opq, 0,
+	    " num_clusters "},
 	{"POST", "/mcp", 1, 0, NULL, r_mcp, 0, NULL},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])

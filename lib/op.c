@@ -84,6 +84,11 @@ static const pake_op *const ops[] = {
 	&pake_op_vectors_refit,
 	&pake_op_vectors_status,
 	&pake_op_note_clusters,
+	&pake_op_semantic_add_documents,
+	&pake_op_semantic_search,
+	&pake_op_semantic_similar,
+	&pake_op_semantic_analytics,
+	&pake_op_semantic_cluster,
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 _Static_assert(NOPS <= PAKE_CTX_SCHEMAS, "grow PAKE_CTX_SCHEMAS");

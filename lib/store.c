@@ -489,6 +489,101 @@ fail:
 	return rc;
 }
 
+/*
+ * Many new notes in one write transaction (POST /semantic/add-documents):
+ * each checked first, then each through pake_store_put() as a create is,
+ * the quota checked before each; a failure rolls every one back.  The
+ * files are written after the commit in one batch (one syncfs).
+ */
+int
+pake_store_create_many(pake_ctx *c, pake_note *ns, size_t count, size_t *bad,
+    pake_err *e)
+{
+	char path[PATH_MAX];
+	pake_sync_item *items;
+	pake_err we = {0};
+	size_t i, max;
+	pake_db *st;
+	int rc;
+
+	*bad = count;
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
+		return rc;
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	max = (size_t)pake_config_num(c->cfg, PAKE_CFG_MAX_NOTE);
+	for (i = 0; i < count; i++) {
+		pake_note *n = &ns[i];
+
+		*bad = i;
+		if (n->pake_id[0] == '\0' && (rc = pake_uuid4(n->pake_id,
+		    e)) != 0)
+			return rc;
+		if (!pake_uuid_valid(n->pake_id))
+			return pake_fail(e, PAKE_EINVAL, NULL, "bad pake_id");
+		if (pake_note_defaults(n, pake_now_ms()) != 0)
+			return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		if ((rc = pake_store_validate(n, max, e)) != 0)
+			return rc;
+	}
+	*bad = count;
+	if (count == 0)
+		return 0;
+	if ((items = calloc(count, sizeof *items)) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if ((rc = pake_db_begin(st, e)) != 0)
+		goto out;
+	for (i = 0; i < count; i++) {
+		pake_note *n = &ns[i];
+
+		*bad = i;
+		if ((rc = pake_store_quota(c, st, e)) != 0)
+			goto fail;
+		if (n->file_path == NULL) {
+			if ((rc = pake_vault_choose_path(c, n, path, sizeof path,
+			    e)) != 0)
+				goto fail;
+			if (set_str(&n->file_path, path) != 0) {
+				rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM,
+				    NULL);
+				goto fail;
+			}
+		}
+		if ((rc = pake_store_put(c, st, n, NULL, "create", e)) != 0 ||
+		    (rc = pending(st, n->pake_id, n->file_path, &items[i].seq,
+		    e)) != 0)
+			goto fail;
+		pake_strlcpy(items[i].pake_id, n->pake_id,
+		    sizeof items[i].pake_id);
+		items[i].file_path = n->file_path;
+	}
+	*bad = count;
+	if ((rc = pake_db_commit(st, e)) != 0)
+		goto out;
+	/* Durable already: a vault failure is logged (see mirror()). */
+	if (pake_vault_sync_many(c, items, count, &we) != 0)
+		pake_log_msg(c->log, PAKE_LOG_WARN, "vault files of a batch "
+		    "not all written: %s", we.detail);
+	pake_err_clear(&we);
+	if (pake_vault_flush_before(c, pake_now_ms() - STALE_MS, &we) != 0)
+		pake_log_msg(c->log, PAKE_LOG_WARN, "a dead writer's vault "
+		    "files not written: %s", we.detail);
+	goto out;
+fail:
+	pake_db_rollback(st);
+	if (rc == PAKE_EQUOTA) {
+		pake_err ae = *e;
+		cJSON *d = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(d, "limit", "notes");
+		pake_audit(c, 0, "quota_hit", d);
+		*e = ae;
+	}
+out:
+	free(items);
+	return rc;
+}
+
 int
 pake_store_get(pake_ctx *c, const char *pake_id, pake_note *out, pake_err *e)
 {

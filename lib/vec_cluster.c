@@ -230,6 +230,18 @@ label(pake_db *st, const struct pts *p, const struct member *m, size_t n,
 	return kw;
 }
 
+int
+pake_vec_default_k(size_t notes)
+{
+	int k = (int)floor(sqrt((double)notes / 2) + 0.5);
+
+	if (k < 2)
+		k = 2;
+	if (k > K_MAX)
+		k = K_MAX;
+	return (size_t)k > notes ? (int)notes : k;
+}
+
 static void
 pts_free(struct pts *p)
 {
@@ -287,7 +299,7 @@ pake_vec_clusters(pake_ctx *c, int k, int shown, cJSON **out, pake_err *e)
 	if (rc != 0)
 		goto out;
 	if (k == 0)
-		k = (int)floor(sqrt((double)p.n / 2) + 0.5);
+		k = pake_vec_default_k(p.n);
 	if (k < 2)
 		k = 2;
 	if ((size_t)k > p.n)

@@ -139,6 +139,11 @@ int pake_db_note_list(pake_db *db, int limit, int64_t after_ms,
 /* Every note, in id order (export, check). */
 int pake_db_note_each(pake_db *db, pake_note_cb cb, void *arg, pake_err *e);
 
+/* Every note's pake_id, in id order, without reading the notes: cb's
+ * non-zero return stops the walk and is returned. */
+typedef int (*pake_id_cb)(void *arg, const char *pake_id);
+int pake_db_note_ids(pake_db *db, pake_id_cb cb, void *arg, pake_err *e);
+
 /* Search: the FTS5 expressions come from pake_query_parse(). */
 typedef struct pake_db_search {
 	const char *match, *exclude;
@@ -413,6 +418,13 @@ int pake_db_term_docs(pake_db *db, const char *term, int64_t *docs,
     pake_err *e);
 /* Notes in the store. */
 int pake_db_corpus_docs(pake_db *db, int64_t *docs, pake_err *e);
+
+/* Every term of the index with the notes holding it and its
+ * occurrences in them (notes_vocab); cb's non-zero return stops. */
+typedef int (*pake_vocab_cb)(void *arg, const char *term, int64_t docs,
+    int64_t count);
+int pake_db_vocab_each(pake_db *db, pake_vocab_cb cb, void *arg,
+    pake_err *e);
 
 /* Vectors (lib/db_vec.c; lib/vec.c has the design).  A vector is dims
  * float32 values, at most PAKE_VEC_DIMS_CAP (an embedding model's). */

@@ -84,5 +84,10 @@ extern const pake_op pake_op_related_notes;
 extern const pake_op pake_op_vectors_refit;
 extern const pake_op pake_op_vectors_status;
 extern const pake_op pake_op_note_clusters;
+extern const pake_op pake_op_semantic_add_documents;
+extern const pake_op pake_op_semantic_search;
+extern const pake_op pake_op_semantic_similar;
+extern const pake_op pake_op_semantic_analytics;
+extern const pake_op pake_op_semantic_cluster;
 
 #endif

@@ -38,6 +38,12 @@ int pake_store_quota(pake_ctx *c, pake_db *st, pake_err *e);
  * stored note: pake_id, times and file_path. */
 int pake_store_create(pake_ctx *c, pake_note *n, const char *key,
     int *replayed, pake_err *e);
+/* Create the new notes ns[0..count) (as pake_store_create, without an
+ * idempotency key) in one write transaction: every one or none.  On a
+ * failure *bad is the index of the note that failed (count when none
+ * did, e.g. the commit). */
+int pake_store_create_many(pake_ctx *c, pake_note *ns, size_t count,
+    size_t *bad, pake_err *e);
 int pake_store_get(pake_ctx *c, const char *pake_id, pake_note *out,
     pake_err *e);
 /* Apply the fields of patch named by mask; out (may be NULL) receives the

@@ -62,6 +62,9 @@ int pake_vec_search(pake_ctx *c, const char *query, int k, cJSON **out,
  * No fit yet: PAKE_ENOTFOUND (lib/vec_cluster.c). */
 int pake_vec_clusters(pake_ctx *c, int k, int shown, cJSON **out,
     pake_err *e);
+/* The k pake_vec_clusters picks for notes vectors by default:
+ * sqrt(notes / 2) rounded, 2..50, at most notes. */
+int pake_vec_default_k(size_t notes);
 
 /* Embeddings from a provider (lib/vec_embed.c; its design at the top).
  * The model the configuration wants into out: "lsa", or "embed:MODEL"
