@@ -413,11 +413,64 @@ pake_store_quota(pake_ctx *c, pake_db *st, pake_err *e)
 /* How long a create's Idempotency-Key is remembered. */
 #define IDEM_MS	(24 * 3600 * 1000LL)
 
+/* A new note's id, defaults and checks, before any transaction. */
+static int
+create_check(pake_ctx *c, pake_note *n, pake_err *e)
+{
+	int rc;
+
+	if (n->pake_id[0] == '\0' && (rc = pake_uuid4(n->pake_id, e)) != 0)
+		return rc;
+	if (!pake_uuid_valid(n->pake_id))
+		return pake_fail(e, PAKE_EINVAL, NULL, "bad pake_id");
+	if (pake_note_defaults(n, pake_now_ms()) != 0)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	return pake_store_validate(n, (size_t)pake_config_num(c->cfg,
+	    PAKE_CFG_MAX_NOTE), e);
+}
+
+/* A create failed and was rolled back: a quota reached is audited. */
+static int
+create_failed(pake_ctx *c, int rc, pake_err *e)
+{
+	if (rc == PAKE_EQUOTA) {
+		pake_err ae = *e;
+		cJSON *d = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(d, "limit", "notes");
+		pake_audit(c, 0, "quota_hit", d);
+		*e = ae;
+	}
+	return rc;
+}
+
+/* A new note inside st's write transaction: the quota, its file's path,
+ * the one write path, its file pending (*seq). */
+static int
+create_put(pake_ctx *c, pake_db *st, pake_note *n, int64_t *seq,
+    pake_err *e)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if ((rc = pake_store_quota(c, st, e)) != 0)
+		return rc;
+	if (n->file_path == NULL) {
+		if ((rc = pake_vault_choose_path(c, n, path, sizeof path, e)) ||
+		    set_str(&n->file_path, path))
+			return rc ? rc : pake_fail(e, PAKE_EINTERNAL,
+			    PAKE_MSG_NOMEM, NULL);
+	}
+	if ((rc = pake_store_put(c, st, n, NULL, "create", e)) != 0)
+		return rc;
+	return pending(st, n->pake_id, n->file_path, seq, e);
+}
+
 int
 pake_store_create(pake_ctx *c, pake_note *n, const char *key, int *replayed,
     pake_err *e)
 {
-	char path[PATH_MAX], first[PAKE_ID_LEN + 1];
+	char first[PAKE_ID_LEN + 1];
 	int64_t now = pake_now_ms(), seq = 0;
 	pake_db *st;
 	int rc;
@@ -428,14 +481,7 @@ pake_store_create(pake_ctx *c, pake_note *n, const char *key, int *replayed,
 		return rc;
 	if ((st = pake_ctx_store(c, e)) == NULL)
 		return e->code;
-	if (n->pake_id[0] == '\0' && (rc = pake_uuid4(n->pake_id, e)) != 0)
-		return rc;
-	if (!pake_uuid_valid(n->pake_id))
-		return pake_fail(e, PAKE_EINVAL, NULL, "bad pake_id");
-	if (pake_note_defaults(n, pake_now_ms()) != 0)
-		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-	if ((rc = pake_store_validate(n, (size_t)pake_config_num(c->cfg,
-	    PAKE_CFG_MAX_NOTE), e)) != 0)
+	if ((rc = create_check(c, n, e)) != 0)
 		return rc;
 	if ((rc = pake_db_begin(st, e)) != 0)
 		return rc;
@@ -453,29 +499,9 @@ pake_store_create(pake_ctx *c, pake_note *n, const char *key, int *replayed,
 		}
 		goto fail;
 	}
-	if ((rc = pake_store_quota(c, st, e)) != 0) {
-		pake_db_rollback(st);
-		if (rc == PAKE_EQUOTA) {
-			pake_err ae = *e;
-			cJSON *d = cJSON_CreateObject();
-			cJSON_AddStringToObject(d, "limit", "notes");
-			pake_audit(c, 0, "quota_hit", d);
-			*e = ae;
-		}
-		return rc;
-	}
-	if (n->file_path == NULL) {
-		if ((rc = pake_vault_choose_path(c, n, path, sizeof path, e)) ||
-		    set_str(&n->file_path, path)) {
-			rc = rc ? rc : pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM,
-			    NULL);
-			goto fail;
-		}
-	}
-	if ((rc = pake_store_put(c, st, n, NULL, "create", e)) != 0 ||
+	if ((rc = create_put(c, st, n, &seq, e)) != 0 ||
 	    (key && (rc = pake_db_idem_put(st, key, n->pake_id, now,
-	    now - IDEM_MS, e)) != 0) ||
-	    (rc = pending(st, n->pake_id, n->file_path, &seq, e)) != 0)
+	    now - IDEM_MS, e)) != 0))
 		goto fail;
 	if ((rc = pake_db_commit(st, e)) != 0)
 		return rc;
@@ -486,24 +512,23 @@ fail:
 	if (rc == PAKE_ECONFLICT)
 		rc = pake_fail(e, PAKE_ECONFLICT, "A note with this id exists",
 		    "%s", e->detail);
-	return rc;
+	return create_failed(c, rc, e);
 }
 
 /*
  * Many new notes in one write transaction (POST /semantic/add-documents):
- * each checked first, then each through pake_store_put() as a create is,
- * the quota checked before each; a failure rolls every one back.  The
- * files are written after the commit in one batch (one syncfs).
+ * each checked first, then each made as pake_store_create makes one; a
+ * failure rolls every one back.  The files are written after the commit
+ * in one batch (one syncfs).
  */
 int
 pake_store_create_many(pake_ctx *c, pake_note *ns, size_t count, size_t *bad,
     pake_err *e)
 {
-	char path[PATH_MAX];
 	pake_sync_item *items;
 	pake_err we = {0};
-	size_t i, max;
 	pake_db *st;
+	size_t i;
 	int rc;
 
 	*bad = count;
@@ -511,19 +536,9 @@ pake_store_create_many(pake_ctx *c, pake_note *ns, size_t count, size_t *bad,
 		return rc;
 	if ((st = pake_ctx_store(c, e)) == NULL)
 		return e->code;
-	max = (size_t)pake_config_num(c->cfg, PAKE_CFG_MAX_NOTE);
 	for (i = 0; i < count; i++) {
-		pake_note *n = &ns[i];
-
 		*bad = i;
-		if (n->pake_id[0] == '\0' && (rc = pake_uuid4(n->pake_id,
-		    e)) != 0)
-			return rc;
-		if (!pake_uuid_valid(n->pake_id))
-			return pake_fail(e, PAKE_EINVAL, NULL, "bad pake_id");
-		if (pake_note_defaults(n, pake_now_ms()) != 0)
-			return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-		if ((rc = pake_store_validate(n, max, e)) != 0)
+		if ((rc = create_check(c, &ns[i], e)) != 0)
 			return rc;
 	}
 	*bad = count;
@@ -534,28 +549,15 @@ pake_store_create_many(pake_ctx *c, pake_note *ns, size_t count, size_t *bad,
 	if ((rc = pake_db_begin(st, e)) != 0)
 		goto out;
 	for (i = 0; i < count; i++) {
-		pake_note *n = &ns[i];
-
 		*bad = i;
-		if ((rc = pake_store_quota(c, st, e)) != 0)
-			goto fail;
-		if (n->file_path == NULL) {
-			if ((rc = pake_vault_choose_path(c, n, path, sizeof path,
-			    e)) != 0)
-				goto fail;
-			if (set_str(&n->file_path, path) != 0) {
-				rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM,
-				    NULL);
-				goto fail;
-			}
+		if ((rc = create_put(c, st, &ns[i], &items[i].seq, e)) != 0) {
+			pake_db_rollback(st);
+			create_failed(c, rc, e);
+			goto out;
 		}
-		if ((rc = pake_store_put(c, st, n, NULL, "create", e)) != 0 ||
-		    (rc = pending(st, n->pake_id, n->file_path, &items[i].seq,
-		    e)) != 0)
-			goto fail;
-		pake_strlcpy(items[i].pake_id, n->pake_id,
+		pake_strlcpy(items[i].pake_id, ns[i].pake_id,
 		    sizeof items[i].pake_id);
-		items[i].file_path = n->file_path;
+		items[i].file_path = ns[i].file_path;
 	}
 	*bad = count;
 	if ((rc = pake_db_commit(st, e)) != 0)
@@ -568,17 +570,6 @@ pake_store_create_many(pake_ctx *c, pake_note *ns, size_t count, size_t *bad,
 	if (pake_vault_flush_before(c, pake_now_ms() - STALE_MS, &we) != 0)
 		pake_log_msg(c->log, PAKE_LOG_WARN, "a dead writer's vault "
 		    "files not written: %s", we.detail);
-	goto out;
-fail:
-	pake_db_rollback(st);
-	if (rc == PAKE_EQUOTA) {
-		pake_err ae = *e;
-		cJSON *d = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(d, "limit", "notes");
-		pake_audit(c, 0, "quota_hit", d);
-		*e = ae;
-	}
 out:
 	free(items);
 	return rc;
