@@ -69,8 +69,10 @@ fi
 P=$(find "$W/lists" -name '*_debian_dists_bookworm_main_binary-amd64_Packages*' | head -n 1)
 T=$(find "$W/lists" -name '*_debian_dists_bookworm_main_i18n_Translation-en*' | head -n 1)
 if [ -z "$P" ] || [ -z "$T" ]; then
-	echo "quality-data: bookworm main Packages or Translation-en not fetched:" >&2
-	ls "$W/lists" >&2
+	# apt-get update exits 0 when a source cannot be reached: its
+	# warnings say why
+	echo "quality-data: bookworm main Packages or Translation-en not fetched (offline?):" >&2
+	grep -A 1 -E '^(W|E|Err):' "$W/update.log" | head -n 2 >&2 || tail -n 3 "$W/update.log" >&2
 	exit 69
 fi
 "$H" cat-file "$P" >"$W/Packages"
