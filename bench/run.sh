@@ -60,6 +60,22 @@
 #   fold-in), related_notes and search_notes (hybrid, and text for
 #   reference in the same run) p50/p99, and the share of related notes of
 #   the same topic.
+# quality: bench/quality.c, how good the vectors are on real text with
+#   known categories.  Data: bench/quality-data.sh, Debian 12 (bookworm,
+#   main) package long descriptions labelled by archive section (12
+#   topical ones: games, science, math, sound, graphics, web, mail,
+#   database, electronics, hamradio, editors, fonts), one package per
+#   description and per source package, up to 300 a section; Packages and
+#   Translation-en fetched from deb.debian.org with apt into a private
+#   lists folder, once: the TSV is kept as BUILD_DIR/bench/quality-debian.tsv
+#   (without it and without the network the part is skipped, with the
+#   reason).  In one process, a note per package (title the short
+#   description, content the long one), vectors_refit at each of
+#   BENCH_QUALITY_DIMS (default "128,64,256"), then for LSA
+#   (related_notes, note_clusters), plain TF-IDF cosine over the same
+#   words and weights (computed in the bench) and a random baseline:
+#   precision@5 of related notes (the share in the note's section, every
+#   note a query) and cluster purity and NMI with k = the sections.
 #
 # http and wal need wrk and nginx: bench/deps.sh installs what is missing
 # first (apt-get).  Their knobs (BENCH_HTTP_SECS, BENCH_WAL_SECS, ...) are
@@ -84,7 +100,7 @@ set -eu
 B=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
-ALLPARTS="search import writers tenants http wal versions watch graph memory vectors"
+ALLPARTS="search import writers tenants http wal versions watch graph memory vectors quality"
 PARTS=${BENCH_PARTS:-$ALLPARTS}
 SIZES=${BENCH_SIZES:-10000 100000}
 WRITERS=${BENCH_WRITERS:-32}
@@ -165,7 +181,7 @@ echo "parts: $PARTS; load average: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null
 
 for f in summary summary.import summary.writers summary.tenants summary.http summary.wal \
     summary.versions summary.watch summary.graph summary.memory \
-    summary.vectors; do
+    summary.vectors summary.quality; do
 	: >"$T/$f"
 done
 status=0
@@ -472,6 +488,37 @@ if has vectors; then
 	done
 fi
 
+if has quality; then
+	echo
+	echo "== quality: related notes and clusters on Debian descriptions (LSA, TF-IDF, random)"
+	${CC:-cc} $CF -o "$B/bench/quality" "$ROOT/bench/quality.c" "$B/libpake.a" $LIBS
+	QDATA=$B/bench/quality-debian.tsv
+	if [ ! -s "$QDATA" ] && ! sh "$ROOT/bench/quality-data.sh" "$QDATA" 2>"$T/quality-data.err"; then
+		echo "quality: skipped: no data ($(tail -n 3 "$T/quality-data.err" | tr '\n' ' '))" | tee -a "$T/summary.quality"
+	else
+		echo "data: $QDATA, $(wc -l <"$QDATA") descriptions; by section: $(cut -f 1 "$QDATA" | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }')"
+		_d=$T/quality
+		mkdir -p "$_d"
+		PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$B/bin/pake-db" init >/dev/null
+		if QOUT=$(PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$B/bench/quality" -f "$QDATA" \
+		    -d "${BENCH_QUALITY_DIMS:-128,64,256}"); then
+			echo "$QOUT"
+			printf '%s\n' "$QOUT" | tr ' ' '\n' | awk -F= '{ v[$1] = $2; if ($1 ~ /^lsa_p5_d/) ord[++no] = $1 } END {
+				extra = ""
+				for (i = 1; i <= no; i++) {
+					k = ord[i]
+					d = substr(k, 8)
+					extra = extra sprintf("; at %s dims: precision@5 %.3f, purity %.3f", substr(d, 2), v[k], v["lsa_purity_" d])
+				}
+				printf "quality, %d Debian descriptions in %d sections: precision@5 LSA (%d dims) %.3f, TF-IDF %.3f, random %.3f (expected %.3f); cluster purity LSA %.3f, TF-IDF %.3f, random %.3f (NMI %.3f, %.3f, %.3f); refit %.2f s, related p50 %.2f ms, TF-IDF query %.3f ms%s\n", v["notes"], v["categories"], v["lsa_dims"], v["lsa_p5"], v["tfidf_p5"], v["random_p5"], v["random_p5_expected"], v["lsa_purity"], v["tfidf_purity"], v["random_purity"], v["lsa_nmi"], v["tfidf_nmi"], v["random_nmi"], v["refit_s"], v["related_p50_ms"], v["tfidf_query_ms"], extra }' >>"$T/summary.quality"
+		else
+			echo "quality: failed" | tee -a "$T/summary.quality"
+			status=1
+		fi
+		rm -rf "$_d"
+	fi
+fi
+
 if has watch; then
 	echo
 	echo "== watch: from a save in the vault to a searchable note"
@@ -491,5 +538,6 @@ echo
 echo "== summary (load average now: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?'))"
 cat "$SUMMARY" "$T/summary.import" "$T/summary.writers" "$T/summary.tenants" \
     "$T/summary.http" "$T/summary.wal" "$T/summary.versions" "$T/summary.watch" \
-    "$T/summary.graph" "$T/summary.memory" "$T/summary.vectors"
+    "$T/summary.graph" "$T/summary.memory" "$T/summary.vectors" \
+    "$T/summary.quality"
 [ "$status" -eq 0 ]
