@@ -4,7 +4,9 @@
  * into one response.
  *
  * Sources: "vault" is the acting tenant's notes, searched with pake's own
- * query syntax (pake-search(1)).  "web", "arxiv" and "pubmed" are fetched by
+ * query syntax (pake-search(1)), or with mode "meaning" or "hybrid" by
+ * meaning as search_notes does (a result then has its score; without
+ * vectors the vault is reported failed with the reason).  "web", "arxiv" and "pubmed" are fetched by
  * research ingest, which a later issue brings; until then each is reported
  * in metadata.sources_failed with reason "unavailable", and never stands
  * in with made-up results.
@@ -20,7 +22,8 @@
  * and enable_content_summarization are accepted for the Python clients'
  * sake; neither is done yet, and metadata.features_unavailable says so
  * when they were asked for.  A result carries no score: the store ranks
- * but does not expose a number, and an invented one would be worse.
+ * but does not expose a number, and an invented one would be worse (modes
+ * meaning and hybrid have one: the cosine, or the fused rank's).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,18 +87,58 @@ vault_hit(void *arg, pake_note *n)
 	return 0;
 }
 
-/* Search the tenant's notes.  0 when the source answered; a failure of
- * the source itself (the database is busy) is PAKE_EUNAVAIL, which the
- * caller reports in sources_failed; anything else ends the operation. */
+/* The vault by meaning or hybrid: search_notes in that mode, each note
+ * it ranks as a result item with its score. */
 static int
-search_vault(pake_ctx *c, const char *query, int limit, cJSON *results,
-    pake_err *e)
+search_vault_mode(pake_ctx *c, const char *query, const char *mode,
+    int limit, cJSON *results, pake_err *e)
+{
+	struct hits h = {results, 0};
+	cJSON *in = cJSON_CreateObject(), *out = NULL;
+	const cJSON *x;
+	int rc;
+
+	cJSON_AddStringToObject(in, "query", query);
+	cJSON_AddStringToObject(in, "mode", mode);
+	cJSON_AddNumberToObject(in, "limit", limit);
+	rc = pake_op_call(c, "search_notes", in, &out, e);
+	cJSON_Delete(in);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out,
+	    "results")) {
+		pake_note n;
+
+		pake_note_init(&n);
+		if (pake_store_get(c, cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(x, "pake_id")), &n,
+		    e) == 0 && vault_hit(&h, &n) == 0)
+			cJSON_AddNumberToObject(cJSON_GetArrayItem(results,
+			    cJSON_GetArraySize(results) - 1), "score",
+			    cJSON_GetNumberValue(
+			    cJSON_GetObjectItemCaseSensitive(x, "score")));
+		pake_err_clear(e);
+		pake_note_free(&n);
+	}
+	cJSON_Delete(out);
+	if (h.oom)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	return rc;
+}
+
+/* Search the tenant's notes.  0 when the source answered; a failure of
+ * the source itself (the database is busy, no vectors for a mode by
+ * meaning) is PAKE_EUNAVAIL or PAKE_ENOTFOUND, which the caller reports in
+ * sources_failed; anything else ends the operation. */
+static int
+search_vault(pake_ctx *c, const char *query, const char *mode, int limit,
+    cJSON *results, pake_err *e)
 {
 	struct hits h = {results, 0};
 	pake_search s;
 	char *next = NULL;
 	int rc;
 
+	if (mode && strcmp(mode, "text") != 0)
+		return search_vault_mode(c, query, mode, limit, results, e);
 	pake_search_init(&s);
 	s.query = query;
 	s.limit = limit;
@@ -106,14 +149,17 @@ search_vault(pake_ctx *c, const char *query, int limit, cJSON *results,
 	return rc;
 }
 
-/* Add {source, reason} to sources_failed. */
+/* Add {source, reason[, message]} to sources_failed. */
 static void
-failed(cJSON *list, const char *source, const char *reason)
+failed(cJSON *list, const char *source, const char *reason,
+    const char *message)
 {
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(o, "source", source);
 	cJSON_AddStringToObject(o, "reason", reason);
+	if (message)
+		cJSON_AddStringToObject(o, "message", message);
 	cJSON_AddItemToArray(list, o);
 }
 
@@ -160,16 +206,17 @@ run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 		cJSON_AddItemToArray(used, cJSON_CreateString(want[i]));
 		left = limit - cJSON_GetArraySize(results);
 		if (strcmp(want[i], "vault") != 0) {
-			failed(bad, want[i], "unavailable");
+			failed(bad, want[i], "unavailable", NULL);
 			continue;
 		}
-		rc = left > 0 ? search_vault(c, q->valuestring, left, results,
-		    e) : 0;
-		if (rc == PAKE_EUNAVAIL) {
+		rc = left > 0 ? search_vault(c, q->valuestring,
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in,
+		    "mode")), left, results, e) : 0;
+		if (rc == PAKE_EUNAVAIL || rc == PAKE_ENOTFOUND) {
 			pake_log_msg(c->log, PAKE_LOG_WARN, "search: vault "
-			    "unavailable: %s", e->detail);
+			    "unavailable: %s (%s)", e->msg, e->detail);
+			failed(bad, want[i], "unavailable", e->msg);
 			pake_err_clear(e);
-			failed(bad, want[i], "unavailable");
 			continue;
 		}
 		if (rc != 0) {
@@ -228,6 +275,9 @@ const pake_op pake_op_search = {
 	"\"default\":10},"
 	"\"enable_ml_enhancement\":{\"type\":\"boolean\"},"
 	"\"enable_content_summarization\":{\"type\":\"boolean\"},"
+	"\"mode\":{\"type\":\"string\",\"enum\":[\"text\",\"meaning\","
+	"\"hybrid\"],\"default\":\"text\",\"description\":\"how the vault "
+	"is searched: full text, by meaning, or both fused\"},"
 	"\"quick\":{\"type\":\"boolean\",\"description\":\"POST /quick: "
 	"max_results defaults to 5\"}}}",
 	"{\"type\":\"object\",\"required\":[\"success\",\"query\",\"results\","
@@ -238,7 +288,8 @@ const pake_op pake_op_search = {
 	"\"source\":" S_SOURCE ",\"pake_id\":{\"type\":\"string\"},"
 	"\"title\":{\"type\":\"string\"},\"file_path\":{\"type\":\"string\"},"
 	"\"summary\":{\"type\":[\"string\",\"null\"]},"
-	"\"url\":{\"type\":\"string\"},\"metadata\":{\"type\":\"object\"}}}},"
+	"\"url\":{\"type\":\"string\"},\"metadata\":{\"type\":\"object\"},"
+	"\"score\":{\"type\":\"number\"}}}},"
 	"\"metadata\":{\"type\":\"object\",\"required\":[\"total_results\","
 	"\"execution_time_seconds\",\"sources_used\",\"sources_successful\","
 	"\"sources_failed\",\"timestamp\"],\"properties\":{"
@@ -248,7 +299,8 @@ const pake_op pake_op_search = {
 	"\"sources_successful\":{\"type\":\"array\",\"items\":" S_SOURCE "},"
 	"\"sources_failed\":{\"type\":\"array\",\"items\":{\"type\":"
 	"\"object\",\"properties\":{\"source\":" S_SOURCE ","
-	"\"reason\":{\"enum\":[\"unavailable\"]}}}},"
+	"\"reason\":{\"enum\":[\"unavailable\"]},\"message\":{\"type\":"
+	"\"string\"}}}},"
 	"\"features_unavailable\":{\"type\":\"array\",\"items\":{\"enum\":["
 	"\"ml_enhancement\",\"content_summarization\"]}},"
 	"\"timestamp\":{\"type\":\"string\"}}}}}",

@@ -261,3 +261,27 @@ same_cat() {
 	run pake-op search_notes '{"query":"x","mode":"meaning","filters":{"status":"Raw"}}'
 	[ "$status" -eq 65 ]
 }
+
+@test "the research search's vault source (POST /search) by meaning and hybrid" {
+	load_corpus
+	# before a fit the vault source fails with the reason; the others go on
+	pake-op search '{"query":"telescope planets","sources":["vault","web"],"mode":"meaning"}' |
+	    json_check '(.success | not) and .results == [] and
+	    (.metadata.sources_failed | map(.source) == ["vault", "web"]) and
+	    (.metadata.sources_failed[0].message | test("No vectors yet"))'
+	pake-analyze refit >/dev/null 2>&1
+	pake-op search '{"query":"telescope planets","sources":["vault"],"mode":"meaning","max_results":5}' >"$T/r.json"
+	json_check '.success and (.results | length) == 5 and
+	    all(.results[]; .source == "vault" and (.score | type) == "number") and
+	    .results[0].score >= .results[4].score' <"$T/r.json"
+	for id in $(jq -r '.results[].pake_id' "$T/r.json"); do
+		[ "$(cat_of "$id")" = astronomy ] || fail "not astronomy: $id"
+	done
+	pake-op search '{"query":"telescope planets","sources":["vault"],"mode":"hybrid","max_results":3}' |
+	    json_check '(.results | length) == 3 and all(.results[]; .score > 0)'
+	# text, the default, has no score
+	pake-op search '{"query":"telescope","sources":["vault"]}' |
+	    json_check '(.results | length) > 0 and all(.results[]; has("score") | not)'
+	run pake-op search '{"query":"x","sources":["vault"],"mode":"nonsense"}'
+	[ "$status" -eq 65 ]
+}
