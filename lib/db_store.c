@@ -191,12 +191,23 @@ static const char store_v5[] =
 	"  model TEXT NOT NULL DEFAULT 'lsa',"
 	"  retry_ms INTEGER NOT NULL DEFAULT 0);";
 
+/* Summaries pake wrote (issue 12; lib/summary.c, summary_record): one row
+ * a batch, the newest 50 kept, for GET /summarize/analytics.  Averages
+ * are over the batch's documents; content_types is a JSON object of
+ * counts. */
+static const char store_v6[] =
+	"CREATE TABLE summary_log(id INTEGER PRIMARY KEY, "
+	"  at_ms INTEGER NOT NULL, documents INTEGER NOT NULL, "
+	"  compression REAL NOT NULL, confidence REAL NOT NULL, "
+	"  ms REAL NOT NULL, content_types TEXT NOT NULL);";
+
 static const db_migration steps[] = {
 	{store_v1, NULL},
 	{store_v2, NULL},
 	{store_v3, NULL},
 	{store_v4, NULL},
 	{store_v5, NULL},
+	{store_v6, NULL},
 };
 
 const db_schema db_store_schema = {

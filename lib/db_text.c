@@ -18,6 +18,15 @@ static const char SQL_API[] = "SELECT fts5(?1)";
 static const char SQL_DOCS[] = "SELECT doc FROM notes_vocab WHERE term = ?1";
 static const char SQL_NOTES[] = "SELECT count(*) FROM notes";
 static const char SQL_VOCAB[] = "SELECT term, doc, cnt FROM notes_vocab";
+static const char SQL_SUMLOG_ADD[] = "INSERT INTO summary_log(at_ms, "
+    "documents, compression, confidence, ms, content_types) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_SUMLOG_TRIM[] = "DELETE FROM summary_log WHERE id <= "
+    "(SELECT id FROM summary_log ORDER BY id DESC LIMIT 1 OFFSET ?1)";
+static const char SQL_SUMLOG_EACH[] = "SELECT at_ms, documents, "
+    "compression, confidence, ms, content_types FROM summary_log "
+    "ORDER BY id DESC LIMIT ?1";
+static const char SQL_SUMLOG_COUNT[] = "SELECT count(*) FROM summary_log";
 
 struct tok {
 	pake_word_cb cb;
@@ -114,4 +123,51 @@ pake_db_vocab_each(pake_db *db, pake_vocab_cb cb, void *arg, pake_err *e)
 	if (stop)
 		return stop;
 	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "vocabulary");
+}
+
+int
+pake_db_sumlog_add(pake_db *db, const pake_sumlog *b, int keep, pake_err *e)
+{
+	int rc;
+
+	if ((rc = db_run(db, SQL_SUMLOG_ADD, e, "iidddt", b->at_ms,
+	    b->documents, b->compression, b->confidence, b->ms,
+	    b->content_types)) != 0)
+		return rc;
+	return db_run(db, SQL_SUMLOG_TRIM, e, "i", (int64_t)keep);
+}
+
+int
+pake_db_sumlog_each(pake_db *db, int limit, pake_sumlog_cb cb, void *arg,
+    pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if ((st = db_stmt(db, SQL_SUMLOG_EACH, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int(st, 1, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pake_sumlog b;
+
+		b.at_ms = sqlite3_column_int64(st, 0);
+		b.documents = sqlite3_column_int64(st, 1);
+		b.compression = sqlite3_column_double(st, 2);
+		b.confidence = sqlite3_column_double(st, 3);
+		b.ms = sqlite3_column_double(st, 4);
+		b.content_types = (const char *)sqlite3_column_text(st, 5);
+		if ((stop = cb(arg, &b)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "summary log");
+}
+
+int
+pake_db_sumlog_count(pake_db *db, int64_t *n, pake_err *e)
+{
+	*n = 0;
+	return db_int1(db, SQL_SUMLOG_COUNT, n, e, "") < 0 ? e->code : 0;
 }

@@ -704,6 +704,8 @@ static const http_route routes[] = {
 	{"POST", "/quick", 1, 1, "search", r_quick, 0, NULL},
 	{"POST", "/obsidian/sync", 1, 1, "obsidian_sync", r_op, 0, NULL},
 	{"POST", "/summarize", 1, 1, "summarize", r_op, 0, NULL},
+	{"GET", "/summarize/analytics", 1, 0, "summarize_analytics", r_op, 0,
+	    NULL},
 	{"POST", "/ml/auto-tag", 1, 1, "auto_tag", r_op, 0, NULL},
 	{"POST", "/ml/extract-metadata", 1, 1, "extract_metadata", r_op, 0,
 	    NULL},

@@ -65,6 +65,7 @@ static const pake_op *const ops[] = {
 	&pake_op_graph_export,
 	&pake_op_summarize,
 	&pake_op_summarize_note,
+	&pake_op_summarize_analytics,
 	&pake_op_auto_tag,
 	&pake_op_extract_entities,
 	&pake_op_extract_metadata,

@@ -148,9 +148,18 @@ run_summarize_note(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 		rc = patch.summary ? pake_store_update(c, id, &patch,
 		    PAKE_F_SUMMARY, 0, &after, e) : pake_fail(e,
 		    PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-		if (rc == 0)
+		if (rc == 0) {
+			const cJSON *one[1] = {res};
+			pake_err le = {0};
+
 			cJSON_AddNumberToObject(*out, "version",
 			    (double)after.version);
+			/* The summary is saved: a failure of the log is
+			 * logged, never the write's. */
+			if (pake_summary_record(c, one, 1, &le) != 0)
+				pake_log_msg(c->log, PAKE_LOG_WARN, "summary "
+				    "log: %s", le.detail);
+		}
 		pake_note_free(&patch);
 		pake_note_free(&after);
 		if (rc != 0) {
@@ -575,4 +584,28 @@ const pake_op pake_op_analyze_text = {
 	"\"type\":\"integer\"},\"analytics\":{\"type\":\"object\"}}}",
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
 	run_analyze_text, NULL,
+};
+
+static int
+run_summarize_analytics(pake_ctx *c, const cJSON *in, cJSON **out,
+    pake_err *e)
+{
+	(void)in;
+	return pake_summary_analytics(c, out, e);
+}
+
+const pake_op pake_op_summarize_analytics = {
+	"summarize_analytics", "Summaries written",
+	"What the summaries pake wrote into notes were like (SEED-API's GET "
+	"/summarize/analytics): documents, mean compression, confidence and "
+	"time over the newest 10 batches, weighted by their documents, and "
+	"the content types.  Summaries only read record nothing.",
+	"{\"type\":\"object\",\"additionalProperties\":false,"
+	"\"properties\":{}}",
+	"{\"type\":\"object\",\"required\":[\"success\",\"analytics\","
+	"\"timestamp\"],\"properties\":{\"success\":{\"type\":\"boolean\"},"
+	"\"analytics\":{\"type\":\"object\"},\"timestamp\":{\"type\":"
+	"\"string\"}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
+	run_summarize_analytics, NULL,
 };

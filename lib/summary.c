@@ -868,3 +868,152 @@ pake_auto_tag(pake_ctx *c, const char *md, size_t len, int max, cJSON **out,
 	cJSON_Delete(ts.tags);
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* The summary log */
+
+int
+pake_summary_record(pake_ctx *c, const cJSON *const *results, int n,
+    pake_err *e)
+{
+	pake_sumlog b = {0};
+	cJSON *types = cJSON_CreateObject();
+	char *tj = NULL;
+	pake_db *st;
+	int i, rc;
+
+	if (types == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	for (i = 0; i < n; i++) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(results[i],
+		    "metadata");
+		const char *t = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(m, "content_type"));
+		cJSON *have;
+
+		b.compression += cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(m, "compression_ratio"));
+		b.confidence += cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(m, "confidence_score"));
+		b.ms += cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(m, "processing_time_ms"));
+		t = t ? t : "general";
+		if ((have = cJSON_GetObjectItemCaseSensitive(types, t)) != NULL)
+			cJSON_SetNumberValue(have, have->valuedouble + 1);
+		else
+			cJSON_AddNumberToObject(types, t, 1);
+	}
+	if (n > 0) {
+		b.compression /= n;
+		b.confidence /= n;
+		b.ms /= n;
+	}
+	b.documents = n;
+	b.at_ms = pake_now_ms();
+	b.content_types = tj = cJSON_PrintUnformatted(types);
+	cJSON_Delete(types);
+	if (tj == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if ((st = pake_ctx_store(c, e)) == NULL) {
+		free(tj);
+		return e->code;
+	}
+	if ((rc = pake_db_begin(st, e)) == 0) {
+		if ((rc = pake_db_sumlog_add(st, &b, PAKE_SUMLOG_KEEP, e)) ==
+		    0)
+			rc = pake_db_commit(st, e);
+		else
+			pake_db_rollback(st);
+	}
+	free(tj);
+	return rc;
+}
+
+struct window {
+	double docs, compression, confidence, ms;
+	cJSON *types;
+};
+
+/* One batch of the window: its documents weigh its means. */
+static int
+window_add(void *arg, const pake_sumlog *b)
+{
+	struct window *w = arg;
+	cJSON *t = cJSON_Parse(b->content_types ? b->content_types : "{}");
+	const cJSON *x;
+
+	w->docs += (double)b->documents;
+	w->compression += b->compression * (double)b->documents;
+	w->confidence += b->confidence * (double)b->documents;
+	w->ms += b->ms * (double)b->documents;
+	cJSON_ArrayForEach(x, t) {
+		cJSON *have = cJSON_GetObjectItemCaseSensitive(w->types,
+		    x->string);
+
+		if (!cJSON_IsNumber(x))
+			continue;
+		if (have)
+			cJSON_SetNumberValue(have, have->valuedouble +
+			    x->valuedouble);
+		else
+			cJSON_AddNumberToObject(w->types, x->string,
+			    x->valuedouble);
+	}
+	cJSON_Delete(t);
+	return 0;
+}
+
+int
+pake_summary_analytics(pake_ctx *c, cJSON **out, pake_err *e)
+{
+	struct window w = {0};
+	int64_t batches = 0;
+	cJSON *a, *s;
+	pake_db *st;
+	char ts[32];
+	int rc;
+
+	*out = NULL;
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_READ, e)) != 0)
+		return rc;
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	if ((w.types = cJSON_CreateObject()) == NULL)
+		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if ((rc = pake_db_begin_read(st, e)) != 0)
+		goto out;
+	if ((rc = pake_db_sumlog_count(st, &batches, e)) == 0)
+		rc = pake_db_sumlog_each(st, PAKE_SUMLOG_WINDOW, window_add, &w,
+		    e);
+	pake_db_rollback(st);
+	if (rc != 0)
+		goto out;
+	*out = cJSON_CreateObject();
+	cJSON_AddBoolToObject(*out, "success", 1);
+	a = cJSON_AddObjectToObject(*out, "analytics");
+	if (batches == 0)
+		cJSON_AddStringToObject(a, "message",
+		    "No summarization history available");
+	else {
+		double d = w.docs > 0 ? w.docs : 1;
+
+		s = cJSON_AddObjectToObject(a, "summarization_statistics");
+		cJSON_AddNumberToObject(s, "total_documents_processed", w.docs);
+		cJSON_AddNumberToObject(s, "avg_compression_ratio",
+		    round3(w.compression / d));
+		cJSON_AddNumberToObject(s, "avg_confidence_score",
+		    round3(w.confidence / d));
+		cJSON_AddNumberToObject(s, "avg_processing_time_ms",
+		    floor(w.ms / d * 10 + 0.5) / 10);
+		cJSON_AddItemToObject(a, "content_types_distribution",
+		    w.types);
+		w.types = NULL;
+		cJSON_AddNumberToObject(a, "processing_history_batches",
+		    (double)batches);
+	}
+	pake_iso8601(pake_now_ms(), ts);
+	cJSON_AddStringToObject(*out, "timestamp", ts);
+out:
+	cJSON_Delete(w.types);
+	return rc;
+}

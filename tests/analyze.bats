@@ -114,6 +114,41 @@ print(' '.join(random.choice(w) for _ in range(2000000)))" >"$T/big.md"
 	[ "$status" -eq 64 ]
 }
 
+@test "summarize_analytics (GET /summarize/analytics): the summaries written, weighted by documents; reads record nothing" {
+	pake-op summarize_analytics | json_check '.success and
+	    .analytics == {"message": "No summarization history available"} and
+	    (.timestamp | test("^20"))'
+	id=$(pake-note add --title "Coral reefs" --file "$CORAL")
+	# a summary only read records nothing
+	jq -Rs '{content: .}' "$CORAL" | pake-op summarize >/dev/null
+	pake-op summarize_note "{\"pake_id\":\"$id\"}" >/dev/null
+	pake-op summarize_analytics | json_check '.analytics.message'
+	pake-op summarize_note "{\"pake_id\":\"$id\",\"target_sentences\":1,\"save\":true}" >"$T/a.json"
+	pake-op summarize_note "{\"pake_id\":\"$id\",\"target_sentences\":3,\"save\":true,\"content_type\":\"academic\"}" >"$T/b.json"
+	local want
+	want=$(jq -s '[.[].summary_result.metadata] |
+	    {total_documents_processed: 2,
+	     avg_compression_ratio: ((map(.compression_ratio) | add) / 2 * 1000 | round / 1000),
+	     avg_confidence_score: ((map(.confidence_score) | add) / 2 * 1000 | round / 1000)}' \
+	    "$T/a.json" "$T/b.json")
+	pake-op summarize_analytics >"$T/an.json"
+	jq --argjson w "$want" -e '.analytics.summarization_statistics as $s |
+	    $s.total_documents_processed == $w.total_documents_processed and
+	    $s.avg_compression_ratio == $w.avg_compression_ratio and
+	    $s.avg_confidence_score == $w.avg_confidence_score and
+	    ($s.avg_processing_time_ms | type) == "number" and
+	    .analytics.content_types_distribution == {"general": 1, "academic": 1} and
+	    .analytics.processing_history_batches == 2' "$T/an.json" >/dev/null ||
+	    fail "$(cat "$T/an.json") want $want"
+	# the newest 50 batches are kept, the newest 10 averaged
+	for i in $(seq 55); do
+		pake-op summarize_note "{\"pake_id\":\"$id\",\"save\":true,\"content_type\":\"web\"}" >/dev/null
+	done
+	pake-op summarize_analytics | json_check '.analytics.processing_history_batches == 50 and
+	    .analytics.summarization_statistics.total_documents_processed == 10 and
+	    .analytics.content_types_distribution == {"web": 10}'
+}
+
 @test "auto_tag (POST /ml/auto-tag): keywords as tags, the tenant's own tags first" {
 	jq -Rs '{content: ., max_tags: 5}' "$CORAL" | pake-op auto_tag |
 	    json_check '.tags == ["coral-reefs","herbivorous-fish","bleaching","algae","corals"]

@@ -426,6 +426,21 @@ typedef int (*pake_vocab_cb)(void *arg, const char *term, int64_t docs,
 int pake_db_vocab_each(pake_db *db, pake_vocab_cb cb, void *arg,
     pake_err *e);
 
+/* Summaries written, a batch a row, the newest keep kept (lib/db_text.c;
+ * lib/summary.c). */
+typedef struct pake_sumlog {
+	int64_t at_ms, documents;
+	double compression, confidence, ms;	/* means over the documents */
+	const char *content_types;	/* JSON object: type -> documents */
+} pake_sumlog;
+typedef int (*pake_sumlog_cb)(void *arg, const pake_sumlog *b);
+int pake_db_sumlog_add(pake_db *db, const pake_sumlog *b, int keep,
+    pake_err *e);
+/* The newest limit batches, newest first. */
+int pake_db_sumlog_each(pake_db *db, int limit, pake_sumlog_cb cb, void *arg,
+    pake_err *e);
+int pake_db_sumlog_count(pake_db *db, int64_t *n, pake_err *e);
+
 /* Vectors (lib/db_vec.c; lib/vec.c has the design).  A vector is dims
  * float32 values, at most PAKE_VEC_DIMS_CAP (an embedding model's). */
 #define PAKE_VEC_DIMS_CAP	4096

@@ -65,6 +65,7 @@ extern const pake_op pake_op_graph_import;
 extern const pake_op pake_op_graph_export;
 extern const pake_op pake_op_summarize;
 extern const pake_op pake_op_summarize_note;
+extern const pake_op pake_op_summarize_analytics;
 extern const pake_op pake_op_auto_tag;
 extern const pake_op pake_op_extract_entities;
 extern const pake_op pake_op_extract_metadata;

@@ -36,4 +36,20 @@ int pake_keywords(pake_db *st, const char *md, size_t len, int max,
 int pake_auto_tag(pake_ctx *c, const char *md, size_t len, int max,
     cJSON **out, pake_err *e);
 
+/* Record a batch of summaries pake wrote (summary_result objects of
+ * pake_summarize, n of them) in the tenant's summary log, in its own short
+ * write transaction; the newest PAKE_SUMLOG_KEEP batches are kept. */
+#define PAKE_SUMLOG_KEEP	50
+#define PAKE_SUMLOG_WINDOW	10	/* batches the analytics average */
+int pake_summary_record(pake_ctx *c, const cJSON *const *results, int n,
+    pake_err *e);
+
+/* SEED-API §2's GET /summarize/analytics from the log: {success,
+ * analytics, timestamp}; analytics is {message} while the log is empty,
+ * else {summarization_statistics{total_documents_processed,
+ * avg_compression_ratio, avg_confidence_score, avg_processing_time_ms},
+ * content_types_distribution{}, processing_history_batches}, over the
+ * newest PAKE_SUMLOG_WINDOW batches, weighted by their documents. */
+int pake_summary_analytics(pake_ctx *c, cJSON **out, pake_err *e);
+
 #endif
