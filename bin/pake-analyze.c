@@ -5,7 +5,7 @@
  *   pake-analyze summarize ID [--sentences N] [--type T] [--save]
  *   pake-analyze summarize --file F|-  [--sentences N] [--type T]
  *   pake-analyze related ID [--limit N]
- *   pake-analyze refit [--dims N]
+ *   pake-analyze refit [--dims N] [--min-drift F]
  *   pake-analyze vectors
  *
  * Each command builds the input of its registry operation (summarize_note
@@ -29,7 +29,7 @@ static const char usage[] =
 "usage: pake-analyze summarize ID [--sentences N] [--type T] [--save]\n"
 "       pake-analyze summarize --file F [--sentences N] [--type T]\n"
 "       pake-analyze related ID [--limit N]\n"
-"       pake-analyze refit [--dims N]\n"
+"       pake-analyze refit [--dims N] [--min-drift F]\n"
 "       pake-analyze vectors\n"
 "       pake-analyze clusters [--k N]\n"
 "\n"
@@ -42,15 +42,17 @@ static const char usage[] =
 "\n"
 "related prints the notes nearest note ID in meaning, best first, a line\n"
 "each: score, pake_id, title (--limit N: 1 to 100, default 10).  refit\n"
-"fits the tenant's note vectors (LSA, --dims N: 1 to 256, default 128);\n"
-"vectors says what is fitted.  clusters groups the notes by meaning\n"
+"fits the tenant's note vectors (LSA, --dims N: 1 to 256, default 128;\n"
+"--min-drift F keeps a model whose notes written since the fit are fewer\n"
+"than F times the notes it had; with an embeddings provider configured,\n"
+"refit embeds the notes that wait); vectors says what is fitted.  clusters groups the notes by meaning\n"
 "(k-means on their vectors; --k N: 2 to 50, default sqrt(notes / 2)):\n"
 "a line per cluster (size and label), its nearest notes under it.\n"
 "--json prints the result.\n"
 "Common flags: --db PATH --vault DIR --tenant T --config FILE\n"
 "--log-level L --set KEY=VALUE.\n";
 
-enum { O_SENT = 1, O_TYPE, O_SAVE, O_FILE, O_LIMIT, O_DIMS, O_K };
+enum { O_SENT = 1, O_TYPE, O_SAVE, O_FILE, O_LIMIT, O_DIMS, O_K, O_DRIFT };
 
 static const struct option longopts[] = {
 	{"sentences", required_argument, NULL, O_SENT},
@@ -59,6 +61,7 @@ static const struct option longopts[] = {
 	{"file", required_argument, NULL, O_FILE},
 	{"limit", required_argument, NULL, O_LIMIT},
 	{"dims", required_argument, NULL, O_DIMS},
+	{"min-drift", required_argument, NULL, O_DRIFT},
 	{"k", required_argument, NULL, O_K},
 	{NULL, 0, NULL, 0},
 };
@@ -181,6 +184,15 @@ vec_args(pake_cli *cli, const char *cmd, int argc, char **argv, cJSON *in)
 		else if (c == O_DIMS && strcmp(cmd, "refit") == 0)
 			cJSON_AddNumberToObject(in, "dims", (double)pake_cli_long(
 			    cli, "--dims", optarg, 1, 256));
+		else if (c == O_DRIFT && strcmp(cmd, "refit") == 0) {
+			char *end;
+			double f = strtod(optarg, &end);
+
+			if (end == optarg || *end || !(f >= 0 && f <= 100))
+				pake_cli_usage(cli, "--min-drift: a number from "
+				    "0 to 100");
+			cJSON_AddNumberToObject(in, "min_drift", f);
+		}
 		else
 			pake_cli_usage(cli, "unknown option for %s", cmd);
 	arg = optind < argc ? argv[optind] : NULL;

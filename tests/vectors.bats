@@ -262,6 +262,28 @@ same_cat() {
 	[ "$status" -eq 65 ]
 }
 
+@test "drift: notes written since the fit; refit --min-drift refits only past it" {
+	load_corpus
+	pake-analyze refit >/dev/null 2>&1
+	pake-op vectors_status | json_check '.drift == 0 and .changed_since_fit == 0 and .docs == 24'
+	sleep 0.01
+	for i in 1 2 3; do
+		printf 'A telescope night number %s.\n' "$i" | pake-note add --title "Sky $i" >/dev/null
+	done
+	pake-op vectors_status | json_check '.changed_since_fit == 3 and .drift == 0.125'
+	run --separate-stderr pake-analyze refit --min-drift 0.2 --json
+	[ "$status" -eq 0 ] || fail "$stderr"
+	printf '%s' "$output" | json_check '.refitted == false and .docs == 24'
+	for i in 4 5 6; do
+		printf 'A telescope night number %s.\n' "$i" | pake-note add --title "Sky $i" >/dev/null
+	done
+	pake-analyze refit --min-drift 0.2 --json 2>/dev/null |
+	    json_check '.refitted == true and .docs == 30'
+	pake-op vectors_status | json_check '.drift == 0'
+	run pake-analyze refit --min-drift nope
+	[ "$status" -eq 64 ]
+}
+
 @test "the research search's vault source (POST /search) by meaning and hybrid" {
 	load_corpus
 	# before a fit the vault source fails with the reason; the others go on
