@@ -154,12 +154,13 @@ same_cat() {
 	[ "$(same_cat "$id" astronomy)" -ge 2 ]
 }
 
-@test "fold-in: a hand edit in the vault to another category changes the note's related notes" {
+@test "fold-in: a hand edit in the vault to another category changes the note's vector, keywords and related notes" {
 	require_tool pake-vault
 	load_corpus
 	pake-analyze refit >/dev/null
 	id=$(id_of football5)
 	[ "$(same_cat "$id" football)" -ge 2 ]
+	kw_before=$(pake-op summarize_note "{\"pake_id\":\"$id\"}" | jq -c .summary_result.keywords)
 	f=$(vault_file "$id")
 	{
 		printf -- '---\n'
@@ -173,6 +174,12 @@ same_cat() {
 	[[ "$(note_content "$id")" == *"Simmer the sauce"* ]]
 	[ "$(same_cat "$id" cooking)" -ge 2 ] || fail "$(top "$id" | while read -r r; do cat_of "$r"; done)"
 	[ "$(same_cat "$id" football)" -eq 0 ]
+	# its keywords are the new text's
+	kw=$(pake-op summarize_note "{\"pake_id\":\"$id\"}" | jq -c .summary_result.keywords)
+	[ "$kw" != "$kw_before" ]
+	printf '%s' "$kw" | jq -e 'any(.[]; test("sauce|garlic|noodles|simmer"))' >/dev/null ||
+	    fail "keywords: $kw"
+	printf '%s' "$kw" | jq -e 'all(.[]; test("offside|goal|referee") | not)' >/dev/null
 }
 
 @test "tenants: another tenant's notes and refit never change this tenant's vectors nor see them" {
