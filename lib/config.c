@@ -69,6 +69,23 @@ static const struct key {
 	    NULL},
 	[PAKE_CFG_EMBED_INPUT]	= {"embeddings.max_input_bytes", K_INT, "8000",
 	    100, 1L << 20, NULL},
+	[PAKE_CFG_FETCH_PRIVATE] = {"fetch.allow_private", K_ENUM, "no", 0, 0,
+	    (const char *const[]){"no", "yes", NULL}},
+	[PAKE_CFG_FETCH_TIMEOUT] = {"fetch.timeout_s", K_INT, "30", 1, 600,
+	    NULL},
+	[PAKE_CFG_FETCH_MAX]	= {"fetch.max_bytes", K_INT, "33554432", 1024,
+	    1L << 30, NULL},
+	[PAKE_CFG_FETCH_REDIRECTS] = {"fetch.max_redirects", K_INT, "5", 0, 20,
+	    NULL},
+	[PAKE_CFG_RS_ARXIV]	= {"research.arxiv_url", K_URL,
+	    "http://export.arxiv.org/api/query", 0, 0, NULL},
+	[PAKE_CFG_RS_PUBMED]	= {"research.pubmed_url", K_URL,
+	    "https://eutils.ncbi.nlm.nih.gov/entrez/eutils", 0, 0, NULL},
+	[PAKE_CFG_RS_EMAIL]	= {"research.pubmed_email", K_TEXT, "", 0, 0,
+	    NULL},
+	[PAKE_CFG_RS_NCBI_KEY]	= {"research.pubmed_api_key", K_SECRET, NULL, 0,
+	    0, NULL},
+	[PAKE_CFG_RS_SEARX]	= {"research.searx_url", K_URL, "", 0, 0, NULL},
 };
 
 #define CONFIG_LINE_MAX	4096

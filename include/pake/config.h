@@ -38,6 +38,15 @@ enum pake_cfg_key {
 	PAKE_CFG_EMBED_TIMEOUT,	/* timeout_s: of one request */
 	PAKE_CFG_EMBED_BATCH,	/* batch: notes in one request */
 	PAKE_CFG_EMBED_INPUT,	/* max_input_bytes: of one note's text sent */
+	PAKE_CFG_FETCH_PRIVATE,	/* [fetch] allow_private: no | yes */
+	PAKE_CFG_FETCH_TIMEOUT,	/* timeout_s: of one request */
+	PAKE_CFG_FETCH_MAX,	/* max_bytes: of one answer, decoded */
+	PAKE_CFG_FETCH_REDIRECTS,	/* max_redirects */
+	PAKE_CFG_RS_ARXIV,	/* [research] arxiv_url */
+	PAKE_CFG_RS_PUBMED,	/* pubmed_url: E-utilities' base */
+	PAKE_CFG_RS_EMAIL,	/* pubmed_email: NCBI asks for one */
+	PAKE_CFG_RS_NCBI_KEY,	/* pubmed_api_key */
+	PAKE_CFG_RS_SEARX,	/* searx_url: a SearxNG instance, or "" */
 	PAKE_CFG__N
 };
 
