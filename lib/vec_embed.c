@@ -166,6 +166,7 @@ provider_embed(const pake_ctx *c, char *const *texts, int n, int want_dims,
 	q.body_len = strlen(body);
 	q.content_type = "application/json";
 	q.bearer = pake_config_str(c->cfg, PAKE_CFG_EMBED_KEY);
+	q.allow_private = 1;	/* the administrator's own server, often local */
 	q.timeout_ms = pake_config_num(c->cfg, PAKE_CFG_EMBED_TIMEOUT) * 1000;
 	/* about 24 bytes a number, at the largest vectors allowed */
 	q.max_bytes = (size_t)n * PAKE_VEC_DIMS_CAP * 24 + (1u << 16);
