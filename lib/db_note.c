@@ -37,6 +37,12 @@ static const char SQL_GET_ROWID[] = "SELECT " NOTE_COLS " FROM notes "
     "WHERE id = ?1";
 static const char SQL_CHANGED_SINCE[] = "SELECT count(*) FROM notes WHERE "
     "modified_ms > ?1";
+static const char SQL_KEYS_DEL[] = "DELETE FROM note_keys WHERE pake_id = ?1";
+static const char SQL_KEY_ADD[] = "INSERT OR IGNORE INTO note_keys(key, "
+    "pake_id) VALUES(?1, ?2)";
+static const char SQL_KEY_FIND[] = "SELECT k.pake_id FROM note_keys k JOIN "
+    "notes n ON n.pake_id = k.pake_id WHERE k.key = ?1 ORDER BY n.id "
+    "LIMIT 1";
 static const char SQL_BRIEF[] = "SELECT pake_id, title FROM notes WHERE "
     "id = ?1";
 static const char SQL_PATH_TAKEN[] = "SELECT 1 FROM notes WHERE "
@@ -763,4 +769,41 @@ pake_db_source_set(pake_db *db, const char *source, const char *pake_id,
     pake_err *e)
 {
 	return db_run(db, SQL_SOURCE_SET, e, "tt", source, pake_id);
+}
+
+int
+pake_db_note_keys_set(pake_db *db, const char *pake_id, char keys[][512],
+    int n, pake_err *e)
+{
+	int i, rc;
+
+	if ((rc = db_run(db, SQL_KEYS_DEL, e, "t", pake_id)) != 0)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = db_run(db, SQL_KEY_ADD, e, "tt", keys[i],
+		    pake_id)) != 0)
+			return rc;
+	return 0;
+}
+
+int
+pake_db_note_key_find(pake_db *db, const char *key, char *pake_id,
+    size_t n, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	pake_id[0] = '\0';
+	if ((st = db_stmt(db, SQL_KEY_FIND, e)) == NULL)
+		return -1;
+	db_bind_text(st, 1, key);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		db_col_copy(st, 0, pake_id, n);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	db_fail(db, rc, e, "note key");
+	return -1;
 }

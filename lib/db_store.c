@@ -201,6 +201,24 @@ static const char store_v6[] =
 	"  compression REAL NOT NULL, confidence REAL NOT NULL, "
 	"  ms REAL NOT NULL, content_types TEXT NOT NULL);";
 
+/* What a note is the copy of (issue 13; lib/note_keys.c): identity keys
+ * from its frontmatter, kept by the one write path; research saved twice
+ * or from two sources finds its note here.  Notes from before: their DOI,
+ * arXiv id, PMID and a source_uri naming one. */
+static const char store_v7[] =
+	"CREATE TABLE note_keys(key TEXT NOT NULL, pake_id TEXT NOT NULL, "
+	"  PRIMARY KEY(key, pake_id)) WITHOUT ROWID;"
+	"CREATE INDEX note_keys_note ON note_keys(pake_id);"
+	"INSERT OR IGNORE INTO note_keys SELECT 'doi:' || lower(json_extract("
+	"  extra_json, '$.doi')), pake_id FROM notes WHERE json_valid("
+	"  extra_json) AND json_extract(extra_json, '$.doi') LIKE '10.%';"
+	"INSERT OR IGNORE INTO note_keys SELECT 'pmid:' || json_extract("
+	"  extra_json, '$.pmid'), pake_id FROM notes WHERE json_valid("
+	"  extra_json) AND json_extract(extra_json, '$.pmid') IS NOT NULL;"
+	"INSERT OR IGNORE INTO note_keys SELECT lower(source_uri), pake_id "
+	"  FROM notes WHERE source_uri LIKE 'doi:10.%' OR source_uri LIKE "
+	"  'pmid:%';";
+
 static const db_migration steps[] = {
 	{store_v1, NULL},
 	{store_v2, NULL},
@@ -208,6 +226,7 @@ static const db_migration steps[] = {
 	{store_v4, NULL},
 	{store_v5, NULL},
 	{store_v6, NULL},
+	{store_v7, NULL},
 };
 
 const db_schema db_store_schema = {

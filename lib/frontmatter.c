@@ -1362,3 +1362,53 @@ pake_fm_render(const pake_note *n, size_t *len)
 	*len = blen;
 	return out;
 }
+
+int
+pake_fm_set_extra(pake_note *n, const cJSON *extra, pake_err *e)
+{
+	const cJSON *c;
+	pake_buf y = {0};
+	pake_note tmp;
+	cJSON *got = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (!cJSON_IsObject(extra))
+		return pake_fail(e, PAKE_EINVAL, NULL, "frontmatter: not an "
+		    "object");
+	for (c = extra->child; c; c = c->next)
+		for (i = 0; i < NFIELDS; i++)
+			if (strcmp(c->string, fields[i].name) == 0)
+				return pake_fail(e, PAKE_EINVAL, NULL,
+				    "frontmatter: %s is a note field", c->string);
+	pake_note_init(&tmp);
+	pake_buf_puts(&y, "---\n");
+	for (c = extra->child; c; c = c->next) {
+		put_key(&y, c->string, 0);
+		put_flow(&y, c);
+		pake_buf_putc(&y, '\n');
+	}
+	pake_buf_puts(&y, "---\n");
+	if (y.oom)
+		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	else if (extra->child == NULL) {
+		free(n->extra_json);
+		free(n->extra_yaml);
+		n->extra_json = n->extra_yaml = NULL;
+	} else if ((rc = pake_fm_parse(y.p, y.len, &tmp, e)) == 0 &&
+	    (tmp.extra_json == NULL || (got = cJSON_Parse(tmp.extra_json)) ==
+	    NULL || !cJSON_Compare(got, extra, 1)))
+		rc = pake_fail(e, PAKE_EINVAL, NULL, "frontmatter: a value "
+		    "does not read back as itself");
+	if (rc == 0 && extra->child) {
+		free(n->extra_json);
+		free(n->extra_yaml);
+		n->extra_json = tmp.extra_json;
+		n->extra_yaml = tmp.extra_yaml;
+		tmp.extra_json = tmp.extra_yaml = NULL;
+	}
+	cJSON_Delete(got);
+	pake_note_free(&tmp);
+	pake_buf_free(&y);
+	return rc;
+}

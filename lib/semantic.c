@@ -116,51 +116,17 @@ key_ok(const char *k)
 	return i <= PAKE_SEM_KEY_MAX;
 }
 
-/* s as a YAML double-quoted scalar: escapes for '"', '\\', control
- * bytes and the characters YAML reads as line breaks or a BOM. */
-static void
-yaml_quoted(pake_buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	pake_buf_putc(b, '"');
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			pake_buf_putc(b, '\\');
-			pake_buf_putc(b, (char)*p);
-		} else if (*p < 0x20 || *p == 0x7f)
-			pake_buf_printf(b, "\\x%02x", *p);
-		else if (p[0] == 0xc2 && p[1] == 0x85) {
-			pake_buf_puts(b, "\\N");
-			p++;
-		} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 ||
-		    p[2] == 0xa9)) {
-			pake_buf_puts(b, p[2] == 0xa8 ? "\\L" : "\\P");
-			p += 2;
-		} else if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
-			pake_buf_puts(b, "\\uFEFF");
-			p += 2;
-		} else
-			pake_buf_putc(b, (char)*p);
-	}
-	pake_buf_putc(b, '"');
-}
-
-/* The document's other keys as n's frontmatter (extra_json, extra_yaml),
- * written as YAML and parsed back as a vault file would be. */
+/* The document's other keys as n's frontmatter (pake_fm_set_extra:
+ * written as YAML and read back as a vault file would be). */
 static int
 doc_extras(const cJSON *doc, size_t i, pake_note *n, pake_err *e)
 {
 	const cJSON *it;
-	pake_buf y = {0};
-	pake_note tmp;
-	cJSON *want = cJSON_CreateObject(), *got = NULL;
+	cJSON *want = cJSON_CreateObject();
 	int count = 0, rc = 0;
 
 	if (want == NULL)
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-	pake_note_init(&tmp);
-	pake_buf_puts(&y, "---\n");
 	cJSON_ArrayForEach(it, doc) {
 		const char *k = it->string;
 
@@ -186,56 +152,28 @@ doc_extras(const cJSON *doc, size_t i, pake_note *n, pake_err *e)
 			    "text and title", i, PAKE_SEM_EXTRA_MAX);
 			goto out;
 		}
-		pake_buf_printf(&y, "%s: ", k);
-		if (cJSON_IsString(it)) {
-			if (strlen(it->valuestring) > PAKE_FIELD_MAX) {
-				rc = BAD(e, "documents[%zu].%s: longer than %d "
-				    "bytes", i, k, PAKE_FIELD_MAX);
-				goto out;
-			}
-			yaml_quoted(&y, it->valuestring);
-		} else if (cJSON_IsNumber(it) && isfinite(it->valuedouble)) {
-			double v = it->valuedouble;
-
-			if (v == floor(v) && fabs(v) < 1e15)
-				pake_buf_printf(&y, "%.0f", v);
-			else
-				pake_buf_printf(&y, "%.17g", v);
-		} else if (cJSON_IsBool(it))
-			pake_buf_puts(&y, cJSON_IsTrue(it) ? "true" : "false");
-		else if (cJSON_IsNull(it))
-			pake_buf_puts(&y, "null");
-		else {
+		if (cJSON_IsString(it) && strlen(it->valuestring) >
+		    PAKE_FIELD_MAX) {
+			rc = BAD(e, "documents[%zu].%s: longer than %d bytes",
+			    i, k, PAKE_FIELD_MAX);
+			goto out;
+		}
+		if (!cJSON_IsString(it) && !(cJSON_IsNumber(it) &&
+		    isfinite(it->valuedouble)) && !cJSON_IsBool(it) &&
+		    !cJSON_IsNull(it)) {
 			rc = BAD(e, "documents[%zu].%s: not a scalar (a "
 			    "string, number, true, false or null)", i, k);
 			goto out;
 		}
-		pake_buf_putc(&y, '\n');
 		cJSON_AddItemToObject(want, k, cJSON_Duplicate(it, 0));
 	}
-	pake_buf_puts(&y, "---\n");
-	if (y.oom) {
-		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-		goto out;
-	}
-	if (count == 0)
-		goto out;
-	if (pake_fm_parse(y.p, y.len, &tmp, e) != 0 ||
-	    tmp.extra_json == NULL || tmp.extra_yaml == NULL ||
-	    (got = cJSON_Parse(tmp.extra_json)) == NULL ||
-	    !cJSON_Compare(got, want, 1)) {
+	if (count > 0 && pake_fm_set_extra(n, want, e) != 0) {
+		pake_err_clear(e);
 		rc = BAD(e, "documents[%zu]: a value cannot be kept as "
 		    "frontmatter", i);
-		goto out;
 	}
-	n->extra_json = tmp.extra_json;
-	n->extra_yaml = tmp.extra_yaml;
-	tmp.extra_json = tmp.extra_yaml = NULL;
 out:
-	pake_buf_free(&y);
-	pake_note_free(&tmp);
 	cJSON_Delete(want);
-	cJSON_Delete(got);
 	return rc;
 }
 

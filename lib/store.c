@@ -14,6 +14,7 @@
 #include "pake/auth.h"
 #include "pake/frontmatter.h"
 #include "pake/query.h"
+#include "pake/note_keys.h"
 #include "pake/store.h"
 #include "pake/graph.h"
 #include "pake/util.h"
@@ -200,6 +201,16 @@ baseline(pake_ctx *c, pake_db *st, const pake_note *old, pake_err *e)
 	    old->modified_ms, e);
 }
 
+/* What n is the copy of (note_keys.c), kept with it. */
+static int
+store_keys(pake_db *st, const pake_note *n, pake_err *e)
+{
+	char keys[PAKE_KEYS_MAX][PAKE_KEY_MAX];
+
+	return pake_db_note_keys_set(st, n->pake_id, keys,
+	    pake_note_keys(n, keys, PAKE_KEYS_MAX), e);
+}
+
 /*
  * The one way a note's row changes (ARCHITECTURE.md §3): create, update,
  * import and restore all come here, inside the caller's write transaction.
@@ -226,9 +237,10 @@ pake_store_put(pake_ctx *c, pake_db *st, pake_note *n, const pake_note *old,
 	if ((rc = old ? pake_db_note_update(st, n, e) :
 	    pake_db_note_insert(st, n, e)) != 0)
 		return rc;
-	/* Its links, in the same transaction (graph_links.c). */
+	/* Its identity keys, links and vector, in the same transaction. */
 	n->rowid = pake_db_note_rowid(st, n->pake_id);
-	if ((rc = pake_graph_note_put(c, st, n, old, e)) != 0)
+	if ((rc = store_keys(st, n, e)) != 0 ||
+	    (rc = pake_graph_note_put(c, st, n, old, e)) != 0)
 		return rc;
 	/* Its vector, folded into the fitted model (vec.c). */
 	return pake_vec_note_put(c, st, n, e);
@@ -245,6 +257,7 @@ store_remove(pake_ctx *c, pake_db *st, const pake_note *old, pake_err *e)
 	    pake_now_ms(), e)) != 0 ||
 	    (rc = pake_graph_note_remove(c, st, old, e)) != 0 ||
 	    (rc = pake_vec_note_remove(c, st, old, e)) != 0 ||
+	    (rc = pake_db_note_keys_set(st, old->pake_id, NULL, 0, e)) != 0 ||
 	    (rc = pake_db_note_delete(st, old->pake_id, e)) != 0)
 		return rc;
 	return pake_db_tombstone_add(st, old->pake_id, old->file_path, e);
@@ -512,6 +525,48 @@ fail:
 	if (rc == PAKE_ECONFLICT)
 		rc = pake_fail(e, PAKE_ECONFLICT, "A note with this id exists",
 		    "%s", e->detail);
+	return create_failed(c, rc, e);
+}
+
+int
+pake_store_create_unique(pake_ctx *c, pake_note *n, char *dup, size_t dupsz,
+    pake_err *e)
+{
+	char keys[PAKE_KEYS_MAX][PAKE_KEY_MAX];
+	int64_t seq = 0;
+	pake_db *st;
+	int rc, k, nk, found = 0;
+
+	dup[0] = '\0';
+	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
+		return rc;
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	if ((rc = create_check(c, n, e)) != 0)
+		return rc;
+	nk = pake_note_keys(n, keys, PAKE_KEYS_MAX);
+	if ((rc = pake_db_begin(st, e)) != 0)
+		return rc;
+	/* Looked up in the write transaction: two writers saving the same
+	 * paper at once make one note. */
+	for (k = 0; k < nk && !found; k++)
+		if ((found = pake_db_note_key_find(st, keys[k], dup, dupsz,
+		    e)) < 0) {
+			rc = e->code;
+			goto fail;
+		}
+	if (found) {
+		pake_db_rollback(st);
+		return 0;
+	}
+	if ((rc = create_put(c, st, n, &seq, e)) != 0)
+		goto fail;
+	if ((rc = pake_db_commit(st, e)) != 0)
+		return rc;
+	mirror(c, n->pake_id, n->file_path, seq);
+	return 0;
+fail:
+	pake_db_rollback(st);
 	return create_failed(c, rc, e);
 }
 

@@ -114,6 +114,12 @@ int64_t pake_db_note_rowid(pake_db *db, const char *pake_id); /* 0: none */
 /* The note whose row id (notes.id) is rowid; PAKE_ENOTFOUND when none. */
 int pake_db_note_get_rowid(pake_db *db, int64_t rowid, pake_note *n,
     pake_err *e);
+/* A note's identity keys (note_keys.h), replacing those it had. */
+int pake_db_note_keys_set(pake_db *db, const char *pake_id, char keys[][512],
+    int n, pake_err *e);
+/* The oldest note holding key: 1 (pake_id filled), 0 none, -1 (e). */
+int pake_db_note_key_find(pake_db *db, const char *key, char *pake_id,
+    size_t n, pake_err *e);
 /* Notes whose modified_ms is after ms (written since then). */
 int pake_db_notes_changed_since(pake_db *db, int64_t ms, int64_t *n,
     pake_err *e);

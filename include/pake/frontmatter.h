@@ -23,4 +23,10 @@ int pake_fm_parse(const char *text, size_t len, pake_note *n, pake_err *e);
  * *len; NULL when out of memory. */
 char *pake_fm_render(const pake_note *n, size_t *len);
 
+/* Make extra (a JSON object: any JSON values, no known field's name) n's
+ * unknown frontmatter keys, replacing those it had: extra_json and the
+ * YAML that reads back as it.  PAKE_EINVAL when it would not. */
+struct cJSON;
+int pake_fm_set_extra(pake_note *n, const struct cJSON *extra, pake_err *e);
+
 #endif

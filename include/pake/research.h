@@ -88,4 +88,11 @@ int pake_web_extract(const char *html, size_t len, const char *url,
 int pake_feed_parse(const char *xml, size_t len, const char *url,
     cJSON **feed, pake_err *e);
 
+/* Save a record as a SourceNote unless a note already is its copy (same
+ * DOI, arXiv id, PMID or URL): *out {pake_id, created, file_path?}.
+ * lib/research_save.c. */
+struct pake_ctx;
+int pake_research_save(struct pake_ctx *c, const cJSON *record, cJSON **out,
+    pake_err *e);
+
 #endif

@@ -42,6 +42,13 @@ int pake_store_create(pake_ctx *c, pake_note *n, const char *key,
  * idempotency key) in one write transaction: every one or none.  On a
  * failure *bad is the index of the note that failed (count when none
  * did, e.g. the commit). */
+/* Create n unless a note is already the copy of what n is (one of n's
+ * identity keys, note_keys.h: a DOI, arXiv id, PMID or URL in its
+ * frontmatter or source_uri): then nothing is written and dup (dupsz
+ * bytes) names that note; else dup is "".  The lookup and the create are
+ * one write transaction. */
+int pake_store_create_unique(pake_ctx *c, pake_note *n, char *dup,
+    size_t dupsz, pake_err *e);
 int pake_store_create_many(pake_ctx *c, pake_note *ns, size_t count,
     size_t *bad, pake_err *e);
 int pake_store_get(pake_ctx *c, const char *pake_id, pake_note *out,
