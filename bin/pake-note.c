@@ -29,6 +29,7 @@ static const char usage[] =
 "       pake-note deleted [--limit N] [--json]\n"
 "       pake-note prune [--keep N] [--older-than-days D] [--json]\n"
 "       pake-note conflicts [--limit N] [--json]\n"
+"       pake-note export --bibtex [ID...] [--json]\n"
 "\n"
 "The body of add comes from --file F, or standard input when it is not a\n"
 "terminal (--file - reads standard input explicitly).  add prints the new\n"
@@ -42,7 +43,7 @@ static const char usage[] =
 
 enum { O_TITLE = 1, O_TYPE, O_STATUS, O_TAG, O_CONF, O_SOURCE, O_SUMMARY,
 	O_HUMAN, O_FILE, O_LIMIT, O_CURSOR, O_NOTAGS, O_IFVER, O_VERSION,
-	O_KEEP, O_DAYS };
+	O_KEEP, O_DAYS, O_BIBTEX };
 
 static const struct option longopts[] = {
 	{"title", required_argument, NULL, O_TITLE},
@@ -61,6 +62,7 @@ static const struct option longopts[] = {
 	{"version", required_argument, NULL, O_VERSION},
 	{"keep", required_argument, NULL, O_KEEP},
 	{"older-than-days", required_argument, NULL, O_DAYS},
+	{"bibtex", no_argument, NULL, O_BIBTEX},
 	{NULL, 0, NULL, 0},
 };
 
@@ -495,6 +497,40 @@ cmd_prune(pake_cli *cli, int argc, char **argv)
 	return pake_cli_done(cli);
 }
 
+/* export --bibtex [ID...]: the notes' BibTeX as one .bib text (every
+ * SourceNote when no ID is given). */
+static int
+cmd_export(pake_cli *cli, int argc, char **argv)
+{
+	cJSON *in = cJSON_CreateObject(), *out, *ids = NULL;
+	int c, bib = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == O_BIBTEX)
+			bib = 1;
+		else
+			pake_cli_usage(cli, "unknown option '%s'",
+			    argv[optind - 1]);
+	}
+	if (!bib)
+		pake_cli_usage(cli, "export needs a format: --bibtex");
+	for (; optind < argc; optind++) {
+		if (ids == NULL)
+			ids = cJSON_AddArrayToObject(in, "pake_ids");
+		cJSON_AddItemToArray(ids, cJSON_CreateString(argv[optind]));
+	}
+	pake_cli_open(cli);
+	out = pake_cli_call(cli, "export_bibtex", in);
+	if (cli->json)
+		pake_cli_print_json(out);
+	else
+		fputs(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out,
+		    "bibtex")), stdout);
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -506,7 +542,7 @@ main(int argc, char **argv)
 		{"ls", cmd_list}, {"edit", cmd_edit}, {"rm", cmd_rm},
 		{"log", cmd_log}, {"diff", cmd_diff}, {"restore", cmd_restore},
 		{"deleted", cmd_deleted}, {"prune", cmd_prune},
-		{"conflicts", cmd_conflicts},
+		{"conflicts", cmd_conflicts}, {"export", cmd_export},
 	};
 	pake_cli cli;
 	size_t i;

@@ -93,3 +93,33 @@ save() { pake-op research_save "{\"record\":$1}"; }
 	json_check '.created' <"$T/s.json"
 	[ "$(note_field "$(jq -r .pake_id "$T/s.json")" .title)" = " efont  Unicode fonts" ]
 }
+
+@test "pake-note export --bibtex: the notes named, or every note saved from research, as one .bib" {
+	a=$(save "$ARXIV" | jq -r .pake_id)
+	b=$(save '{"source":"pubmed","title":"Gut microbiota & obesity: 50% of {cases}","authors":["Jane Q. Smith","WHO"],"published":"2019-03","journal":"Nature Medicine","volume":"25","issue":"3","pages":"100-110","pmid":"30000001","doi":"10.1038/s41591-019-0001-1"}' | jq -r .pake_id)
+	c=$(printf 'plain\n' | pake-note add --title "A plain note" --source https://example.org/p)
+	run --separate-stderr pake-note export --bibtex "$b"
+	[ "$status" -eq 0 ]
+	[ "$output" = '@article{smith2019microbiota,
+  title = {Gut microbiota \& obesity: 50\% of \{cases\}},
+  author = {Smith, Jane Q. and WHO},
+  year = {2019},
+  journal = {Nature Medicine},
+  volume = {25},
+  number = {3},
+  pages = {100-110},
+  doi = {10.1038/s41591-019-0001-1},
+  note = {PMID: 30000001}
+}' ] || fail "$output"
+	# every note saved from research, none other
+	pake-note export --bibtex >"$T/all.bib"
+	[ "$(grep -c '^@' "$T/all.bib")" -eq 2 ]
+	grep -q '^@misc{vaswani2017attention,' "$T/all.bib"
+	# a note without a saved entry gets one from its frontmatter
+	pake-note export --bibtex "$c" | grep -qx '  url = {https://example.org/p}'
+	pake-note export --bibtex --json "$a" "$c" | json_check '(.entries | length) == 2'
+	run pake-note export --bibtex 00000000-0000-4000-8000-000000000000
+	[ "$status" -eq 66 ]
+	run pake-note export "$a"
+	[ "$status" -eq 64 ]
+}
