@@ -260,7 +260,7 @@ pake_db_vec_pending_list(pake_db *db, int64_t *ids, int max, int *n,
     pake_err *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc = SQLITE_DONE;
 
 	*n = 0;
 	if ((st = db_stmt(db, SQL_PENDING_LIST, e)) == NULL)
