@@ -612,9 +612,10 @@ pake_feed_parse(const char *xml, size_t len, const char *url, cJSON **feed,
 		head = list = root;
 		atom = 1;
 	} else {
-		xmlFreeDoc(doc);
-		return pake_fail(e, PAKE_EUNAVAIL, MSG_NOTFEED, "root <%.64s>",
+		rc = pake_fail(e, PAKE_EUNAVAIL, MSG_NOTFEED, "root <%.64s>",
 		    root != NULL ? (const char *)root->name : "");
+		xmlFreeDoc(doc);
+		return rc;
 	}
 	if ((f = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(f, "format", format) == NULL)
