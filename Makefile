@@ -20,7 +20,7 @@ SYSCONFDIR ?= /etc
 DESTDIR	?=
 BUILD	?= build
 CC	?= cc
-PKGS	= sqlite3 libcjson yaml-0.1 libsystemd libsodium libcmark
+PKGS	= sqlite3 libcjson yaml-0.1 libsystemd libsodium libcmark libxml-2.0
 VERSION	= 0.1.0
 CFLAGS	?= -O2 -g
 # Our own flags stay when CFLAGS is given on the command line (make asan).

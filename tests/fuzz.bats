@@ -65,3 +65,7 @@ run_target() {
 @test "fuzz: text (plain text and sentences)" {
 	run_target text
 }
+
+@test "fuzz: web pages and feeds (HTML, JSON-LD, RSS, Atom)" {
+	run_target web
+}
