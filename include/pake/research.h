@@ -88,6 +88,15 @@ int pake_web_extract(const char *html, size_t len, const char *url,
 int pake_feed_parse(const char *xml, size_t len, const char *url,
     cJSON **feed, pake_err *e);
 
+/* Research records as /search result items (lib/research_rank.c): the
+ * item of a record (SEED-API §1.5's shape, the record under "record");
+ * duplicates removed in place (identity keys, then the hash of title and
+ * content); items reranked in place by SEED-API §1.4's heuristic, each
+ * given its ml_enhancements. */
+cJSON *pake_research_item(const cJSON *record);
+void pake_research_dedupe(cJSON *items);
+void pake_research_rerank(cJSON *items, const char *query);
+
 /* Save a record as a SourceNote unless a note already is its copy (same
  * DOI, arXiv id, PMID or URL): *out {pake_id, created, file_path?}.
  * lib/research_save.c. */
