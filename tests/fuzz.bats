@@ -65,3 +65,7 @@ run_target() {
 @test "fuzz: text (plain text and sentences)" {
 	run_target text
 }
+
+@test "fuzz: research XML (arXiv, PubMed ESearch and EFetch parsers)" {
+	run_target xml
+}
