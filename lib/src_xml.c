@@ -164,6 +164,10 @@ pake_xml_read(const char *buf, size_t len, const char *url, xmlDoc **doc,
 	}
 	c->_private = &seen;
 	c->sax->entityDecl = on_entity;
+	/* Whatever libxml2's process-wide defaults say (xmlLoadExtDtd-
+	 * DefaultValue, ...): no external subset or entity is ever read. */
+	c->sax->externalSubset = NULL;
+	c->sax->resolveEntity = NULL;
 	d = xl.read(c, buf, (int)len, url, NULL, XML_PARSE_NONET |
 	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
 	wf = c->wellFormed;
