@@ -20,14 +20,17 @@ SYSCONFDIR ?= /etc
 DESTDIR	?=
 BUILD	?= build
 CC	?= cc
-PKGS	= sqlite3 libcjson yaml-0.1 libsystemd libsodium libcmark libxml-2.0
+PKGS	= sqlite3 libcjson yaml-0.1 libsystemd libsodium libcmark
+# Headers only: these libraries are dlopen'd at first use, never linked
+# (lib/src_xml.c: libxml2 would cost every program's start).
+PKGS_DL	= libxml-2.0
 VERSION	= 0.1.0
 CFLAGS	?= -O2 -g
 # Our own flags stay when CFLAGS is given on the command line (make asan).
 PAKE_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
 	   -Wno-format-truncation -Iinclude -DPAKE_VERSION=\"$(VERSION)\" \
-	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+	   $(shell pkg-config --cflags $(PKGS) $(PKGS_DL) 2>/dev/null) $(CFLAGS)
 # --as-needed: a tool links only the libraries it calls (a CLI tool that
 # never parses YAML does not load libyaml; every shared library costs
 # part of a millisecond at each start).

@@ -40,6 +40,7 @@
 #include <libxml/tree.h>
 #include <libxml/hash.h>
 #include "pake/research.h"
+#include "pake/src.h"
 #include "pake/src_html.h"
 #include "pake/util.h"
 
@@ -130,7 +131,7 @@ text_of(struct ctx *c, xmlNode *n, int kind, size_t max)
 static int
 atom_kind(xmlNode *n)
 {
-	xmlChar *t = xmlGetNoNsProp(n, (const xmlChar *)"type");
+	xmlChar *t = (xmlChar *)pake_xml_attr(n, "type", PAKE_RS_FIELD_MAX);
 	int k = T_TEXT;
 
 	if (t != NULL) {
@@ -140,7 +141,7 @@ atom_kind(xmlNode *n)
 		else if (strcasecmp((const char *)t, "xhtml") == 0 ||
 		    strcasecmp((const char *)t, "application/xhtml+xml") == 0)
 			k = T_XHTML;
-		xmlFree(t);
+		free(t);
 	}
 	return k;
 }
@@ -326,11 +327,11 @@ rss_item(struct ctx *c, xmlNode *item, const char *ns)
 	if (content != NULL && !c->oom)
 		put_text(c, rec, "description", content, T_HTML,
 		    PAKE_RS_ABSTRACT_MAX);
-	if (ns != NULL && (about = xmlGetNsProp(item,
-	    (const xmlChar *)"about", (const xmlChar *)NS_RDF)) != NULL) {
+	if (ns != NULL && (about = (xmlChar *)pake_xml_attr_ns(item,
+	    "about", NS_RDF, PAKE_RS_FIELD_MAX)) != NULL) {
 		put(c, rec, "guid", pake_html_clean((const char *)about,
 		    strlen((const char *)about), PAKE_RS_FIELD_MAX, 1));
-		xmlFree(about);
+		free(about);
 	}
 	if (link != NULL) {
 		char *l = pake_html_clean(link, strlen(link),
@@ -366,21 +367,21 @@ atom_link(xmlNode *parent)
 	for (n = parent->children; n != NULL; n = n->next) {
 		if (!el(n, NS_ATOM, "link"))
 			continue;
-		if ((href = xmlGetNoNsProp(n, (const xmlChar *)"href")) ==
+		if ((href = (xmlChar *)pake_xml_attr(n, "href", PAKE_RS_FIELD_MAX)) ==
 		    NULL)
 			continue;
-		rel = xmlGetNoNsProp(n, (const xmlChar *)"rel");
+		rel = (xmlChar *)pake_xml_attr(n, "rel", PAKE_RS_FIELD_MAX);
 		if (rel == NULL || strcmp((const char *)rel, "alternate") ==
 		    0) {
-			xmlFree(rel);
-			xmlFree(first);
+			free(rel);
+			free(first);
 			return href;
 		}
-		xmlFree(rel);
+		free(rel);
 		if (first == NULL)
 			first = href;
 		else
-			xmlFree(href);
+			free(href);
 	}
 	return first;
 }
@@ -426,13 +427,12 @@ atom_entry(struct ctx *c, xmlNode *entry)
 			add_to(c, rec, "authors", text_of(c, n, T_TEXT,
 			    PAKE_RS_FIELD_MAX), PAKE_RS_AUTHORS_MAX);
 		else if (el(n, NS_ATOM, "category")) {
-			if ((term = xmlGetNoNsProp(n,
-			    (const xmlChar *)"term")) != NULL) {
+			if ((term = (xmlChar *)pake_xml_attr(n, "term", PAKE_RS_FIELD_MAX)) != NULL) {
 				add_to(c, rec, "categories", pake_html_clean(
 				    (const char *)term,
 				    strlen((const char *)term),
 				    PAKE_RS_FIELD_MAX, 1), PAKE_RS_LIST_MAX);
-				xmlFree(term);
+				free(term);
 			}
 		}
 	}
@@ -445,7 +445,7 @@ atom_entry(struct ctx *c, xmlNode *entry)
 		put_url(c, rec, "url", (const char *)href);
 		put(c, rec, "guid", pake_html_clean((const char *)href,
 		    strlen((const char *)href), PAKE_RS_FIELD_MAX, 1));
-		xmlFree(href);
+		free(href);
 	}
 	return rec;
 }
@@ -516,10 +516,7 @@ has_entities(xmlDoc *doc)
 	d[1] = doc->extSubset;
 	for (i = 0; i < 2; i++)
 		if (d[i] != NULL &&
-		    ((d[i]->entities != NULL &&
-		    xmlHashSize(d[i]->entities) > 0) ||
-		    (d[i]->pentities != NULL &&
-		    xmlHashSize(d[i]->pentities) > 0)))
+		    (d[i]->entities != NULL || d[i]->pentities != NULL))
 			return 1;
 	return 0;
 }
@@ -551,7 +548,7 @@ feed_head(struct ctx *c, cJSON *feed, xmlNode *head, const char *ns,
 	}
 	if (atom && (href = atom_link(head)) != NULL) {
 		put_url(c, feed, "link", (const char *)href);
-		xmlFree(href);
+		free(href);
 	}
 }
 
@@ -575,18 +572,22 @@ pake_feed_parse(const char *xml, size_t len, const char *url, cJSON **feed,
 	if (declares_entities(xml, len))
 		return pake_fail(e, PAKE_EUNAVAIL, MSG_ENTITIES,
 		    "a DOCTYPE with <!ENTITY");
-	pake_html_init();
-	doc = xmlReadMemory(xml, (int)len, NULL, NULL, XML_PARSE_NONET |
-	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL)
-		return pake_fail(e, PAKE_EUNAVAIL, MSG_NOTXML,
-		    "libxml2 refused it");
+	if ((rc = pake_xml_read(xml, len, url, &doc, e)) != 0) {
+		/* The shared reader's words, said of a feed. */
+		if (rc == PAKE_EUNAVAIL && e->msg && strcmp(e->msg,
+		    PAKE_MSG_XML_ENT) == 0)
+			e->msg = MSG_ENTITIES;
+		else if (rc == PAKE_EUNAVAIL && e->msg && strcmp(e->msg,
+		    PAKE_MSG_XML_BAD) == 0)
+			e->msg = MSG_NOTXML;
+		return rc;
+	}
 	if (has_entities(doc)) {
-		xmlFreeDoc(doc);
+		pake_xml_free(doc);
 		return pake_fail(e, PAKE_EUNAVAIL, MSG_ENTITIES,
 		    "an entity declaration in the parsed DTD");
 	}
-	root = xmlDocGetRootElement(doc);
+	root = pake_xml_root(doc);
 	list = NULL;
 	if (el(root, NULL, "rss")) {
 		format = "rss2";
@@ -614,7 +615,7 @@ pake_feed_parse(const char *xml, size_t len, const char *url, cJSON **feed,
 	} else {
 		rc = pake_fail(e, PAKE_EUNAVAIL, MSG_NOTFEED, "root <%.64s>",
 		    root != NULL ? (const char *)root->name : "");
-		xmlFreeDoc(doc);
+		pake_xml_free(doc);
 		return rc;
 	}
 	if ((f = cJSON_CreateObject()) == NULL ||
@@ -648,7 +649,7 @@ pake_feed_parse(const char *xml, size_t len, const char *url, cJSON **feed,
 	if (c.oom)
 		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM,
 		    "feed parsing");
-	xmlFreeDoc(doc);
+	pake_xml_free(doc);
 	if (rc != 0) {
 		cJSON_Delete(f);
 		return rc;

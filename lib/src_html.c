@@ -16,38 +16,9 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/xmlerror.h>
 #include "pake/research.h"
+#include "pake/src.h"
 #include "pake/src_html.h"
 #include "pake/util.h"
-
-static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-
-static void
-init_parser(void)
-{
-	xmlInitParser();
-}
-
-static void
-silent_generic(void *ctx, const char *msg, ...)
-{
-	(void)ctx;
-	(void)msg;
-}
-
-static void
-silent_structured(void *ctx, xmlErrorPtr err)
-{
-	(void)ctx;
-	(void)err;
-}
-
-void
-pake_html_init(void)
-{
-	pthread_once(&init_once, init_parser);
-	xmlSetGenericErrorFunc(NULL, silent_generic);
-	xmlSetStructuredErrorFunc(NULL, silent_structured);
-}
 
 int
 pake_html_walk(xmlNode *root, int (*enter)(xmlNode *, void *),
@@ -384,9 +355,10 @@ pake_html_clean(const char *s, size_t n, size_t max, int collapse)
 char *
 pake_html_fragment_text(const char *html, size_t n, size_t max)
 {
-	htmlDocPtr doc;
+	xmlDoc *doc = NULL;
 	xmlNode *root;
 	pake_buf b = { 0 };
+	pake_err e = { 0 };
 	char *out;
 
 	if (n > 4 * (size_t)PAKE_RS_ABSTRACT_MAX)
@@ -394,15 +366,12 @@ pake_html_fragment_text(const char *html, size_t n, size_t max)
 	/* Without markup or entities there is nothing to parse. */
 	if (memchr(html, '<', n) == NULL && memchr(html, '&', n) == NULL)
 		return pake_html_clean(html, n, max, 1);
-	pake_html_init();
-	doc = htmlReadMemory(html, (int)n, NULL, "UTF-8", HTML_PARSE_NONET |
-	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT);
-	if (doc == NULL)
+	if (pake_html_read(html, n, "UTF-8", &doc, &e) != 0 || doc == NULL)
 		return pake_html_clean("", 0, max, 1);
-	root = xmlDocGetRootElement(doc);
+	root = pake_xml_root(doc);
 	if (root != NULL)
 		pake_html_text(root, &b, max, 0);
-	xmlFreeDoc(doc);
+	pake_xml_free(doc);
 	if (b.oom) {
 		pake_buf_free(&b);
 		return NULL;

@@ -64,6 +64,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include "pake/research.h"
+#include "pake/src.h"
 #include "pake/src_html.h"
 #include "pake/util.h"
 
@@ -802,11 +803,10 @@ pake_web_extract(const char *html, size_t len, const char *url,
 	if (looks_binary((const unsigned char *)html, len))
 		return pake_fail(e, PAKE_EUNAVAIL, MSG_NOCONTENT,
 		    "not HTML (binary data)");
-	pake_html_init();
-	doc = htmlReadMemory(html, (int)len, NULL, NULL, HTML_PARSE_NONET |
-	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT);
-	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL) {
-		xmlFreeDoc(doc);
+	if ((rc = pake_html_read(html, len, NULL, &doc, e)) != 0)
+		return rc;
+	if (doc == NULL || (root = pake_xml_root(doc)) == NULL) {
+		pake_xml_free(doc);
 		return pake_fail(e, PAKE_EUNAVAIL, MSG_NOCONTENT,
 		    "libxml2 made no document");
 	}
@@ -833,7 +833,7 @@ pake_web_extract(const char *html, size_t len, const char *url,
 		    "no title and no text");
 	else if (!cJSON_HasObjectItem(rec, "title"))
 		rc = pake_fail(e, PAKE_EUNAVAIL, MSG_NOCONTENT, "no title");
-	xmlFreeDoc(doc);
+	pake_xml_free(doc);
 	for (i = 0; i < pg.nld; i++)
 		cJSON_Delete(pg.ld_roots[i]);
 	cJSON_Delete(pg.cit_authors);

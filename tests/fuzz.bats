@@ -69,3 +69,7 @@ run_target() {
 @test "fuzz: web pages and feeds (HTML, JSON-LD, RSS, Atom)" {
 	run_target web
 }
+
+@test "fuzz: research XML (arXiv, PubMed ESearch and EFetch parsers)" {
+	run_target xml
+}

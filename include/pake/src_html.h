@@ -12,10 +12,6 @@
 #include <libxml/tree.h>
 #include "util.h"
 
-/* xmlInitParser once per process (pthread_once), and libxml2's error
- * output silenced for the calling thread (libxml2 keeps its error
- * handlers per thread).  Call before every parse. */
-void pake_html_init(void);
 
 /* Walk the subtree of root in document order without recursion.  enter
  * is called for every node and returns 0 to descend into an element's
