@@ -24,7 +24,8 @@ typedef struct pake_fetch_req {
 	long connect_ms;	/* the connection; 0: 5 s */
 	size_t max_bytes;	/* of the answer's body; 0: the default */
 	/* Issue 13 (research): */
-	int max_redirects;	/* followed, each hop checked again; 0: none */
+	int max_redirects;	/* followed, each hop checked again; one more
+				 * (any, with 0) is "Too many redirects" */
 	int allow_private;	/* loopback, private, link-local addresses */
 	const char *if_none_match;	/* conditional GET (feeds) */
 	const char *if_modified_since;
