@@ -6,6 +6,7 @@
 #define PAKE_FETCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "err.h"
 #include "util.h"
 
@@ -23,7 +24,8 @@ typedef struct pake_fetch_req {
 	long connect_ms;	/* the connection; 0: 5 s */
 	size_t max_bytes;	/* of the answer's body; 0: the default */
 	/* Issue 13 (research): */
-	int max_redirects;	/* followed, each hop checked again; 0: none */
+	int max_redirects;	/* followed, each hop checked again; one more
+				 * (any, with 0) is "Too many redirects" */
 	int allow_private;	/* loopback, private, link-local addresses */
 	const char *if_none_match;	/* conditional GET (feeds) */
 	const char *if_modified_since;
@@ -44,12 +46,38 @@ typedef struct pake_fetch_res {
 	int redirects;		/* followed */
 } pake_fetch_res;
 
-/* Make the request.  0 with r filled for any HTTP status (the caller
- * judges it); PAKE_EINVAL for a URL that is not http(s); PAKE_EUNAVAIL
- * when the service cannot be reached, is too slow, or answers more than
- * max_bytes, or when libcurl is missing.  No redirect is followed.
- * libcurl is loaded at the first request (dlopen), not at start. */
+/* Make the request.  0 with r filled for any HTTP status the caller
+ * judges (a 304 has an empty body; a 429 or 503 still there after the
+ * retries is such a status too); PAKE_EINVAL for a URL that is not
+ * http(s), a header value with a line break, a bad rate key;
+ * PAKE_ESECURITY for a redirect to another scheme or a connection to an
+ * address that is not allowed (every hop checked); PAKE_EUNAVAIL when the
+ * service cannot be reached, is too slow ("The service did not answer in
+ * time"), answers more than max_bytes once decoded ("The service's answer
+ * is too large"), redirects more than max_redirects times ("Too many
+ * redirects"), or when libcurl is missing.  libcurl is loaded at the
+ * first request (dlopen), not at start. */
 int pake_fetch(const pake_fetch_req *q, pake_fetch_res *r, pake_err *e);
 void pake_fetch_res_free(pake_fetch_res *r);
+
+/* 1 when a connection to this address may be made without allow_private:
+ * not loopback, private, link-local, CGNAT, unspecified, multicast,
+ * broadcast or reserved, nor an IPv6 form embedding such an IPv4 address
+ * (v4-mapped, v4-compatible, NAT64 64:ff9b::/96, 6to4).  0 otherwise, and
+ * for a family that is neither AF_INET nor AF_INET6. */
+struct sockaddr;
+int pake_fetch_addr_public(const struct sockaddr *sa);
+
+/* Politeness (lib/fetch_rate.c): reserve the next slot for key in the
+ * file dir/key shared by every process (flock), at least interval_ms
+ * after the one reserved before: *slot_ms, ms since the epoch
+ * (CLOCK_REALTIME).  dir is made (0700) when missing; key must be
+ * [a-z0-9_-]{1,32} (else PAKE_EINVAL).  _wait reserves and sleeps until
+ * the slot (the lock is not held while sleeping). */
+int pake_fetch_rate_reserve(const char *dir, const char *key,
+    long interval_ms, int64_t *slot_ms, pake_err *e);
+int pake_fetch_rate_key_ok(const char *key);	/* [a-z0-9_-]{1,32} */
+int pake_fetch_rate_wait(const char *dir, const char *key, long interval_ms,
+    pake_err *e);
 
 #endif
