@@ -68,6 +68,7 @@ static const pake_op *const ops[] = {
 	&pake_op_summarize_analytics,
 	&pake_op_research_save,
 	&pake_op_export_bibtex,
+	&pake_op_ingest,
 	&pake_op_auto_tag,
 	&pake_op_extract_entities,
 	&pake_op_extract_metadata,

@@ -162,3 +162,99 @@ const pake_op pake_op_export_bibtex = {
 	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_bibtex,
 	NULL,
 };
+
+/* ------------------------------------------------------------------ */
+/* Ingest: ask one source, maybe save what it gave */
+
+static int
+run_ingest(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	const char *src = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(in, "source"));
+	const char *q = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(in, "query"));
+	const char *url = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(in, "url"));
+	const char *sort = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(in, "sort"));
+	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(in, "max_results");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(in, "start");
+	int save = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "save"));
+	int max = cJSON_IsNumber(mx) ? mx->valueint : 10;
+	int start = cJSON_IsNumber(st) ? st->valueint : 0;
+	cJSON *records = NULL, *one = NULL, *saved, *r;
+	int64_t total = -1;
+	int rc;
+
+	if (save && (rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
+		return rc;
+	if (strcmp(src, "url") == 0) {
+		if (url == NULL)
+			return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID,
+			    "url: required by source url");
+		if ((rc = pake_research_url(c, url, &one, e)) == 0) {
+			records = cJSON_CreateArray();
+			cJSON_AddItemToArray(records, one);
+			total = 1;
+		}
+	} else if (q == NULL)
+		return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID,
+		    "query: required by source %s", src);
+	else if (strcmp(src, "arxiv") == 0)
+		rc = pake_research_arxiv(c, q, start, max, sort, &records,
+		    &total, e);
+	else if (strcmp(src, "pubmed") == 0)
+		rc = pake_research_pubmed(c, q, start, max, &records, &total,
+		    e);
+	else
+		rc = pake_research_web(c, q, max, &records, e);
+	if (rc != 0)
+		return rc;
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "source", src);
+	if (url)
+		cJSON_AddStringToObject(*out, "url", url);
+	else
+		cJSON_AddStringToObject(*out, "query", q);
+	if (total >= 0)
+		cJSON_AddNumberToObject(*out, "total", (double)total);
+	else
+		cJSON_AddNullToObject(*out, "total");
+	cJSON_AddItemToObject(*out, "results", records);
+	if (!save)
+		return 0;
+	saved = cJSON_AddArrayToObject(*out, "saved");
+	cJSON_ArrayForEach(r, records) {
+		cJSON *s = NULL;
+
+		if ((rc = pake_research_save(c, r, &s, e)) != 0)
+			return rc;	/* the notes saved so far stay */
+		cJSON_AddItemToArray(saved, s);
+	}
+	return 0;
+}
+
+const pake_op pake_op_ingest = {
+	"ingest", "Research from outside",
+	"Ask one research source -- arxiv (its query syntax: all:, ti:, "
+	"au:, abs:, cat:), pubmed (PubMed's), web (a SearxNG instance, when "
+	"configured) or url (one page) -- for records (title, authors, "
+	"abstract or text, identifiers), and with save land them as "
+	"SourceNotes, never twice.",
+	"{\"type\":\"object\",\"required\":[\"source\"],"
+	"\"additionalProperties\":false,\"properties\":{"
+	"\"source\":{\"enum\":[\"arxiv\",\"pubmed\",\"web\",\"url\"]},"
+	"\"query\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":1000},"
+	"\"url\":{\"type\":\"string\",\"minLength\":8,\"maxLength\":4096},"
+	"\"max_results\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100,"
+	"\"default\":10},\"start\":{\"type\":\"integer\",\"minimum\":0,"
+	"\"maximum\":10000,\"default\":0},\"sort\":{\"enum\":[\"relevance\","
+	"\"submittedDate\",\"lastUpdatedDate\"]},\"save\":{\"type\":"
+	"\"boolean\",\"default\":false}}}",
+	"{\"type\":\"object\",\"required\":[\"source\",\"results\"],"
+	"\"properties\":{\"source\":{\"type\":\"string\"},\"query\":{\"type\":"
+	"\"string\"},\"url\":{\"type\":\"string\"},\"total\":{\"type\":["
+	"\"integer\",\"null\"]},\"results\":{\"type\":\"array\"},\"saved\":{"
+	"\"type\":\"array\"}}}",
+	PAKE_P_SEARCH_READ, PAKE_OP_OPENWORLD, run_ingest, NULL,
+};

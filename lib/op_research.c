@@ -6,32 +6,37 @@
  * Sources: "vault" is the acting tenant's notes, searched with pake's own
  * query syntax (pake-search(1)), or with mode "meaning" or "hybrid" by
  * meaning as search_notes does (a result then has its score; without
- * vectors the vault is reported failed with the reason).  "web", "arxiv" and "pubmed" are fetched by
- * research ingest, which a later issue brings; until then each is reported
- * in metadata.sources_failed with reason "unavailable", and never stands
- * in with made-up results.
+ * vectors the vault is reported failed with the reason).  "arxiv",
+ * "pubmed" and "web" (SearxNG, when configured) are lib/research.c's
+ * sources; their records become items of the Python shape
+ * (research_rank.c).  A source that fails is listed in
+ * metadata.sources_failed with its error code as reason and the message;
+ * it never fails the others.
  *
  * success is true when at least one requested source answered, even with
- * no results: a vault search that finds nothing succeeded.  With the
- * default sources (web, arxiv, pubmed) it is therefore false for now, and
- * results is empty.
+ * no results: a vault search that finds nothing succeeded.
  *
- * max_results caps the whole response; each source is asked for at most
- * that many, in the order the sources were requested.  "quick": true (for
- * POST /quick) makes the default 5 instead of 10.  enable_ml_enhancement
- * and enable_content_summarization are accepted for the Python clients'
- * sake; neither is done yet, and metadata.features_unavailable says so
- * when they were asked for.  A result carries no score: the store ranks
- * but does not expose a number, and an invented one would be worse (modes
- * meaning and hybrid have one: the cosine, or the fused rank's).
+ * max_results caps the whole response; the vault is asked for what is
+ * left of it, the other sources for max_results each, in the order the
+ * sources were requested; then duplicates go (identity keys, content
+ * hash), everything is reranked by SEED-API §1.4's heuristic unless
+ * enable_ml_enhancement is false, and the list is cut.  "quick": true
+ * (POST /quick) makes the default 5 instead of 10.
+ * enable_content_summarization adds each kept item's content_summary (the
+ * summariser on its title and content, two sentences).  A search reads:
+ * it writes nothing to a database (answers are cached as files,
+ * research_cache.c), so it records no summary batch.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "pake/op.h"
 #include "pake/ops.h"
+#include "pake/research.h"
 #include "pake/store.h"
+#include "pake/summary.h"
 #include "pake/util.h"
 
 #define SEARCH_DEFAULT		10
@@ -163,20 +168,88 @@ failed(cJSON *list, const char *source, const char *reason,
 	cJSON_AddItemToArray(list, o);
 }
 
-/* Ask each requested source once, in order, until max_results. */
+/* One research source's records as items appended to results; 0, or the
+ * source's own failure (reported by the caller beside the others). */
+static int
+search_source(pake_ctx *c, const char *src, const char *q, int limit,
+    cJSON *results, pake_err *e)
+{
+	cJSON *records = NULL;
+	const cJSON *r;
+	int64_t total;
+	int rc;
+
+	if (strcmp(src, "arxiv") == 0)
+		rc = pake_research_arxiv(c, q, 0, limit, NULL, &records,
+		    &total, e);
+	else if (strcmp(src, "pubmed") == 0)
+		rc = pake_research_pubmed(c, q, 0, limit, &records, &total, e);
+	else
+		rc = pake_research_web(c, q, limit, &records, e);
+	cJSON_ArrayForEach(r, records)
+		cJSON_AddItemToArray(results, pake_research_item(r));
+	cJSON_Delete(records);
+	return rc;
+}
+
+/* Each item's content_summary: the summariser's result on its title and
+ * content, two sentences (SEED-API §1.2 step 7). */
+static void
+summarise(pake_ctx *c, cJSON *results)
+{
+	pake_summary_opts o = {2, 0, 1, NULL};
+	pake_db *st;
+	cJSON *it;
+	pake_err e = {0};
+
+	if ((st = pake_ctx_store(c, &e)) == NULL)
+		return;
+	cJSON_ArrayForEach(it, results) {
+		const char *t = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(it, "title"));
+		const char *x = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(it, "content"));
+		const char *src = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(it, "source"));
+		cJSON *sum = NULL;
+		pake_buf b = {0};
+
+		pake_buf_printf(&b, "%s\n\n%s", t ? t : "", x ? x : "");
+		o.content_type = src && (strcmp(src, "arxiv") == 0 ||
+		    strcmp(src, "pubmed") == 0) ? "academic" : "web";
+		if (!b.oom && pake_db_begin_read(st, &e) == 0) {
+			if (pake_summarize(c, st, b.p, b.len, &o, &sum,
+			    &e) == 0)
+				cJSON_AddItemToObject(it, "content_summary",
+				    sum);
+			pake_db_rollback(st);
+		}
+		pake_err_clear(&e);
+		pake_buf_free(&b);
+	}
+}
+
+/* Ask each requested source, in order: the vault for at most what is
+ * left of max_results, the others for max_results each; then the
+ * research items deduplicated, everything reranked (ml enhancement, on
+ * unless asked off), cut to max_results, maybe summarised. */
 static int
 run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
 	const cJSON *q = cJSON_GetObjectItemCaseSensitive(in, "query");
 	const cJSON *src = cJSON_GetObjectItemCaseSensitive(in, "sources");
 	const cJSON *mr = cJSON_GetObjectItemCaseSensitive(in, "max_results");
+	const cJSON *mlj = cJSON_GetObjectItemCaseSensitive(in,
+	    "enable_ml_enhancement");
 	const cJSON *it;
 	const char *want[NSOURCES];
-	cJSON *results, *meta, *used, *ok, *bad, *feat;
+	cJSON *results, *meta, *used, *ok, *bad;
 	double t0 = mono_seconds();
 	size_t nwant = 0, i, k;
 	char ts[32];
-	int limit, left, rc, any_ok = 0;
+	int limit, left, rc, any_ok = 0, ml = !cJSON_IsFalse(mlj);
+	int summ = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in,
+	    "enable_content_summarization"));
 
 	/* The sources asked for, each once, in the order given. */
 	if (src == NULL) {
@@ -204,11 +277,24 @@ run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	bad = cJSON_CreateArray();
 	for (i = 0; i < nwant; i++) {
 		cJSON_AddItemToArray(used, cJSON_CreateString(want[i]));
-		left = limit - cJSON_GetArraySize(results);
 		if (strcmp(want[i], "vault") != 0) {
-			failed(bad, want[i], "unavailable", NULL);
+			rc = search_source(c, want[i], q->valuestring, limit,
+			    results, e);
+			if (rc == 0) {
+				cJSON_AddItemToArray(ok,
+				    cJSON_CreateString(want[i]));
+				any_ok = 1;
+			} else {
+				pake_log_msg(c->log, PAKE_LOG_WARN, "search: "
+				    "%s failed: %s (%s)", want[i], e->msg,
+				    e->detail);
+				failed(bad, want[i], pake_code_name(rc),
+				    e->msg);
+				pake_err_clear(e);
+			}
 			continue;
 		}
+		left = limit - cJSON_GetArraySize(results);
 		rc = left > 0 ? search_vault(c, q->valuestring,
 		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in,
 		    "mode")), left, results, e) : 0;
@@ -230,6 +316,31 @@ run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 		cJSON_AddItemToArray(ok, cJSON_CreateString(want[i]));
 		any_ok = 1;
 	}
+	pake_research_dedupe(results);
+	if (ml) {
+		double t1 = mono_seconds(), sum = 0;
+
+		pake_research_rerank(results, q->valuestring);
+		cJSON_ArrayForEach(it, results)
+			sum += cJSON_GetNumberValue(
+			    cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(it,
+			    "ml_enhancements"), "semantic_score"));
+		{
+			cJSON *a = cJSON_AddObjectToObject(meta,
+			    "ml_analytics");
+			int n = cJSON_GetArraySize(results);
+
+			cJSON_AddNumberToObject(a, "avg_semantic_score", n ?
+			    round(sum / n * 1000) / 1000 : 0);
+			cJSON_AddNumberToObject(a, "processing_time_ms",
+			    round((mono_seconds() - t1) * 10000) / 10);
+		}
+	}
+	while (cJSON_GetArraySize(results) > limit)
+		cJSON_DeleteItemFromArray(results, limit);
+	if (summ)
+		summarise(c, results);
 	cJSON_AddBoolToObject(*out, "success", any_ok);
 	cJSON_AddStringToObject(*out, "query", q->valuestring);
 	cJSON_AddNumberToObject(meta, "total_results",
@@ -238,22 +349,12 @@ run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	cJSON_AddItemToObject(meta, "sources_used", used);
 	cJSON_AddItemToObject(meta, "sources_successful", ok);
 	cJSON_AddItemToObject(meta, "sources_failed", bad);
-	feat = cJSON_CreateArray();
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in,
-	    "enable_ml_enhancement")))
-		cJSON_AddItemToArray(feat, cJSON_CreateString("ml_enhancement"));
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in,
-	    "enable_content_summarization")))
-		cJSON_AddItemToArray(feat,
-		    cJSON_CreateString("content_summarization"));
-	if (cJSON_GetArraySize(feat))
-		cJSON_AddItemToObject(meta, "features_unavailable", feat);
-	else
-		cJSON_Delete(feat);
+	cJSON_AddBoolToObject(meta, "ml_enhancement_enabled", ml);
+	cJSON_AddBoolToObject(meta, "content_summarization_enabled", summ);
 	pake_iso8601(pake_now_ms(), ts);
 	cJSON_AddStringToObject(meta, "timestamp", ts);
 	cJSON_AddNumberToObject(meta, "execution_time_seconds",
-	    mono_seconds() - t0);
+	    round((mono_seconds() - t0) * 1000) / 1000);
 	cJSON_AddItemToObject(*out, "metadata", meta);
 	return 0;
 }
@@ -263,8 +364,9 @@ run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 const pake_op pake_op_search = {
 	"search", "Research search",
 	"Search several sources at once (the Python server's /search and "
-	"/quick): vault is the tenant's notes; web, arxiv and pubmed are "
-	"reported unavailable until research ingest exists.",
+	"/quick): vault is the tenant's notes, arxiv and pubmed their "
+	"services, web a SearxNG instance when one is configured; merged, "
+	"deduplicated, reranked, cut to max_results.",
 	"{\"type\":\"object\",\"required\":[\"query\"],"
 	"\"additionalProperties\":false,\"properties\":{"
 	"\"query\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":500,"
@@ -289,7 +391,12 @@ const pake_op pake_op_search = {
 	"\"title\":{\"type\":\"string\"},\"file_path\":{\"type\":\"string\"},"
 	"\"summary\":{\"type\":[\"string\",\"null\"]},"
 	"\"url\":{\"type\":\"string\"},\"metadata\":{\"type\":\"object\"},"
-	"\"score\":{\"type\":\"number\"}}}},"
+	"\"score\":{\"type\":\"number\"},\"source_type\":{\"type\":"
+	"\"string\"},\"content\":{\"type\":\"string\"},\"author\":{"
+	"\"type\":[\"string\",\"null\"]},\"published\":{\"type\":["
+	"\"string\",\"null\"]},\"tags\":{\"type\":\"array\"},"
+	"\"ml_enhancements\":{\"type\":\"object\"},\"content_summary\":{"
+	"\"type\":\"object\"},\"record\":{\"type\":\"object\"}}}},"
 	"\"metadata\":{\"type\":\"object\",\"required\":[\"total_results\","
 	"\"execution_time_seconds\",\"sources_used\",\"sources_successful\","
 	"\"sources_failed\",\"timestamp\"],\"properties\":{"
@@ -299,10 +406,11 @@ const pake_op pake_op_search = {
 	"\"sources_successful\":{\"type\":\"array\",\"items\":" S_SOURCE "},"
 	"\"sources_failed\":{\"type\":\"array\",\"items\":{\"type\":"
 	"\"object\",\"properties\":{\"source\":" S_SOURCE ","
-	"\"reason\":{\"enum\":[\"unavailable\"]},\"message\":{\"type\":"
+	"\"reason\":{\"type\":\"string\"},\"message\":{\"type\":"
 	"\"string\"}}}},"
-	"\"features_unavailable\":{\"type\":\"array\",\"items\":{\"enum\":["
-	"\"ml_enhancement\",\"content_summarization\"]}},"
+	"\"ml_enhancement_enabled\":{\"type\":\"boolean\"},"
+	"\"content_summarization_enabled\":{\"type\":\"boolean\"},"
+	"\"ml_analytics\":{\"type\":\"object\"},"
 	"\"timestamp\":{\"type\":\"string\"}}}}}",
 	PAKE_P_SEARCH_READ | PAKE_P_NOTES_READ,
 	PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_search, NULL,

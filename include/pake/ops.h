@@ -68,6 +68,7 @@ extern const pake_op pake_op_summarize_note;
 extern const pake_op pake_op_summarize_analytics;
 extern const pake_op pake_op_research_save;
 extern const pake_op pake_op_export_bibtex;
+extern const pake_op pake_op_ingest;
 extern const pake_op pake_op_auto_tag;
 extern const pake_op pake_op_extract_entities;
 extern const pake_op pake_op_extract_metadata;

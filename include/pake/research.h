@@ -97,10 +97,26 @@ cJSON *pake_research_item(const cJSON *record);
 void pake_research_dedupe(cJSON *items);
 void pake_research_rerank(cJSON *items, const char *query);
 
+struct pake_ctx;
+
+/* The sources (lib/research.c has each one's request, politeness, cache
+ * lifetime and errors).  arXiv and PubMed: records (an array) and *total
+ * found; start from 0, max 1..PAKE_RS_RECORDS_MAX; sort (arXiv)
+ * "relevance", "submittedDate" or "lastUpdatedDate".  url: one page's
+ * record.  web: a SearxNG search's records (PAKE_EUNAVAIL when none is
+ * configured). */
+int pake_research_arxiv(struct pake_ctx *c, const char *query, int start,
+    int max, const char *sort, cJSON **records, int64_t *total, pake_err *e);
+int pake_research_pubmed(struct pake_ctx *c, const char *query, int start,
+    int max, cJSON **records, int64_t *total, pake_err *e);
+int pake_research_url(struct pake_ctx *c, const char *url, cJSON **record,
+    pake_err *e);
+int pake_research_web(struct pake_ctx *c, const char *query, int max,
+    cJSON **records, pake_err *e);
+
 /* Save a record as a SourceNote unless a note already is its copy (same
  * DOI, arXiv id, PMID or URL): *out {pake_id, created, file_path?}.
  * lib/research_save.c. */
-struct pake_ctx;
 int pake_research_save(struct pake_ctx *c, const cJSON *record, cJSON **out,
     pake_err *e);
 
