@@ -238,3 +238,32 @@ EOF
 	pake-op ingest '{"source":"arxiv","query":"retry please"}' | json_check '.total == 0 and .results == []'
 	[ "$(jq -s '[.[] | select(.query | test("retry"))] | length' "$T/docs.log")" -eq 2 ]
 }
+
+@test "pake-ingest: a line per record, --save says what became of each; usage errors" {
+	serve docs doc_server.py "$T/routes.json"
+	routes "[$ARXIV_ROUTE]"
+	config
+	run --separate-stderr pake-ingest arxiv sparse attention --max 5 --save
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[[ "${lines[0]}" == "arXiv:2301.00001v2  2023-01-01  Sparse Attention for Long Documents: A Study of Scaling & Memory  -> "*" (saved)" ]] ||
+	    fail "$output"
+	[[ "${lines[1]}" == "arXiv:hep-th/9901001v1  1999-01-03  Branes, Strings and Dualities  -> "*" (saved)" ]]
+	[ "$stderr" = "pake-ingest: 2 of 1234 found" ]
+	run --separate-stderr pake-ingest arxiv sparse attention --max 5 --save
+	[[ "${lines[0]}" == *"(already saved)" && "${lines[1]}" == *"(already saved)" ]]
+	pake-ingest arxiv sparse --json | json_check '.source == "arxiv" and (.results | length) == 2'
+	run pake-ingest gopher x
+	[ "$status" -eq 64 ]
+	run pake-ingest arxiv
+	[ "$status" -eq 64 ]
+	run pake-ingest pubmed x --sort submitted
+	[ "$status" -eq 64 ]
+	run pake-ingest url a b
+	[ "$status" -eq 64 ]
+	run pake-ingest arxiv x --max 0
+	[ "$status" -eq 64 ]
+	run --separate-stderr pake-ingest web anything
+	[ "$status" -eq 69 ]
+	run --separate-stderr pake-ingest arxiv to be
+	[ "$status" -eq 65 ]
+}

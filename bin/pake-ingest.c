@@ -1,0 +1,180 @@
+/*
+ * pake-ingest: research from outside, into notes (issue 13).
+ *
+ *   pake-ingest arxiv QUERY... [--max N] [--start K] [--sort S] [--save]
+ *   pake-ingest pubmed QUERY... [--max N] [--start K] [--save]
+ *   pake-ingest web QUERY... [--max N] [--save]
+ *   pake-ingest url URL [--save]
+ *
+ * Each is the registry's ingest operation (lib/op_ingest.c); the words of
+ * QUERY are joined by spaces.  Prints a line per record: its identifier,
+ * date and title, and with --save what became of it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pake/cli.h"
+#include "pake/util.h"
+
+static const char usage[] =
+"usage: pake-ingest arxiv QUERY... [--max N] [--start K] [--sort S] [--save]\n"
+"       pake-ingest pubmed QUERY... [--max N] [--start K] [--save]\n"
+"       pake-ingest web QUERY... [--max N] [--save]\n"
+"       pake-ingest url URL [--save]\n"
+"\n"
+"Ask arXiv (its query syntax: all:, ti:, au:, abs:, cat:, AND, OR), PubMed\n"
+"(its own), a SearxNG instance (research.searx_url) or one web page, and\n"
+"print a line per record: identifier, date, title.  --max N records (1 to\n"
+"100, default 10), --start K the first (paging), --sort relevance,\n"
+"submitted or updated (arXiv).  --save lands each as a SourceNote with its\n"
+"BibTeX and its authors in the graph, never twice (the same DOI, arXiv id,\n"
+"PMID or URL is the note already saved).  --json prints the result.\n"
+"Common flags: --db PATH --vault DIR --tenant T --config FILE\n"
+"--log-level L --set KEY=VALUE.\n";
+
+enum { O_MAX = 1, O_START, O_SORT, O_SAVE };
+
+static const struct option longopts[] = {
+	{"max", required_argument, NULL, O_MAX},
+	{"start", required_argument, NULL, O_START},
+	{"sort", required_argument, NULL, O_SORT},
+	{"save", no_argument, NULL, O_SAVE},
+	{NULL, 0, NULL, 0},
+};
+
+static const char *
+str(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+/* A record's identifier as people cite it. */
+static void
+ident(const cJSON *r, char *out, size_t n)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "arxiv_version");
+
+	if (str(r, "arxiv_id") && cJSON_IsNumber(v))
+		snprintf(out, n, "arXiv:%sv%d", str(r, "arxiv_id"),
+		    v->valueint);
+	else if (str(r, "arxiv_id"))
+		snprintf(out, n, "arXiv:%s", str(r, "arxiv_id"));
+	else if (str(r, "pmid"))
+		snprintf(out, n, "PMID:%s", str(r, "pmid"));
+	else if (str(r, "doi"))
+		snprintf(out, n, "doi:%s", str(r, "doi"));
+	else
+		snprintf(out, n, "%s", str(r, "canonical_url") ?
+		    str(r, "canonical_url") : str(r, "url") ? str(r, "url") :
+		    "-");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const srcs[] = {"arxiv", "pubmed", "web", "url"};
+	cJSON *in, *out;
+	const cJSON *r, *saved;
+	const char *src = NULL;
+	pake_buf q = {0};
+	pake_cli cli;
+	size_t i;
+	int c, k = 0;
+
+	pake_cli_init(&cli, "pake-ingest", usage, &argc, argv);
+	opterr = 0;
+	if (argc < 2)
+		pake_cli_usage(&cli, "missing source");
+	for (i = 0; i < sizeof srcs / sizeof *srcs; i++)
+		if (strcmp(argv[1], srcs[i]) == 0)
+			src = srcs[i];
+	if (src == NULL)
+		pake_cli_usage(&cli, "unknown source '%s'", argv[1]);
+	in = cJSON_CreateObject();
+	cJSON_AddStringToObject(in, "source", src);
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+		switch (c) {
+		case O_MAX:
+			cJSON_AddNumberToObject(in, "max_results", (double)
+			    pake_cli_long(&cli, "--max", optarg, 1, 100));
+			break;
+		case O_START:
+			if (strcmp(src, "arxiv") && strcmp(src, "pubmed"))
+				pake_cli_usage(&cli, "--start: arxiv and "
+				    "pubmed only");
+			cJSON_AddNumberToObject(in, "start", (double)
+			    pake_cli_long(&cli, "--start", optarg, 0, 10000));
+			break;
+		case O_SORT:
+			if (strcmp(src, "arxiv") != 0)
+				pake_cli_usage(&cli, "--sort: arxiv only");
+			if (strcmp(optarg, "relevance") == 0)
+				cJSON_AddStringToObject(in, "sort", "relevance");
+			else if (strcmp(optarg, "submitted") == 0)
+				cJSON_AddStringToObject(in, "sort",
+				    "submittedDate");
+			else if (strcmp(optarg, "updated") == 0)
+				cJSON_AddStringToObject(in, "sort",
+				    "lastUpdatedDate");
+			else
+				pake_cli_usage(&cli, "--sort: relevance, "
+				    "submitted or updated");
+			break;
+		case O_SAVE:
+			cJSON_AddBoolToObject(in, "save", 1);
+			break;
+		default:
+			pake_cli_usage(&cli, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	if (optind >= argc)
+		pake_cli_usage(&cli, strcmp(src, "url") == 0 ? "url takes a URL"
+		    : "%s takes a query", src);
+	if (strcmp(src, "url") == 0) {
+		if (optind + 1 < argc)
+			pake_cli_usage(&cli, "unexpected argument '%s'",
+			    argv[optind + 1]);
+		cJSON_AddStringToObject(in, "url", argv[optind]);
+	} else {
+		for (; optind < argc; optind++)
+			pake_buf_printf(&q, "%s%s", q.len ? " " : "",
+			    argv[optind]);
+		cJSON_AddStringToObject(in, "query", q.p);
+		pake_buf_free(&q);
+	}
+	pake_cli_open(&cli);
+	out = pake_cli_call(&cli, "ingest", in);
+	if (cli.json) {
+		pake_cli_print_json(out);
+		cJSON_Delete(out);
+		return pake_cli_done(&cli);
+	}
+	saved = cJSON_GetObjectItemCaseSensitive(out, "saved");
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(out,
+	    "results")) {
+		const cJSON *s = cJSON_GetArrayItem(saved, k++);
+		char id[512];
+
+		ident(r, id, sizeof id);
+		printf("%s  %s  %s", id, str(r, "published") ?
+		    str(r, "published") : "-", str(r, "title"));
+		if (s)
+			printf("  -> %s (%s)", str(s, "pake_id"),
+			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s,
+			    "created")) ? "saved" : "already saved");
+		putchar('\n');
+	}
+	{
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(out, "total");
+
+		if (cJSON_IsNumber(t))
+			fprintf(stderr, "pake-ingest: %d of %.0f found\n", k,
+			    t->valuedouble);
+	}
+	cJSON_Delete(out);
+	return pake_cli_done(&cli);
+}
