@@ -16,12 +16,12 @@
  * success is true when at least one requested source answered, even with
  * no results: a vault search that finds nothing succeeded.
  *
- * max_results caps the whole response; the vault is asked for what is
- * left of it, the other sources for max_results each, in the order the
- * sources were requested; then duplicates go (identity keys, content
- * hash), everything is reranked by SEED-API §1.4's heuristic unless
- * enable_ml_enhancement is false, and the list is cut.  "quick": true
- * (POST /quick) makes the default 5 instead of 10.
+ * max_results caps what each source gives (the Python server's
+ * max_results_per_source, which it ignored); the sources are asked in the
+ * order requested; then duplicates go (identity keys, content hash) and
+ * everything is reranked by SEED-API §1.4's heuristic unless
+ * enable_ml_enhancement is false.  "quick": true (POST /quick) makes the
+ * default 5 instead of 10.
  * enable_content_summarization adds each kept item's content_summary (the
  * summariser on its title and content, two sentences).  A search reads:
  * it writes nothing to a database (answers are cached as files,
@@ -229,10 +229,9 @@ summarise(pake_ctx *c, cJSON *results)
 	}
 }
 
-/* Ask each requested source, in order: the vault for at most what is
- * left of max_results, the others for max_results each; then the
+/* Ask each requested source, in order, for max_results each; then the
  * research items deduplicated, everything reranked (ml enhancement, on
- * unless asked off), cut to max_results, maybe summarised. */
+ * unless asked off), maybe summarised. */
 static int
 run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
@@ -247,7 +246,7 @@ run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	double t0 = mono_seconds();
 	size_t nwant = 0, i, k;
 	char ts[32];
-	int limit, left, rc, any_ok = 0, ml = !cJSON_IsFalse(mlj);
+	int limit, rc, any_ok = 0, ml = !cJSON_IsFalse(mlj);
 	int summ = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in,
 	    "enable_content_summarization"));
 
@@ -294,10 +293,9 @@ run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 			}
 			continue;
 		}
-		left = limit - cJSON_GetArraySize(results);
-		rc = left > 0 ? search_vault(c, q->valuestring,
-		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in,
-		    "mode")), left, results, e) : 0;
+		rc = search_vault(c, q->valuestring, cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(in, "mode")), limit,
+		    results, e);
 		if (rc == PAKE_EUNAVAIL || rc == PAKE_ENOTFOUND) {
 			pake_log_msg(c->log, PAKE_LOG_WARN, "search: vault "
 			    "unavailable: %s (%s)", e->msg, e->detail);
@@ -337,8 +335,6 @@ run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 			    round((mono_seconds() - t1) * 10000) / 10);
 		}
 	}
-	while (cJSON_GetArraySize(results) > limit)
-		cJSON_DeleteItemFromArray(results, limit);
 	if (summ)
 		summarise(c, results);
 	cJSON_AddBoolToObject(*out, "success", any_ok);
@@ -365,8 +361,8 @@ const pake_op pake_op_search = {
 	"search", "Research search",
 	"Search several sources at once (the Python server's /search and "
 	"/quick): vault is the tenant's notes, arxiv and pubmed their "
-	"services, web a SearxNG instance when one is configured; merged, "
-	"deduplicated, reranked, cut to max_results.",
+	"services, web a SearxNG instance when one is configured; at most "
+	"max_results from each, merged, deduplicated, reranked.",
 	"{\"type\":\"object\",\"required\":[\"query\"],"
 	"\"additionalProperties\":false,\"properties\":{"
 	"\"query\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":500,"

@@ -208,6 +208,8 @@ pake_research_arxiv(pake_ctx *c, const char *query, int start, int max,
 	rc = pake_arxiv_parse(r.body.p ? r.body.p : "", r.body.len, records,
 	    total, e);
 	pake_fetch_res_free(&r);
+	while (rc == 0 && cJSON_GetArraySize(*records) > max)
+		cJSON_DeleteItemFromArray(*records, max);
 	if (rc == 0) {
 		hit = cJSON_CreateObject();
 		cJSON_AddNumberToObject(hit, "total", (double)*total);
@@ -263,6 +265,8 @@ pake_research_pubmed(pake_ctx *c, const char *query, int start, int max,
 	pake_fetch_res_free(&r);
 	if (rc != 0)
 		return rc;
+	while (n > (size_t)max)	/* an answer with more than asked */
+		free(ids[--n]);
 	if (n == 0) {
 		pake_pubmed_ids_free(ids, n);
 		*records = cJSON_CreateArray();
