@@ -60,6 +60,14 @@
 #   fold-in), related_notes and search_notes (hybrid, and text for
 #   reference in the same run) p50/p99, and the share of related notes of
 #   the same topic.
+# research: bench/research.c (issue 13): an arXiv API answer and a PubMed
+#   EFetch answer of 100 items each, of realistic size (research gen),
+#   parsed 200 times: items/s of each, against Python's ElementTree taking
+#   the same fields in the same run (bench/research_ref.py, the Python
+#   system's way); then POST /quick's operation with sources arxiv and
+#   pubmed served by tests/fixtures/doc_server.py from those documents,
+#   from a warm cache (one call first): p50 and p99 over 200 calls, and the
+#   vault alone (100 saved papers) as the reference.
 # quality: bench/quality.c, how good the vectors are on real text with
 #   known categories.  Data: bench/quality-data.sh, Debian 12 (bookworm,
 #   main) package long descriptions labelled by archive section (12
@@ -100,7 +108,7 @@ set -eu
 B=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
-ALLPARTS="search import writers tenants http wal versions watch graph memory vectors quality"
+ALLPARTS="search import writers tenants http wal versions watch graph memory vectors quality research"
 PARTS=${BENCH_PARTS:-$ALLPARTS}
 SIZES=${BENCH_SIZES:-10000 100000}
 WRITERS=${BENCH_WRITERS:-32}
@@ -181,7 +189,7 @@ echo "parts: $PARTS; load average: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null
 
 for f in summary summary.import summary.writers summary.tenants summary.http summary.wal \
     summary.versions summary.watch summary.graph summary.memory \
-    summary.vectors summary.quality; do
+    summary.vectors summary.quality summary.research; do
 	: >"$T/$f"
 done
 status=0
@@ -488,6 +496,34 @@ if has vectors; then
 	done
 fi
 
+if has research; then
+	echo
+	echo "== research: parsing arXiv and PubMed answers; /quick from a warm cache"
+	${CC:-cc} $CF -o "$B/bench/research" "$ROOT/bench/research.c" "$B/libpake.a" $LIBS
+	_d=$T/research
+	mkdir -p "$_d"
+	"$B/bench/research" gen "$_d"
+	ROUT=$("$B/bench/research" parse "$_d" -r 200) || status=1
+	REF=$(python3 "$ROOT/bench/research_ref.py" "$_d" 50) || status=1
+	echo "$ROUT $REF" | tr '\n' ' '; echo
+	printf '[{"path":"/api/query","file":"%s/arxiv.xml","type":"application/atom+xml"},{"path":"/eutils/esearch.fcgi","file":"%s/esearch.xml"},{"path":"/eutils/efetch.fcgi","file":"%s/pubmed.xml"}]\n' "$_d" "$_d" "$_d" >"$_d/routes.json"
+	python3 "$ROOT/tests/fixtures/doc_server.py" "$_d/port" "$_d/log" "$_d/routes.json" &
+	_srv=$!
+	while [ ! -s "$_d/port" ]; do sleep 0.05; done
+	printf '[fetch]\nallow_private = yes\n[research]\narxiv_url = http://127.0.0.1:%s/api/query\npubmed_url = http://127.0.0.1:%s/eutils\n' \
+	    "$(cat "$_d/port")" "$(cat "$_d/port")" >"$_d/pake.conf"
+	export PAKE_CONFIG="$_d/pake.conf" PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault"
+	"$B/bin/pake-db" init >/dev/null
+	"$B/bin/pake-ingest" arxiv sparse attention --max 100 --save >/dev/null 2>&1
+	QOUT=$("$B/bench/research" quick -q 200) || status=1
+	unset PAKE_CONFIG PAKE_DB PAKE_VAULT
+	kill "$_srv" 2>/dev/null
+	echo "$QOUT"
+	printf '%s %s %s\n' "$ROUT" "$REF" "$QOUT" | tr ' \n' '\n\n' | awk -F= 'NF == 2 { v[$1] = $2 } END {
+		printf "research: arXiv Atom %d items/s (%.1f MB/s) against ElementTree %d items/s (%.1fx); PubMed XML %d items/s (%.1f MB/s) against %d (%.1fx); /quick (arxiv + pubmed, warm cache, %d items) p50 %.2f ms, p99 %.2f ms; the vault alone p50 %.2f ms\n", v["arxiv_items_per_s"], v["arxiv_mb_per_s"], v["ref_arxiv_items_per_s"], v["arxiv_items_per_s"] / v["ref_arxiv_items_per_s"], v["pubmed_items_per_s"], v["pubmed_mb_per_s"], v["ref_pubmed_items_per_s"], v["pubmed_items_per_s"] / v["ref_pubmed_items_per_s"], v["quick_items"], v["quick_p50_ms"], v["quick_p99_ms"], v["vault_p50_ms"] }' >>"$T/summary.research"
+	rm -rf "$_d"
+fi
+
 if has quality; then
 	echo
 	echo "== quality: related notes and clusters on Debian descriptions (LSA, TF-IDF, random)"
@@ -539,5 +575,5 @@ echo "== summary (load average now: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/nul
 cat "$SUMMARY" "$T/summary.import" "$T/summary.writers" "$T/summary.tenants" \
     "$T/summary.http" "$T/summary.wal" "$T/summary.versions" "$T/summary.watch" \
     "$T/summary.graph" "$T/summary.memory" "$T/summary.vectors" \
-    "$T/summary.quality"
+    "$T/summary.quality" "$T/summary.research"
 [ "$status" -eq 0 ]

@@ -287,6 +287,8 @@ pake_research_pubmed(pake_ctx *c, const char *query, int start, int max,
 		pake_fetch_res_free(&r);
 		if (rc != 0)
 			return rc;
+		while (cJSON_GetArraySize(*records) > max)
+			cJSON_DeleteItemFromArray(*records, max);
 	}
 	hit = cJSON_CreateObject();
 	cJSON_AddNumberToObject(hit, "total", (double)*total);
