@@ -273,22 +273,41 @@ pake_research_pubmed(pake_ctx *c, const char *query, int start, int max,
 	} else {
 		char furl[URL_MAX];
 
+		cJSON *got = NULL;
+		size_t i;
+
 		rc = pake_pubmed_efetch_url(base, (const char *const *)ids, n,
 		    "pake", email, key, furl, sizeof furl);
+		if (rc == 0 && (rc = get(c, "PubMed", furl, "application/xml",
+		    "ncbi", interval, &r, e)) == 0) {
+			rc = pake_pubmed_parse_fetch(r.body.p ? r.body.p : "",
+			    r.body.len, &got, e);
+			pake_fetch_res_free(&r);
+		} else if (rc != 0 && rc != PAKE_EUNAVAIL && rc != PAKE_ERATE &&
+		    rc != PAKE_ESECURITY)
+			rc = pake_fail(e, PAKE_EINVAL, "Too many PMIDs", NULL);
+		/* In ESearch's order (its ranking), only the PMIDs asked. */
+		if (rc == 0) {
+			*records = cJSON_CreateArray();
+			for (i = 0; i < n; i++) {
+				cJSON *x;
+
+				cJSON_ArrayForEach(x, got)
+					if (cJSON_GetStringValue(
+					    cJSON_GetObjectItemCaseSensitive(x,
+					    "pmid")) && strcmp(cJSON_GetStringValue(
+					    cJSON_GetObjectItemCaseSensitive(x,
+					    "pmid")), ids[i]) == 0)
+						break;
+				if (x)
+					cJSON_AddItemToArray(*records,
+					    cJSON_Duplicate(x, 1));
+			}
+		}
+		cJSON_Delete(got);
 		pake_pubmed_ids_free(ids, n);
 		if (rc != 0)
-			return pake_fail(e, PAKE_EINVAL, "Too many PMIDs",
-			    NULL);
-		if ((rc = get(c, "PubMed", furl, "application/xml", "ncbi",
-		    interval, &r, e)) != 0)
 			return rc;
-		rc = pake_pubmed_parse_fetch(r.body.p ? r.body.p : "",
-		    r.body.len, records, e);
-		pake_fetch_res_free(&r);
-		if (rc != 0)
-			return rc;
-		while (cJSON_GetArraySize(*records) > max)
-			cJSON_DeleteItemFromArray(*records, max);
 	}
 	hit = cJSON_CreateObject();
 	cJSON_AddNumberToObject(hit, "total", (double)*total);

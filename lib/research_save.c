@@ -119,7 +119,14 @@ note_of(const cJSON *r, pake_note *n, pake_err *e)
 		return pake_fail(e, PAKE_EINVAL, "A research record needs a "
 		    "title and a source", NULL);
 	}
-	n->title = pake_strndup(title, PAKE_TITLE_MAX);
+	{
+		size_t tl = strnlen(title, PAKE_TITLE_MAX);
+
+		while (tl > 0 && tl < strlen(title) &&
+		    ((unsigned char)title[tl] & 0xC0) == 0x80)
+			tl--;	/* cut on a character boundary */
+		n->title = pake_strndup(title, tl);
+	}
 	if (n->title && pake_vault_check_title(n->title, &te) != 0)
 		for (i = 0; n->title[i]; i++)
 			if (n->title[i] == '/' || n->title[i] == '\\')
