@@ -484,6 +484,7 @@ poll_one(pake_ctx *c, pake_db *st, const struct sub *s, cJSON *o)
 			}
 			cJSON_AddItemToArray(saved, sv);
 		}
+		cJSON_AddItemToArray(listed, brief(it, item_key(it)));
 		n++;
 	}
 	/* One short write: the items handled seen, the feed's state. */
@@ -493,11 +494,8 @@ poll_one(pake_ctx *c, pake_db *st, const struct sub *s, cJSON *o)
 			if (rc != 0 || k++ >= n)
 				break;
 			if ((rc = pake_db_feed_seen_add(st, s->id, item_key(it),
-			    &added, &e)) == 0 && added) {
-				seen++;
-				cJSON_AddItemToArray(listed, brief(it,
-				    item_key(it)));
-			}
+			    &added, &e)) == 0)
+				seen += added;
 		}
 		if (rc == 0 && seen > 0)
 			rc = pake_db_feed_seen_trim(st, s->id,
@@ -518,9 +516,14 @@ poll_one(pake_ctx *c, pake_db *st, const struct sub *s, cJSON *o)
 	}
 	cJSON_AddStringToObject(o, "url", s->url);
 	cJSON_AddStringToObject(o, "title", s->title);
-	cJSON_AddStringToObject(o, "status", !ok ? "error" : seen > 0 ? "new"
-	    : "unchanged");
-	cJSON_AddNumberToObject(o, "new_items", (double)seen);
+	if (rc != 0) {		/* nothing was marked seen */
+		cJSON_Delete(listed);
+		listed = cJSON_CreateArray();
+		n = 0;
+	}
+	cJSON_AddStringToObject(o, "status", !ok ? "error" : n > 0 ? "new" :
+	    "unchanged");
+	cJSON_AddNumberToObject(o, "new_items", (double)n);
 	cJSON_AddItemToObject(o, "items", listed);
 	cJSON_AddItemToObject(o, "saved", saved);
 	if (!ok)

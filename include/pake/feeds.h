@@ -34,7 +34,8 @@ int pake_feed_remove(struct pake_ctx *c, const char *url, cJSON **out,
 int pake_feed_list(struct pake_ctx *c, cJSON **out, pake_err *e);
 /* Poll one feed (url) or all (NULL): *out {feeds: [{url, title, status:
  * "new" | "unchanged" | "error", new_items, items: [{guid, title, url?,
- * published?}], saved: [{pake_id, created, file_path?}], error?}]}.  A
+ * published?}], saved: [{pake_id, created, file_path?}] (when the feed
+ * saves: one per item, in order), error?}]}.  A
  * feed's failure is in its entry and stored with it; the others are
  * polled all the same.  PAKE_ENOTFOUND when url is not subscribed. */
 int pake_feed_poll(struct pake_ctx *c, const char *url, cJSON **out,
