@@ -5,10 +5,16 @@
  *   pake-ingest pubmed QUERY... [--max N] [--start K] [--save]
  *   pake-ingest web QUERY... [--max N] [--save]
  *   pake-ingest url URL [--save]
+ *   pake-ingest feed add URL [--save] [--backfill]
+ *   pake-ingest feed remove URL
+ *   pake-ingest feed list
+ *   pake-ingest feed poll [URL]
  *
  * Each is the registry's ingest operation (lib/op_ingest.c); the words of
  * QUERY are joined by spaces.  Prints a line per record: its identifier,
- * date and title, and with --save what became of it.
+ * date and title, and with --save what became of it.  feed is the
+ * operations feed_add, feed_remove, feed_list and feed_poll
+ * (lib/op_feed.c, lib/feeds.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,6 +28,10 @@ static const char usage[] =
 "       pake-ingest pubmed QUERY... [--max N] [--start K] [--save]\n"
 "       pake-ingest web QUERY... [--max N] [--save]\n"
 "       pake-ingest url URL [--save]\n"
+"       pake-ingest feed add URL [--save] [--backfill]\n"
+"       pake-ingest feed remove URL\n"
+"       pake-ingest feed list\n"
+"       pake-ingest feed poll [URL]\n"
 "\n"
 "Ask arXiv (its query syntax: all:, ti:, au:, abs:, cat:, AND, OR), PubMed\n"
 "(its own), a SearxNG instance (research.searx_url) or one web page, and\n"
@@ -30,16 +40,28 @@ static const char usage[] =
 "submitted or updated (arXiv).  --save lands each as a SourceNote with its\n"
 "BibTeX and its authors in the graph, never twice (the same DOI, arXiv id,\n"
 "PMID or URL is the note already saved).  --json prints the result.\n"
+"\n"
+"feed add subscribes to an RSS or Atom feed (fetched once: it must be one;\n"
+"the items it lists now count as seen); --save saves the new items of each\n"
+"poll as notes, --backfill saves those listed now too.  feed poll asks every\n"
+"feed (or URL) with a conditional request and prints the new items; a\n"
+"feed's failure is printed and kept (feed list shows it).\n"
 "Common flags: --db PATH --vault DIR --tenant T --config FILE\n"
 "--log-level L --set KEY=VALUE.\n";
 
-enum { O_MAX = 1, O_START, O_SORT, O_SAVE };
+enum { O_MAX = 1, O_START, O_SORT, O_SAVE, O_BACKFILL };
 
 static const struct option longopts[] = {
 	{"max", required_argument, NULL, O_MAX},
 	{"start", required_argument, NULL, O_START},
 	{"sort", required_argument, NULL, O_SORT},
 	{"save", no_argument, NULL, O_SAVE},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option feedopts[] = {
+	{"save", no_argument, NULL, O_SAVE},
+	{"backfill", no_argument, NULL, O_BACKFILL},
 	{NULL, 0, NULL, 0},
 };
 
@@ -70,6 +92,122 @@ ident(const cJSON *r, char *out, size_t n)
 		    "-");
 }
 
+/* A saved record's fate, after its line. */
+static void
+fate(const cJSON *s)
+{
+	if (s)
+		printf("  -> %s (%s)", str(s, "pake_id"),
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s,
+		    "created")) ? "saved" : "already saved");
+}
+
+/* pake-ingest feed add|remove|list|poll ...: argv[0] is "feed". */
+static int
+feed_main(pake_cli *cli, int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL, *op;
+	const cJSON *f, *x;
+	cJSON *in = cJSON_CreateObject(), *out;
+	int c, save = 0, backfill = 0, nargs;
+
+	if (cmd == NULL)
+		pake_cli_usage(cli, "feed: add, remove, list or poll");
+	if (strcmp(cmd, "add") == 0)
+		op = "feed_add";
+	else if (strcmp(cmd, "remove") == 0)
+		op = "feed_remove";
+	else if (strcmp(cmd, "list") == 0)
+		op = "feed_list";
+	else if (strcmp(cmd, "poll") == 0)
+		op = "feed_poll";
+	else
+		pake_cli_usage(cli, "feed: unknown command '%s'", cmd);
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", feedopts, NULL)) != -1)
+		switch (c) {
+		case O_SAVE:
+			save = 1;
+			break;
+		case O_BACKFILL:
+			backfill = 1;
+			break;
+		default:
+			pake_cli_usage(cli, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	if ((save || backfill) && strcmp(cmd, "add") != 0)
+		pake_cli_usage(cli, "--save and --backfill: feed add only");
+	nargs = argc - optind;
+	if (strcmp(cmd, "list") == 0 ? nargs > 0 : strcmp(cmd, "poll") == 0 ?
+	    nargs > 1 : nargs != 1)
+		pake_cli_usage(cli, "feed %s takes %s", cmd,
+		    strcmp(cmd, "list") == 0 ? "no argument" :
+		    strcmp(cmd, "poll") == 0 ? "at most a URL" : "a URL");
+	if (nargs == 1)
+		cJSON_AddStringToObject(in, "url", argv[optind]);
+	if (save)
+		cJSON_AddBoolToObject(in, "save", 1);
+	if (backfill)
+		cJSON_AddBoolToObject(in, "backfill", 1);
+	pake_cli_open(cli);
+	out = pake_cli_call(cli, op, in);
+	if (cli->json) {
+		pake_cli_print_json(out);
+		cJSON_Delete(out);
+		return pake_cli_done(cli);
+	}
+	if (strcmp(cmd, "add") == 0) {
+		printf("%s  %s  (%d items now, seen)\n", str(out, "url"),
+		    str(out, "title"), cJSON_GetObjectItemCaseSensitive(out,
+		    "items")->valueint);
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out,
+		    "saved")) {
+			printf("  saved");
+			fate(x);
+			putchar('\n');
+		}
+	} else if (strcmp(cmd, "list") == 0)
+		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(out,
+		    "feeds")) {
+			printf("%s  %s  %s  seen %d  polled %s", str(f, "url"),
+			    str(f, "title"), cJSON_IsTrue(
+			    cJSON_GetObjectItemCaseSensitive(f, "save")) ?
+			    "save" : "-", cJSON_GetObjectItemCaseSensitive(f,
+			    "items_seen")->valueint, str(f, "polled") ?
+			    str(f, "polled") : "never");
+			if (str(f, "last_error"))
+				printf("  error: %s", str(f, "last_error"));
+			putchar('\n');
+		}
+	else if (strcmp(cmd, "poll") == 0)
+		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(out,
+		    "feeds")) {
+			const cJSON *saved = cJSON_GetObjectItemCaseSensitive(
+			    f, "saved");
+			int k = 0;
+
+			printf("%s  %s  %d new", str(f, "url"),
+			    str(f, "status"), cJSON_GetObjectItemCaseSensitive(
+			    f, "new_items")->valueint);
+			if (str(f, "error"))
+				printf("  error: %s", str(f, "error"));
+			putchar('\n');
+			cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(
+			    f, "items")) {
+				printf("  %s  %s", str(x, "published") ?
+				    str(x, "published") : "-",
+				    str(x, "title"));
+				fate(cJSON_GetArrayItem(saved, k++));
+				putchar('\n');
+			}
+		}
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -86,6 +224,8 @@ main(int argc, char **argv)
 	opterr = 0;
 	if (argc < 2)
 		pake_cli_usage(&cli, "missing source");
+	if (strcmp(argv[1], "feed") == 0)
+		return feed_main(&cli, argc - 1, argv + 1);
 	for (i = 0; i < sizeof srcs / sizeof *srcs; i++)
 		if (strcmp(argv[1], srcs[i]) == 0)
 			src = srcs[i];
@@ -162,10 +302,7 @@ main(int argc, char **argv)
 		ident(r, id, sizeof id);
 		printf("%s  %s  %s", id, str(r, "published") ?
 		    str(r, "published") : "-", str(r, "title"));
-		if (s)
-			printf("  -> %s (%s)", str(s, "pake_id"),
-			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s,
-			    "created")) ? "saved" : "already saved");
+		fate(s);
 		putchar('\n');
 	}
 	{

@@ -219,6 +219,30 @@ static const char store_v7[] =
 	"  FROM notes WHERE source_uri LIKE 'doi:10.%' OR source_uri LIKE "
 	"  'pmid:%';";
 
+/* Feeds the tenant subscribed to (issue 13; lib/feeds.c, lib/db_feed.c):
+ * each feed's URL, title, the validators of its last answer (ETag,
+ * Last-Modified) sent back as a conditional GET, when it was polled and
+ * last answered well, its last error, the items seen so far, and whether
+ * new items are saved as notes.  feed_seen holds the ids of the items
+ * already seen (a bounded window per feed, the newest kept by rowid). */
+static const char store_v8[] =
+	"CREATE TABLE feeds("
+	"  id INTEGER PRIMARY KEY,"
+	"  url TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  etag TEXT,"
+	"  last_modified TEXT,"
+	"  added_ms INTEGER NOT NULL,"
+	"  polled_ms INTEGER NOT NULL DEFAULT 0,"
+	"  ok_ms INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  items_seen INTEGER NOT NULL DEFAULT 0,"
+	"  save INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE feed_seen("
+	"  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"
+	"  guid TEXT NOT NULL,"
+	"  PRIMARY KEY(feed_id, guid));";
+
 static const db_migration steps[] = {
 	{store_v1, NULL},
 	{store_v2, NULL},
@@ -227,6 +251,7 @@ static const db_migration steps[] = {
 	{store_v5, NULL},
 	{store_v6, NULL},
 	{store_v7, NULL},
+	{store_v8, NULL},
 };
 
 const db_schema db_store_schema = {

@@ -55,9 +55,10 @@
 #define UA			"pake/1 (research ingestion; " \
 				"https://github.com/pake)"
 
-/* The common request of a source. */
-static void
-req_init(const pake_ctx *c, pake_fetch_req *q, char *rate_dir, size_t n)
+/* The common request of a source (research.h). */
+void
+pake_research_req(const pake_ctx *c, pake_fetch_req *q, char *rate_dir,
+    size_t n)
 {
 	memset(q, 0, sizeof *q);
 	q->timeout_ms = pake_config_num(c->cfg, PAKE_CFG_FETCH_TIMEOUT) * 1000;
@@ -88,7 +89,7 @@ get(const pake_ctx *c, const char *name, const char *url, const char *accept,
 	pake_fetch_req q;
 	int rc;
 
-	req_init(c, &q, rate_dir, sizeof rate_dir);
+	pake_research_req(c, &q, rate_dir, sizeof rate_dir);
 	q.url = url;
 	q.accept = accept;
 	q.rate_key = rate_key;

@@ -494,4 +494,42 @@ int pake_db_vec_pending_list(pake_db *db, int64_t *ids, int max, int *n,
     pake_err *e);
 int pake_db_vec_pending_count(pake_db *db, int64_t *n, pake_err *e);
 
+/* Feed subscriptions of a store (lib/db_feed.c; lib/feeds.c has the
+ * design).  Strings point into the row being walked and are valid during
+ * the callback only; NULL when the column is. */
+typedef struct pake_db_feed {
+	int64_t id;
+	const char *url, *title, *etag, *last_modified, *last_error;
+	int64_t added_ms, polled_ms, ok_ms, items_seen;
+	int save;
+} pake_db_feed;
+typedef int (*pake_db_feed_cb)(void *arg, const pake_db_feed *f);
+int pake_db_feed_count(pake_db *db, int64_t *n, pake_err *e);
+/* PAKE_ECONFLICT when a feed of that url exists. */
+int pake_db_feed_insert(pake_db *db, const pake_db_feed *f, int64_t *id,
+    pake_err *e);
+/* The feed and its seen items; PAKE_ENOTFOUND when none has that url. */
+int pake_db_feed_delete(pake_db *db, const char *url, pake_err *e);
+/* cb once; PAKE_ENOTFOUND when none has that url. */
+int pake_db_feed_get(pake_db *db, const char *url, pake_db_feed_cb cb,
+    void *arg, pake_err *e);
+/* Every feed, oldest subscription first. */
+int pake_db_feed_each(pake_db *db, pake_db_feed_cb cb, void *arg,
+    pake_err *e);
+/* A poll's outcome: ok, the validators of the answer, polled_ms = ok_ms =
+ * now, no error; else polled_ms = now and error, the validators kept.
+ * seen: items_seen grows by it either way. */
+int pake_db_feed_polled(pake_db *db, int64_t id, int ok, const char *etag,
+    const char *last_modified, const char *error, int64_t now,
+    int64_t seen, pake_err *e);
+/* Items seen: 1 when guid is, 0 not, -1 (e filled). */
+int pake_db_feed_seen_has(pake_db *db, int64_t feed, const char *guid,
+    pake_err *e);
+/* Remember guid; *added 1 when it was not yet. */
+int pake_db_feed_seen_add(pake_db *db, int64_t feed, const char *guid,
+    int *added, pake_err *e);
+/* Keep the newest keep ids of a feed (by insertion). */
+int pake_db_feed_seen_trim(pake_db *db, int64_t feed, int keep,
+    pake_err *e);
+
 #endif

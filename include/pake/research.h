@@ -98,6 +98,16 @@ void pake_research_dedupe(cJSON *items);
 void pake_research_rerank(cJSON *items, const char *query);
 
 struct pake_ctx;
+struct pake_fetch_req;
+
+/* The request every source starts from (lib/research.c): the bounds of
+ * [fetch] (timeout_s, max_bytes, max_redirects, allow_private), pake's
+ * User-Agent, two retries on 429 and 503, and the politeness folder
+ * beside the database (rate_dir, a buffer of n bytes the request points
+ * into; none when there is no database path).  The caller sets url,
+ * accept, rate_key and rate_interval_ms. */
+void pake_research_req(const struct pake_ctx *c, struct pake_fetch_req *q,
+    char *rate_dir, size_t n);
 
 /* The sources (lib/research.c has each one's request, politeness, cache
  * lifetime and errors).  arXiv and PubMed: records (an array) and *total
