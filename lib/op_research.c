@@ -21,7 +21,7 @@
  * order requested; then duplicates go (identity keys, content hash) and
  * everything is reranked by SEED-API §1.4's heuristic unless
  * enable_ml_enhancement is false.  "quick": true (POST /quick) makes the
- * default 5 instead of 10.
+ * default 5 instead of 10, and the answer /quick's shape (quick_shape).
  * enable_content_summarization adds each kept item's content_summary (the
  * summariser on its title and content, two sentences).  A search reads:
  * it writes nothing to a database (answers are cached as files,
@@ -229,6 +229,40 @@ summarise(pake_ctx *c, cJSON *results)
 	}
 }
 
+/* POST /quick's answer (SEED-API §1.5): {success, query, results,
+ * summary: {total_results, execution_time_seconds, sources_processed (the
+ * sources that answered: the Python server's was always 0),
+ * performance, the two flags, ml_analytics?, sources_failed}, timestamp}.
+ * meta is consumed. */
+static void
+quick_shape(cJSON *out, cJSON *meta, const char *ts)
+{
+	cJSON *sum = cJSON_AddObjectToObject(out, "summary");
+	double secs = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+	    meta, "execution_time_seconds"));
+	static const char *const moved[] = {"total_results",
+	    "execution_time_seconds", "ml_enhancement_enabled",
+	    "content_summarization_enabled", "ml_analytics",
+	    "sources_failed"};
+	size_t i;
+
+	for (i = 0; i < sizeof moved / sizeof *moved; i++) {
+		cJSON *x = cJSON_DetachItemFromObjectCaseSensitive(meta,
+		    moved[i]);
+
+		if (x)
+			cJSON_AddItemToObject(sum, moved[i], x);
+		if (i == 1)
+			cJSON_AddNumberToObject(sum, "sources_processed",
+			    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+			    meta, "sources_successful")));
+	}
+	cJSON_AddStringToObject(sum, "performance", secs < 1 ? "excellent" :
+	    secs < 3 ? "good" : "needs_optimization");
+	cJSON_AddStringToObject(out, "timestamp", ts);
+	cJSON_Delete(meta);
+}
+
 /* Ask each requested source, in order, for max_results each; then the
  * research items deduplicated, everything reranked (ml enhancement, on
  * unless asked off), maybe summarised. */
@@ -351,7 +385,10 @@ run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	cJSON_AddStringToObject(meta, "timestamp", ts);
 	cJSON_AddNumberToObject(meta, "execution_time_seconds",
 	    round((mono_seconds() - t0) * 1000) / 1000);
-	cJSON_AddItemToObject(*out, "metadata", meta);
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "quick")))
+		quick_shape(*out, meta, ts);
+	else
+		cJSON_AddItemToObject(*out, "metadata", meta);
 	return 0;
 }
 
@@ -378,8 +415,9 @@ const pake_op pake_op_search = {
 	"is searched: full text, by meaning, or both fused\"},"
 	"\"quick\":{\"type\":\"boolean\",\"description\":\"POST /quick: "
 	"max_results defaults to 5\"}}}",
-	"{\"type\":\"object\",\"required\":[\"success\",\"query\",\"results\","
-	"\"metadata\"],\"properties\":{"
+	"{\"type\":\"object\",\"required\":[\"success\",\"query\","
+	"\"results\"],\"properties\":{\"summary\":{\"type\":\"object\"},"
+	"\"timestamp\":{\"type\":\"string\"},"
 	"\"success\":{\"type\":\"boolean\"},\"query\":{\"type\":\"string\"},"
 	"\"results\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
 	"\"required\":[\"source\",\"title\",\"url\"],\"properties\":{"

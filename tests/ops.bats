@@ -210,7 +210,13 @@ state() {
 	search '{"query": "common", "sources": ["vault"]}'
 	echo "$output" | json_check '(.results | length) == 10'
 	search '{"query": "common", "sources": ["vault"], "quick": true}'
-	echo "$output" | json_check '(.results | length) == 5'
+	# /quick's own shape (SEED-API 1.5), sources_processed really counted
+	echo "$output" | json_check '(.results | length) == 5 and .success and
+	    .summary.total_results == 5 and .summary.sources_processed == 1 and
+	    .summary.performance == "excellent" and
+	    .summary.ml_enhancement_enabled == true and
+	    .summary.content_summarization_enabled == false and
+	    (.timestamp | test("^20")) and (has("metadata") | not)'
 	search '{"query": "common", "sources": ["vault"], "quick": true, "max_results": 7}'
 	echo "$output" | json_check '(.results | length) == 7'
 }
