@@ -334,7 +334,8 @@ col_char(struct col *c, const char *p, size_t k)
 		c->full = 1;
 		return;
 	}
-	pake_buf_put(&c->b, sep, sl);
+	if (sl)
+		pake_buf_put(&c->b, sep, sl);
 	pake_buf_put(&c->b, p, k);
 	c->ws = c->nl = 0;
 }
@@ -361,6 +362,21 @@ col_feed(struct col *c, const char *s, size_t n)
 		}
 		c->cr = 0;
 		if (u < 0x80) {
+			size_t j = i;
+
+			/* A run of printable ASCII (with single spaces
+			 * inside) at once; one byte at a time near the
+			 * limit, so the text is cut exactly. */
+			while (j < n && (((unsigned char)s[j] > 0x20 &&
+			    (unsigned char)s[j] < 0x7f) || (s[j] == ' ' &&
+			    j + 1 < n && (unsigned char)s[j + 1] > 0x20 &&
+			    (unsigned char)s[j + 1] < 0x7f)))
+				j++;	/* single spaces stay as they are */
+			if (j > i && c->b.len + 1 + (j - i) <= c->max) {
+				col_char(c, s + i, j - i);
+				i = j;
+				continue;
+			}
 			if (u >= 0x20 && u != 0x7f)
 				col_char(c, s + i, 1);
 			i++;
