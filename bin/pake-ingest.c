@@ -9,12 +9,19 @@
  *   pake-ingest feed remove URL
  *   pake-ingest feed list
  *   pake-ingest feed poll [URL]
+ *   pake-ingest topic add arxiv|pubmed|web QUERY... [--max N]
+ *   pake-ingest topic remove arxiv|pubmed|web QUERY...
+ *   pake-ingest topic list
+ *   pake-ingest topic poll
+ *   pake-ingest poll
  *
  * Each is the registry's ingest operation (lib/op_ingest.c); the words of
  * QUERY are joined by spaces.  Prints a line per record: its identifier,
  * date and title, and with --save what became of it.  feed is the
  * operations feed_add, feed_remove, feed_list and feed_poll
- * (lib/op_feed.c, lib/feeds.c).
+ * (lib/op_feed.c, lib/feeds.c); topic the operations topic_add,
+ * topic_remove, topic_list and topic_poll (lib/op_topic.c, lib/topics.c);
+ * poll is ingest_poll, every feed and every topic (the poll timer's).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -32,6 +39,11 @@ static const char usage[] =
 "       pake-ingest feed remove URL\n"
 "       pake-ingest feed list\n"
 "       pake-ingest feed poll [URL]\n"
+"       pake-ingest topic add arxiv|pubmed|web QUERY... [--max N]\n"
+"       pake-ingest topic remove arxiv|pubmed|web QUERY...\n"
+"       pake-ingest topic list\n"
+"       pake-ingest topic poll\n"
+"       pake-ingest poll\n"
 "\n"
 "Ask arXiv (its query syntax: all:, ti:, au:, abs:, cat:, AND, OR), PubMed\n"
 "(its own), a SearxNG instance (research.searx_url) or one web page, and\n"
@@ -46,6 +58,10 @@ static const char usage[] =
 "poll as notes, --backfill saves those listed now too.  feed poll asks every\n"
 "feed (or URL) with a conditional request and prints the new items; a\n"
 "feed's failure is printed and kept (feed list shows it).\n"
+"\n"
+"topic add saves a search (--max N results, 1 to 100, default 20); each\n"
+"topic poll runs it and saves the results not yet notes, so only new papers\n"
+"become notes.  poll polls every feed and every topic.\n"
 "Common flags: --db PATH --vault DIR --tenant T --config FILE\n"
 "--log-level L --set KEY=VALUE.\n";
 
@@ -62,6 +78,11 @@ static const struct option longopts[] = {
 static const struct option feedopts[] = {
 	{"save", no_argument, NULL, O_SAVE},
 	{"backfill", no_argument, NULL, O_BACKFILL},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option topicopts[] = {
+	{"max", required_argument, NULL, O_MAX},
 	{NULL, 0, NULL, 0},
 };
 
@@ -208,6 +229,141 @@ feed_main(pake_cli *cli, int argc, char **argv)
 	return pake_cli_done(cli);
 }
 
+static int
+num(const cJSON *o, const char *k)
+{
+	return (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o,
+	    k));
+}
+
+/* The topics of a poll's answer, a line each and a line per note made. */
+static void
+topics_polled(const cJSON *topics)
+{
+	const cJSON *t, *x;
+
+	cJSON_ArrayForEach(t, topics) {
+		printf("%s  %s  %s  %d saved", str(t, "source"),
+		    str(t, "query"), str(t, "status"), num(t, "saved"));
+		if (str(t, "error"))
+			printf("  error: %s", str(t, "error"));
+		putchar('\n');
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t,
+		    "notes"))
+			printf("  %s  %s\n", str(x, "pake_id"), str(x, "title"));
+	}
+}
+
+/* pake-ingest topic add|remove|list|poll ...: argv[0] is "topic". */
+static int
+topic_main(pake_cli *cli, int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL, *op;
+	const cJSON *t;
+	cJSON *in = cJSON_CreateObject(), *out;
+	pake_buf q = {0};
+	int c, max = 0, nargs;
+
+	if (cmd == NULL)
+		pake_cli_usage(cli, "topic: add, remove, list or poll");
+	if (strcmp(cmd, "add") == 0)
+		op = "topic_add";
+	else if (strcmp(cmd, "remove") == 0)
+		op = "topic_remove";
+	else if (strcmp(cmd, "list") == 0)
+		op = "topic_list";
+	else if (strcmp(cmd, "poll") == 0)
+		op = "topic_poll";
+	else
+		pake_cli_usage(cli, "topic: unknown command '%s'", cmd);
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", topicopts, NULL)) != -1)
+		switch (c) {
+		case O_MAX:
+			if (strcmp(cmd, "add") != 0)
+				pake_cli_usage(cli, "--max: topic add only");
+			max = (int)pake_cli_long(cli, "--max", optarg, 1, 100);
+			break;
+		default:
+			pake_cli_usage(cli, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	nargs = argc - optind;
+	if (strcmp(cmd, "list") == 0 || strcmp(cmd, "poll") == 0) {
+		if (nargs > 0)
+			pake_cli_usage(cli, "topic %s takes no argument", cmd);
+	} else {
+		if (nargs < 2)
+			pake_cli_usage(cli, "topic %s takes a source and a "
+			    "query", cmd);
+		cJSON_AddStringToObject(in, "source", argv[optind++]);
+		for (; optind < argc; optind++)
+			pake_buf_printf(&q, "%s%s", q.len ? " " : "",
+			    argv[optind]);
+		cJSON_AddStringToObject(in, "query", q.p ? q.p : "");
+		pake_buf_free(&q);
+		if (max)
+			cJSON_AddNumberToObject(in, "max_results", max);
+	}
+	pake_cli_open(cli);
+	out = pake_cli_call(cli, op, in);
+	if (cli->json) {
+		pake_cli_print_json(out);
+		cJSON_Delete(out);
+		return pake_cli_done(cli);
+	}
+	if (strcmp(cmd, "add") == 0)
+		printf("%d  %s  %s  (max %d)\n", num(out, "id"),
+		    str(out, "source"), str(out, "query"),
+		    num(out, "max_results"));
+	else if (strcmp(cmd, "list") == 0)
+		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(out,
+		    "topics")) {
+			printf("%d  %s  %s  max %d  saved %d  polled %s",
+			    num(t, "id"), str(t, "source"), str(t, "query"),
+			    num(t, "max_results"), num(t, "saved"),
+			    str(t, "polled") ? str(t, "polled") : "never");
+			if (str(t, "last_error"))
+				printf("  error: %s", str(t, "last_error"));
+			putchar('\n');
+		}
+	else if (strcmp(cmd, "poll") == 0)
+		topics_polled(cJSON_GetObjectItemCaseSensitive(out, "topics"));
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
+/* pake-ingest poll: every feed and every topic. */
+static int
+poll_main(pake_cli *cli, int argc, char **argv)
+{
+	const cJSON *f;
+	cJSON *out;
+
+	(void)argv;
+	if (argc > 1)
+		pake_cli_usage(cli, "poll takes no argument");
+	pake_cli_open(cli);
+	out = pake_cli_call(cli, "ingest_poll", cJSON_CreateObject());
+	if (cli->json) {
+		pake_cli_print_json(out);
+		cJSON_Delete(out);
+		return pake_cli_done(cli);
+	}
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(out, "feeds")) {
+		printf("%s  %s  %d new", str(f, "url"), str(f, "status"),
+		    num(f, "new_items"));
+		if (str(f, "error"))
+			printf("  error: %s", str(f, "error"));
+		putchar('\n');
+	}
+	topics_polled(cJSON_GetObjectItemCaseSensitive(out, "topics"));
+	cJSON_Delete(out);
+	return pake_cli_done(cli);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -226,6 +382,10 @@ main(int argc, char **argv)
 		pake_cli_usage(&cli, "missing source");
 	if (strcmp(argv[1], "feed") == 0)
 		return feed_main(&cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "topic") == 0)
+		return topic_main(&cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "poll") == 0)
+		return poll_main(&cli, argc - 1, argv + 1);
 	for (i = 0; i < sizeof srcs / sizeof *srcs; i++)
 		if (strcmp(argv[1], srcs[i]) == 0)
 			src = srcs[i];

@@ -243,6 +243,23 @@ static const char store_v8[] =
 	"  guid TEXT NOT NULL,"
 	"  PRIMARY KEY(feed_id, guid));";
 
+/* Saved research topics (issue 13; lib/topics.c, lib/db_topic.c): one
+ * search of one source, re-run by each poll, whose results not yet notes
+ * are saved; when it was polled and last answered well, its last error,
+ * and how many notes its polls made. */
+static const char store_v9[] =
+	"CREATE TABLE topics("
+	"  id INTEGER PRIMARY KEY,"
+	"  source TEXT NOT NULL,"
+	"  query TEXT NOT NULL,"
+	"  max_results INTEGER NOT NULL,"
+	"  added_ms INTEGER NOT NULL,"
+	"  polled_ms INTEGER NOT NULL DEFAULT 0,"
+	"  ok_ms INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  saved INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE(source, query));";
+
 static const db_migration steps[] = {
 	{store_v1, NULL},
 	{store_v2, NULL},
@@ -252,6 +269,7 @@ static const db_migration steps[] = {
 	{store_v6, NULL},
 	{store_v7, NULL},
 	{store_v8, NULL},
+	{store_v9, NULL},
 };
 
 const db_schema db_store_schema = {

@@ -169,69 +169,22 @@ const pake_op pake_op_export_bibtex = {
 static int
 run_ingest(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	const char *src = cJSON_GetStringValue(
-	    cJSON_GetObjectItemCaseSensitive(in, "source"));
-	const char *q = cJSON_GetStringValue(
-	    cJSON_GetObjectItemCaseSensitive(in, "query"));
-	const char *url = cJSON_GetStringValue(
-	    cJSON_GetObjectItemCaseSensitive(in, "url"));
-	const char *sort = cJSON_GetStringValue(
-	    cJSON_GetObjectItemCaseSensitive(in, "sort"));
 	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(in, "max_results");
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(in, "start");
-	int save = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "save"));
-	int max = cJSON_IsNumber(mx) ? mx->valueint : 10;
-	int start = cJSON_IsNumber(st) ? st->valueint : 0;
-	cJSON *records = NULL, *one = NULL, *saved, *r;
-	int64_t total = -1;
-	int rc;
+	pake_research_ask a = {0};
 
-	if (save && (rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
-		return rc;
-	if (strcmp(src, "url") == 0) {
-		if (url == NULL)
-			return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID,
-			    "url: required by source url");
-		if ((rc = pake_research_url(c, url, &one, e)) == 0) {
-			records = cJSON_CreateArray();
-			cJSON_AddItemToArray(records, one);
-			total = 1;
-		}
-	} else if (q == NULL)
-		return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID,
-		    "query: required by source %s", src);
-	else if (strcmp(src, "arxiv") == 0)
-		rc = pake_research_arxiv(c, q, start, max, sort, &records,
-		    &total, e);
-	else if (strcmp(src, "pubmed") == 0)
-		rc = pake_research_pubmed(c, q, start, max, &records, &total,
-		    e);
-	else
-		rc = pake_research_web(c, q, max, &records, e);
-	if (rc != 0)
-		return rc;
-	*out = cJSON_CreateObject();
-	cJSON_AddStringToObject(*out, "source", src);
-	if (url)
-		cJSON_AddStringToObject(*out, "url", url);
-	else
-		cJSON_AddStringToObject(*out, "query", q);
-	if (total >= 0)
-		cJSON_AddNumberToObject(*out, "total", (double)total);
-	else
-		cJSON_AddNullToObject(*out, "total");
-	cJSON_AddItemToObject(*out, "results", records);
-	if (!save)
-		return 0;
-	saved = cJSON_AddArrayToObject(*out, "saved");
-	cJSON_ArrayForEach(r, records) {
-		cJSON *s = NULL;
-
-		if ((rc = pake_research_save(c, r, &s, e)) != 0)
-			return rc;	/* the notes saved so far stay */
-		cJSON_AddItemToArray(saved, s);
-	}
-	return 0;
+	a.source = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(in, "source"));
+	a.query = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(in, "query"));
+	a.url = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in,
+	    "url"));
+	a.sort = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in,
+	    "sort"));
+	a.save = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "save"));
+	a.max = cJSON_IsNumber(mx) ? mx->valueint : 10;
+	a.start = cJSON_IsNumber(st) ? st->valueint : 0;
+	return pake_research_ingest(c, &a, out, e);
 }
 
 const pake_op pake_op_ingest = {

@@ -164,9 +164,12 @@ query_words(const char *q, char words[][64], size_t max)
 	return n;
 }
 
-int
-pake_research_arxiv(pake_ctx *c, const char *query, int start, int max,
-    const char *sort, cJSON **records, int64_t *total, pake_err *e)
+/* fresh: the cache is not asked (a topic's poll wants today's answer);
+ * what is fetched is cached all the same. */
+static int
+ask_arxiv(pake_ctx *c, const char *query, int start, int max,
+    const char *sort, int fresh, cJSON **records, int64_t *total,
+    pake_err *e)
 {
 	char sq[2048], url[URL_MAX], words[8][64], cdir[PATH_MAX];
 	const char *terms[8];
@@ -191,7 +194,10 @@ pake_research_arxiv(pake_ctx *c, const char *query, int start, int max,
 	if (pake_arxiv_url(pake_config_str(c->cfg, PAKE_CFG_RS_ARXIV), sq,
 	    start, max, sort, url, sizeof url) != 0)
 		return pake_fail(e, PAKE_EINVAL, "The query is too long", NULL);
-	if (pake_rcache_get(cache_dir(c, cdir, sizeof cdir), "arxiv", url,
+	cdir[0] = '\0';
+	if (cache_dir(c, cdir, sizeof cdir) == NULL)
+		cdir[0] = '\0';
+	if (!fresh && pake_rcache_get(cdir[0] ? cdir : NULL, "arxiv", url,
 	    TTL_ARXIV_S, &hit)) {
 		*total = (int64_t)cJSON_GetNumberValue(
 		    cJSON_GetObjectItemCaseSensitive(hit, "total"));
@@ -224,8 +230,8 @@ pake_research_arxiv(pake_ctx *c, const char *query, int start, int max,
 /* ------------------------------------------------------------------ */
 /* PubMed */
 
-int
-pake_research_pubmed(pake_ctx *c, const char *query, int start, int max,
+static int
+ask_pubmed(pake_ctx *c, const char *query, int start, int max, int fresh,
     cJSON **records, int64_t *total, pake_err *e)
 {
 	const char *base = pake_config_str(c->cfg, PAKE_CFG_RS_PUBMED);
@@ -247,7 +253,8 @@ pake_research_pubmed(pake_ctx *c, const char *query, int start, int max,
 	    key, url, sizeof url) != 0)
 		return pake_fail(e, PAKE_EINVAL, "The query is too long", NULL);
 	/* The cache is keyed by the search without the key (a secret). */
-	if (pake_rcache_get(cd, "pubmed", url, TTL_PUBMED_S, &hit)) {
+	if (!fresh && pake_rcache_get(cd, "pubmed", url, TTL_PUBMED_S,
+	    &hit)) {
 		*total = (int64_t)cJSON_GetNumberValue(
 		    cJSON_GetObjectItemCaseSensitive(hit, "total"));
 		*records = cJSON_DetachItemFromObjectCaseSensitive(hit,
@@ -377,9 +384,9 @@ pake_research_url(pake_ctx *c, const char *url, cJSON **record, pake_err *e)
 	return rc;
 }
 
-int
-pake_research_web(pake_ctx *c, const char *query, int max, cJSON **records,
-    pake_err *e)
+static int
+ask_web(pake_ctx *c, const char *query, int max, int fresh,
+    cJSON **records, pake_err *e)
 {
 	const char *base = pake_config_str(c->cfg, PAKE_CFG_RS_SEARX);
 	char url[URL_MAX], q[3 * 1024], cdir[PATH_MAX];
@@ -401,7 +408,8 @@ pake_research_web(pake_ctx *c, const char *query, int max, cJSON **records,
 		bl--;
 	snprintf(url, sizeof url, "%.*s/search?q=%s&format=json", (int)bl,
 	    base, q);
-	if (pake_rcache_get(cd, "searx", url, TTL_WEB_S, records)) {
+	if (!fresh && pake_rcache_get(cd, "searx", url, TTL_WEB_S,
+	    records)) {
 		if (cJSON_IsArray(*records)) {
 			while (cJSON_GetArraySize(*records) > max)
 				cJSON_DeleteItemFromArray(*records, max);
@@ -460,5 +468,89 @@ pake_research_web(pake_ctx *c, const char *query, int max, cJSON **records,
 	pake_rcache_put(cd, "searx", url, *records);
 	while (cJSON_GetArraySize(*records) > max)
 		cJSON_DeleteItemFromArray(*records, max);
+	return 0;
+}
+
+int
+pake_research_arxiv(pake_ctx *c, const char *query, int start, int max,
+    const char *sort, cJSON **records, int64_t *total, pake_err *e)
+{
+	return ask_arxiv(c, query, start, max, sort, 0, records, total, e);
+}
+
+int
+pake_research_pubmed(pake_ctx *c, const char *query, int start, int max,
+    cJSON **records, int64_t *total, pake_err *e)
+{
+	return ask_pubmed(c, query, start, max, 0, records, total, e);
+}
+
+int
+pake_research_web(pake_ctx *c, const char *query, int max, cJSON **records,
+    pake_err *e)
+{
+	return ask_web(c, query, max, 0, records, e);
+}
+
+/* ------------------------------------------------------------------ */
+/* Ask one source, maybe save: the ingest operation and a topic's poll */
+
+int
+pake_research_ingest(pake_ctx *c, const pake_research_ask *a, cJSON **out,
+    pake_err *e)
+{
+	cJSON *records = NULL, *one = NULL, *saved, *r;
+	int64_t total = -1;
+	int rc;
+
+	*out = NULL;
+	if (a->save && (rc = pake_ctx_allow(c, PAKE_P_NOTES_WRITE, e)) != 0)
+		return rc;
+	if (strcmp(a->source, "url") == 0) {
+		if (a->url == NULL)
+			return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID,
+			    "url: required by source url");
+		if ((rc = pake_research_url(c, a->url, &one, e)) == 0) {
+			records = cJSON_CreateArray();
+			cJSON_AddItemToArray(records, one);
+			total = 1;
+		}
+	} else if (a->query == NULL)
+		return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID,
+		    "query: required by source %s", a->source);
+	else if (strcmp(a->source, "arxiv") == 0)
+		rc = ask_arxiv(c, a->query, a->start, a->max, a->sort,
+		    a->fresh, &records, &total, e);
+	else if (strcmp(a->source, "pubmed") == 0)
+		rc = ask_pubmed(c, a->query, a->start, a->max, a->fresh,
+		    &records, &total, e);
+	else if (strcmp(a->source, "web") == 0)
+		rc = ask_web(c, a->query, a->max, a->fresh, &records, e);
+	else
+		return pake_fail(e, PAKE_EINVAL, PAKE_MSG_INVALID,
+		    "source: %.32s", a->source);
+	if (rc != 0)
+		return rc;
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "source", a->source);
+	if (a->url)
+		cJSON_AddStringToObject(*out, "url", a->url);
+	else
+		cJSON_AddStringToObject(*out, "query", a->query);
+	if (total >= 0)
+		cJSON_AddNumberToObject(*out, "total", (double)total);
+	else
+		cJSON_AddNullToObject(*out, "total");
+	cJSON_AddItemToObject(*out, "results", records);
+	if (!a->save)
+		return 0;
+	saved = cJSON_AddArrayToObject(*out, "saved");
+	cJSON_ArrayForEach(r, records) {
+		cJSON *s = NULL;
+
+		if ((rc = pake_research_save(c, r, &s, e)) != 0)
+			return rc;	/* the notes saved so far stay */
+		cJSON_AddItemToArray(saved, s);
+	}
 	return 0;
 }

@@ -255,9 +255,9 @@ seen_rows() { sqlite3 "$(store)" 'SELECT count(*) FROM feed_seen'; }
 	[ "$(feeds_rows)" -eq 1 ]
 }
 
-@test "feeds: the poll timer's units run pake-ingest feed poll as the instance's tenant, sandboxed" {
+@test "feeds: the poll timer's units run pake-ingest poll as the instance's tenant, sandboxed" {
 	u="$BATS_TEST_DIRNAME/../units"
-	grep -qx 'ExecStart=/usr/local/bin/pake-ingest feed poll' "$u/pake-ingest-poll@.service"
+	grep -qx 'ExecStart=/usr/local/bin/pake-ingest poll' "$u/pake-ingest-poll@.service"
 	grep -qx 'Environment=PAKE_TENANT=%i' "$u/pake-ingest-poll@.service"
 	grep -qx 'Type=oneshot' "$u/pake-ingest-poll@.service"
 	grep -q '^RestrictAddressFamilies=.*AF_INET6' "$u/pake-ingest-poll@.service"

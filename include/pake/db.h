@@ -532,4 +532,30 @@ int pake_db_feed_seen_add(pake_db *db, int64_t feed, const char *guid,
 int pake_db_feed_seen_trim(pake_db *db, int64_t feed, int keep,
     pake_err *e);
 
+/* Saved research topics of a store (lib/db_topic.c; lib/topics.c has the
+ * design).  Strings as with feeds: valid during the callback only. */
+typedef struct pake_db_topic {
+	int64_t id;
+	const char *source, *query, *last_error;
+	int64_t max_results, added_ms, polled_ms, ok_ms, saved;
+} pake_db_topic;
+typedef int (*pake_db_topic_cb)(void *arg, const pake_db_topic *t);
+int pake_db_topic_count(pake_db *db, int64_t *n, pake_err *e);
+/* PAKE_ECONFLICT when the source has a topic of that query. */
+int pake_db_topic_insert(pake_db *db, const pake_db_topic *t, int64_t *id,
+    pake_err *e);
+/* PAKE_ENOTFOUND when there is no such topic. */
+int pake_db_topic_delete(pake_db *db, const char *source, const char *query,
+    pake_err *e);
+/* cb once; PAKE_ENOTFOUND when no topic has that id. */
+int pake_db_topic_get(pake_db *db, int64_t id, pake_db_topic_cb cb,
+    void *arg, pake_err *e);
+/* Every topic, oldest first. */
+int pake_db_topic_each(pake_db *db, pake_db_topic_cb cb, void *arg,
+    pake_err *e);
+/* A poll's outcome: ok, polled_ms = ok_ms = now and no error; else
+ * polled_ms = now and error.  saved (notes made) is added either way. */
+int pake_db_topic_polled(pake_db *db, int64_t id, int ok, const char *error,
+    int64_t now, int64_t saved, pake_err *e);
+
 #endif

@@ -124,6 +124,21 @@ int pake_research_url(struct pake_ctx *c, const char *url, cJSON **record,
 int pake_research_web(struct pake_ctx *c, const char *query, int max,
     cJSON **records, pake_err *e);
 
+/* One source asked, its records maybe saved: the ingest operation and a
+ * topic's poll (lib/topics.c) go through here, one path.  source "arxiv",
+ * "pubmed", "web" (query) or "url" (url); start and sort as above; max
+ * 1..100; save: each record through pake_research_save (notes:write
+ * asked); fresh: the answer cache is not asked.  *out {source, query |
+ * url, total (null when unknown), results, saved?: [{pake_id, created,
+ * file_path?}] one per record}.  A save that fails returns its error with
+ * *out holding what was saved before it (the caller frees *out). */
+typedef struct pake_research_ask {
+	const char *source, *query, *url, *sort;
+	int start, max, save, fresh;
+} pake_research_ask;
+int pake_research_ingest(struct pake_ctx *c, const pake_research_ask *a,
+    cJSON **out, pake_err *e);
+
 /* Save a record as a SourceNote unless a note already is its copy (same
  * DOI, arXiv id, PMID or URL): *out {pake_id, created, file_path?}.
  * lib/research_save.c. */
