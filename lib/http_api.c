@@ -17,16 +17,6 @@
 #include "pake/mcp.h"
 #include "pake/op.h"
 
-typedef struct http_route {
-	const char *method;
-	const char *pattern;		/* "/notes/{id}" */
-	int auth;			/* needs a bearer token */
-	int json_body;			/* takes a JSON object body */
-	const char *op;			/* the operation, for generic routes */
-	void (*fn)(http_api *a, const struct http_route *rt);
-	int created;			/* 201 on success */
-	const char *query;		/* " a b " query parameters it takes */
-} http_route;
 
 /* Query parameters any route may repeat (the others: once at most). */
 #define Q_REPEATABLE " tag "
@@ -356,7 +346,7 @@ r_note_get(http_api *a, const http_route *rt)
 	cJSON_AddStringToObject(in, "pake_id", a->r->param[0]);
 	if (md)
 		cJSON_AddStringToObject(in, "format", "markdown");
-	if (pake_op_call(a->c, "get_note", in, &out, &e) != 0) {
+	if (pake_op_call(a->c, rt->op, in, &out, &e) != 0) {
 		cJSON_Delete(in);
 		http_error(a->r, &e, a->log);
 		return;
@@ -676,17 +666,20 @@ r_mcp(http_api *a, const http_route *rt)
 	    reply.len);
 }
 
+static void r_openapi(http_api *a, const http_route *rt);
+
 /* The API.  Order matters only for patterns that overlap: first wins. */
 static const http_route routes[] = {
 	{"GET", "/", 0, 0, NULL, r_root, 0, NULL},
 	{"GET", "/health", 0, 0, NULL, r_health, 0, NULL},
 	{"GET", "/metrics", 0, 0, NULL, r_metrics, 0, NULL},
+	{"GET", "/openapi.json", 0, 0, NULL, r_openapi, 0, NULL},
 	{"POST", "/notes", 1, 1, "create_note", r_op, 1, NULL},
 	{"GET", "/notes", 1, 0, NULL, r_notes_get, 0, " q type status tag "
 	    "created_after created_before modified_after modified_before "
 	    "min_confidence limit cursor "},
 	{"GET", "/notes/deleted", 1, 0, "deleted_notes", r_op, 0, NULL},
-	{"GET", "/notes/{pake_id}", 1, 0, NULL, r_note_get, 0, NULL},
+	{"GET", "/notes/{pake_id}", 1, 0, "get_note", r_note_get, 0, NULL},
 	{"GET", "/notes/{pake_id}/versions", 1, 0, "note_history", r_op, 0,
 	    NULL},
 	{"GET", "/notes/{pake_id}/versions/{version}", 1, 0, "get_note",
@@ -781,6 +774,28 @@ static const http_route routes[] = {
 	{"POST", "/mcp", 1, 0, NULL, r_mcp, 0, NULL},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
+
+const http_route *
+http_routes(size_t *n)
+{
+	*n = NROUTES;
+	return routes;
+}
+
+/* GET /openapi.json: the API described from this table and the
+ * registry (http_openapi.c). */
+static void
+r_openapi(http_api *a, const http_route *rt)
+{
+	cJSON *doc = http_openapi();
+
+	(void)rt;
+	if (doc == NULL) {
+		http_fail(a->r, PAKE_EINTERNAL, NULL, a->log);
+		return;
+	}
+	http_json(a->r, 200, doc);
+}
 
 /* Match path against pattern; fill r->param from r->segbuf. */
 static int

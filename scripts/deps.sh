@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config libsqlite3-dev libcjson-dev libyaml-dev
 libsodium-dev libsystemd-dev libcmark-dev libcurl4-openssl-dev libxml2-dev
 sqlite3 bats bats-assert bats-support bats-file curl socat
 jq systemd python3 mandoc faketime patch clang libclang-rt-14-dev
-liblapacke-dev libopenblas-dev"
+liblapacke-dev libopenblas-dev python3-jsonschema"
 
 missing=""
 for p in $PKGS; do

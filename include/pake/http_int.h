@@ -83,4 +83,22 @@ void http_fail(http_req *r, int code, const char *msg, pake_log *log);
 void http_text(http_req *r, int status, const char *ctype, char *text,
     size_t len);	/* takes text */
 
+/* A route of the JSON API (the table at the end of lib/http_api.c). */
+struct http_api;
+typedef struct http_route {
+	const char *method;
+	const char *pattern;		/* "/notes/{id}" */
+	int auth;			/* needs a bearer token */
+	int json_body;			/* takes a JSON object body */
+	const char *op;			/* the operation, for generic routes */
+	void (*fn)(struct http_api *a, const struct http_route *rt);
+	int created;			/* 201 on success */
+	const char *query;		/* " a b " query parameters it takes */
+} http_route;
+/* The table, and its length in *n. */
+const http_route *http_routes(size_t *n);
+/* The OpenAPI 3.1 document of the table and the registry's operations
+ * (lib/http_openapi.c); NULL when out of memory. */
+struct cJSON *http_openapi(void);
+
 #endif
