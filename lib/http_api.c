@@ -668,12 +668,25 @@ r_mcp(http_api *a, const http_route *rt)
 
 static void r_openapi(http_api *a, const http_route *rt);
 
+/* GET /docs, /docs.js, /docs.css: the document in a browser
+ * (http_docs.c). */
+static void
+r_docs(http_api *a, const http_route *rt)
+{
+	const char *dot = strrchr(rt->pattern, '.');
+
+	http_docs(a->r, dot ? dot + 1 : "html");
+}
+
 /* The API.  Order matters only for patterns that overlap: first wins. */
 static const http_route routes[] = {
 	{"GET", "/", 0, 0, NULL, r_root, 0, NULL},
 	{"GET", "/health", 0, 0, NULL, r_health, 0, NULL},
 	{"GET", "/metrics", 0, 0, NULL, r_metrics, 0, NULL},
 	{"GET", "/openapi.json", 0, 0, NULL, r_openapi, 0, NULL},
+	{"GET", "/docs", 0, 0, NULL, r_docs, 0, NULL},
+	{"GET", "/docs.js", 0, 0, NULL, r_docs, 0, NULL},
+	{"GET", "/docs.css", 0, 0, NULL, r_docs, 0, NULL},
 	{"POST", "/notes", 1, 1, "create_note", r_op, 1, NULL},
 	{"GET", "/notes", 1, 0, NULL, r_notes_get, 0, " q type status tag "
 	    "created_after created_before modified_after modified_before "

@@ -127,3 +127,30 @@ for line in open(sys.argv[2]):
 assert n == 15, n
 PY
 }
+
+@test "GET /docs: the document in a browser, its own script and style under a strict CSP, nothing inline" {
+	local csp="default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	hreq "$URL/docs"
+	expect 200
+	[[ "$(hdr content-type)" == "text/html; charset=utf-8" ]]
+	[ "$(hdr content-security-policy)" = "$csp" ]
+	[[ "$BODY" == *'<script src="/docs.js" defer></script>'* ]]
+	[[ "$BODY" == *'<link rel="stylesheet" href="/docs.css">'* ]]
+	# no inline script, style or event handler
+	! printf '%s' "$BODY" | grep -Eq '<script>|<script [^s]|<style|style=|on[a-z]+='
+	hreq "$URL/docs.js"
+	expect 200
+	[[ "$(hdr content-type)" == "text/javascript; charset=utf-8" ]]
+	[ "$(hdr content-security-policy)" = "$csp" ]
+	[[ "$BODY" == *"fetch('/openapi.json')"* && "$BODY" == *textContent* ]]
+	[[ "$BODY" != *innerHTML* && "$BODY" != *eval* && "$BODY" != *document.write* ]]
+	hreq "$URL/docs.css"
+	expect 200
+	[[ "$(hdr content-type)" == "text/css; charset=utf-8" ]]
+	# the script is valid JavaScript
+	if command -v node >/dev/null; then
+		printf '%s' "$BODY" >/dev/null
+		curl -s "$URL/docs.js" >"$T/docs.js"
+		node --check "$T/docs.js"
+	fi
+}

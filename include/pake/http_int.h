@@ -100,5 +100,8 @@ const http_route *http_routes(size_t *n);
 /* The OpenAPI 3.1 document of the table and the registry's operations
  * (lib/http_openapi.c); NULL when out of memory. */
 struct cJSON *http_openapi(void);
+/* GET /docs ("html"), /docs.js ("js"), /docs.css ("css"): the document
+ * in a browser, under a strict CSP (lib/http_docs.c). */
+void http_docs(http_req *r, const char *which);
 
 #endif
