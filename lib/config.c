@@ -86,6 +86,8 @@ static const struct key {
 	[PAKE_CFG_RS_NCBI_KEY]	= {"research.pubmed_api_key", K_SECRET, NULL, 0,
 	    0, NULL},
 	[PAKE_CFG_RS_SEARX]	= {"research.searx_url", K_URL, "", 0, 0, NULL},
+	[PAKE_CFG_SEARCH_RETENTION] = {"search_log.retention_days", K_INT, "90",
+	    1, 36500, NULL},
 };
 
 #define CONFIG_LINE_MAX	4096

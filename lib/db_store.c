@@ -260,6 +260,18 @@ static const char store_v9[] =
 	"  saved INTEGER NOT NULL DEFAULT 0,"
 	"  UNIQUE(source, query));";
 
+/* The search log (issue 14; lib/searchlog.c): every search of the
+ * tenant, from every front, folded in from the spool by writers; a
+ * session is named by the time of its first search. */
+static const char store_v10[] =
+	"CREATE TABLE search_log(id INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL,"
+	"  query TEXT NOT NULL, filters TEXT, mode TEXT NOT NULL, "
+	"  sources TEXT, hits INTEGER NOT NULL, ms REAL NOT NULL, "
+	"  front TEXT NOT NULL, actor TEXT NOT NULL, session INTEGER NOT NULL,"
+	"  UNIQUE(t_ms, actor, front, query));"
+	"CREATE INDEX search_log_actor ON search_log(actor, t_ms);"
+	"CREATE INDEX search_log_session ON search_log(session);";
+
 static const db_migration steps[] = {
 	{store_v1, NULL},
 	{store_v2, NULL},
@@ -270,6 +282,7 @@ static const db_migration steps[] = {
 	{store_v7, NULL},
 	{store_v8, NULL},
 	{store_v9, NULL},
+	{store_v10, NULL},
 };
 
 const db_schema db_store_schema = {

@@ -27,6 +27,17 @@ static const char SQL_SUMLOG_EACH[] = "SELECT at_ms, documents, "
     "compression, confidence, ms, content_types FROM summary_log "
     "ORDER BY id DESC LIMIT ?1";
 static const char SQL_SUMLOG_COUNT[] = "SELECT count(*) FROM summary_log";
+static const char SQL_SEARCH_ADD[] = "INSERT OR IGNORE INTO search_log(t_ms, "
+    "query, filters, mode, sources, hits, ms, front, actor, session) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char SQL_SEARCH_LAST[] = "SELECT session FROM search_log "
+    "WHERE actor = ?1 ORDER BY t_ms DESC LIMIT 1";
+static const char SQL_SEARCH_PRUNE[] = "DELETE FROM search_log WHERE "
+    "t_ms < ?1";
+static const char SQL_SEARCH_COUNT[] = "SELECT count(*) FROM search_log";
+static const char SQL_SEARCH_EACH[] = "SELECT t_ms, query, filters, mode, "
+    "sources, hits, ms, front, actor, session FROM search_log "
+    "ORDER BY t_ms DESC, id DESC LIMIT ?1";
 
 struct tok {
 	pake_word_cb cb;
@@ -170,4 +181,86 @@ pake_db_sumlog_count(pake_db *db, int64_t *n, pake_err *e)
 {
 	*n = 0;
 	return db_int1(db, SQL_SUMLOG_COUNT, n, e, "") < 0 ? e->code : 0;
+}
+
+int
+pake_db_searchlog_add(pake_db *db, const pake_search_row *r, pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_SEARCH_ADD, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int64(st, 1, r->t);
+	db_bind_text(st, 2, r->query);
+	if (r->filters)
+		db_bind_text(st, 3, r->filters);
+	db_bind_text(st, 4, r->mode ? r->mode : "text");
+	if (r->sources)
+		db_bind_text(st, 5, r->sources);
+	sqlite3_bind_int64(st, 6, r->hits);
+	sqlite3_bind_double(st, 7, r->ms);
+	db_bind_text(st, 8, r->front ? r->front : "pake");
+	db_bind_text(st, 9, r->actor);
+	sqlite3_bind_int64(st, 10, r->session);
+	rc = sqlite3_step(st);
+	sqlite3_clear_bindings(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "search log");
+}
+
+int
+pake_db_searchlog_last_session(pake_db *db, const char *actor, int64_t *id,
+    int64_t *start, pake_err *e)
+{
+	*id = *start = 0;
+	if (db_int1(db, SQL_SEARCH_LAST, id, e, "t", actor) < 0)
+		return e->code;
+	*start = *id;	/* a session is named by its first search's time */
+	return 0;
+}
+
+int
+pake_db_searchlog_prune(pake_db *db, int64_t before_ms, pake_err *e)
+{
+	return db_run(db, SQL_SEARCH_PRUNE, e, "i", before_ms);
+}
+
+int
+pake_db_searchlog_count(pake_db *db, int64_t *n, pake_err *e)
+{
+	*n = 0;
+	return db_int1(db, SQL_SEARCH_COUNT, n, e, "") < 0 ? e->code : 0;
+}
+
+int
+pake_db_searchlog_each(pake_db *db, int limit, pake_search_cb cb, void *arg,
+    pake_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if ((st = db_stmt(db, SQL_SEARCH_EACH, e)) == NULL)
+		return e->code;
+	sqlite3_bind_int(st, 1, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pake_search_row r;
+
+		r.t = sqlite3_column_int64(st, 0);
+		r.query = (const char *)sqlite3_column_text(st, 1);
+		r.filters = (const char *)sqlite3_column_text(st, 2);
+		r.mode = (const char *)sqlite3_column_text(st, 3);
+		r.sources = (const char *)sqlite3_column_text(st, 4);
+		r.hits = sqlite3_column_int64(st, 5);
+		r.ms = sqlite3_column_double(st, 6);
+		r.front = (const char *)sqlite3_column_text(st, 7);
+		r.actor = (const char *)sqlite3_column_text(st, 8);
+		r.session = sqlite3_column_int64(st, 9);
+		if ((stop = cb(arg, &r)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, e, "search log");
 }

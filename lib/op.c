@@ -4,6 +4,7 @@
 #include <string.h>
 #include "pake/op.h"
 #include "pake/ops.h"
+#include "pake/searchlog.h"
 #include "pake/vec.h"
 
 static const pake_op *const ops[] = {
@@ -69,6 +70,8 @@ static const pake_op *const ops[] = {
 	&pake_op_research_save,
 	&pake_op_export_bibtex,
 	&pake_op_ingest,
+	&pake_op_search_log,
+	&pake_op_search_log_flush,
 	&pake_op_feed_add,
 	&pake_op_feed_remove,
 	&pake_op_feed_list,
@@ -163,8 +166,15 @@ pake_op_call(pake_ctx *c, const char *name, const cJSON *in, cJSON **out,
 	cJSON_Delete(empty);
 	/* Notes a write left waiting for an embedding get it now, after the
 	 * commit (lib/vec_embed.c); nothing when no provider is set. */
-	if (rc == 0 && !(op->hints & PAKE_OP_READONLY))
+	if (rc == 0 && !(op->hints & PAKE_OP_READONLY)) {
+		pake_err le = {0};
+
 		pake_vec_embed_after(c, 1);
+		/* A writer folds the tenant's searches into its store. */
+		if (c->store && pake_searchlog_flush(c, &le) != 0 && c->log)
+			pake_log_msg(c->log, PAKE_LOG_WARN, "search log: %s",
+			    le.detail);
+	}
 	if (rc == 0 && *out == NULL)
 		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, "%s", name);
 	if (rc != 0) {

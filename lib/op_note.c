@@ -8,8 +8,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "pake/frontmatter.h"
 #include "pake/op.h"
+#include "pake/searchlog.h"
 #include "pake/ops.h"
 #include "pake/store.h"
 #include "pake/util.h"
@@ -636,7 +638,7 @@ search_meaning(pake_ctx *c, const cJSON *in, int hybrid, cJSON **out,
 }
 
 static int
-run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+search_run(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(in, "filters"), *v;
 	const char *mode = str_arg(in, "mode");
@@ -686,6 +688,22 @@ run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 		cJSON_AddStringToObject(*out, "message",
 		    "No notes match the search");
 	return 0;
+}
+
+/* The search, logged (lib/searchlog.c: a line in the tenant's spool). */
+static int
+run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	struct timespec a, b;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if ((rc = search_run(c, in, out, e)) == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		pake_searchlog_op(c, in, *out, (double)(b.tv_sec - a.tv_sec) *
+		    1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
+	}
+	return rc;
 }
 
 const pake_op pake_op_search_notes = {

@@ -47,6 +47,7 @@ enum pake_cfg_key {
 	PAKE_CFG_RS_EMAIL,	/* pubmed_email: NCBI asks for one */
 	PAKE_CFG_RS_NCBI_KEY,	/* pubmed_api_key */
 	PAKE_CFG_RS_SEARX,	/* searx_url: a SearxNG instance, or "" */
+	PAKE_CFG_SEARCH_RETENTION,	/* search_log.retention_days */
 	PAKE_CFG__N
 };
 

@@ -71,6 +71,9 @@ typedef struct pake_ctx {
 	/* Links the last change left naming nothing (a note renamed or
 	 * deleted), for the front to report; NULL when none (graph.h). */
 	struct cJSON *dangling;
+	/* A search run for another one (the research search's vault by
+	 * meaning): not logged on its own (searchlog.c). */
+	int search_inner;
 } pake_ctx;
 
 /* Open the existing control database and act as the configured tenant with

@@ -432,6 +432,26 @@ typedef int (*pake_vocab_cb)(void *arg, const char *term, int64_t docs,
 int pake_db_vocab_each(pake_db *db, pake_vocab_cb cb, void *arg,
     pake_err *e);
 
+/* The search log (lib/db_text.c; lib/searchlog.c). */
+typedef struct pake_search_row {
+	int64_t t, hits, session;
+	double ms;
+	const char *query, *mode, *front, *actor;
+	const char *filters, *sources;	/* JSON text, or NULL */
+} pake_search_row;
+int pake_db_searchlog_add(pake_db *db, const pake_search_row *r,
+    pake_err *e);
+/* The actor's latest session: its id and its first search's time (0, 0
+ * when none). */
+int pake_db_searchlog_last_session(pake_db *db, const char *actor,
+    int64_t *id, int64_t *start, pake_err *e);
+int pake_db_searchlog_prune(pake_db *db, int64_t before_ms, pake_err *e);
+int pake_db_searchlog_count(pake_db *db, int64_t *n, pake_err *e);
+/* The newest limit rows, newest first. */
+typedef int (*pake_search_cb)(void *arg, const pake_search_row *r);
+int pake_db_searchlog_each(pake_db *db, int limit, pake_search_cb cb,
+    void *arg, pake_err *e);
+
 /* Summaries written, a batch a row, the newest keep kept (lib/db_text.c;
  * lib/summary.c). */
 typedef struct pake_sumlog {

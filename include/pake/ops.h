@@ -69,6 +69,8 @@ extern const pake_op pake_op_summarize_analytics;
 extern const pake_op pake_op_research_save;
 extern const pake_op pake_op_export_bibtex;
 extern const pake_op pake_op_ingest;
+extern const pake_op pake_op_search_log;
+extern const pake_op pake_op_search_log_flush;
 extern const pake_op pake_op_feed_add;
 extern const pake_op pake_op_feed_remove;
 extern const pake_op pake_op_feed_list;

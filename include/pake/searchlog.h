@@ -1,0 +1,36 @@
+/*
+ * searchlog.h: every search of a tenant logged, off the read path (issue
+ * 14; lib/searchlog.c has the design: a spool file per tenant, folded
+ * into the store by writers, sessions by SEED-API §3.1's 30 minutes).
+ */
+#ifndef PAKE_SEARCHLOG_H
+#define PAKE_SEARCHLOG_H
+
+#include <cjson/cJSON.h>
+#include "ctx.h"
+
+typedef struct pake_search_event {
+	const char *query;
+	const cJSON *filters;	/* object, or NULL */
+	const char *mode;	/* text, meaning, hybrid; NULL: text */
+	const cJSON *sources;	/* array (research search), or NULL */
+	int hits;
+	double ms;		/* time taken */
+} pake_search_event;
+
+/* Append the event to the acting tenant's spool (never fails the search:
+ * a line not written is logged). */
+void pake_searchlog_add(pake_ctx *c, const pake_search_event *ev);
+/* The event of a search operation: its input (query, filters, mode,
+ * sources) and answer (results), ms taken. */
+void pake_searchlog_op(pake_ctx *c, const cJSON *in, const cJSON *out,
+    double ms);
+/* Fold the spool into the store (a writer's work). */
+int pake_searchlog_flush(pake_ctx *c, pake_err *e);
+
+/* The folded log, newest first (limit 0: 100): {searches: [{time, query,
+ * filters?, mode, sources?, hits, ms, front, actor, session (the time
+ * its session began)}], total}. */
+int pake_searchlog_list(pake_ctx *c, int limit, cJSON **out, pake_err *e);
+
+#endif

@@ -1,0 +1,321 @@
+/*
+ * searchlog.c: every search of a tenant, from every front, logged (issue
+ * 14, item 1).
+ *
+ * A search is a read, and a read writes nothing to a database (DESIGN
+ * §3).  So a search appends one line to its tenant's spool, a file beside
+ * the store (<store>.searches): a JSON object {t (ms), query, filters,
+ * mode, sources, hits, ms, front, actor} of at most SPOOL_LINE bytes,
+ * written with one write(2) on an O_APPEND descriptor, so lines of
+ * processes writing at once never mix.  The line is in the kernel when
+ * the search returns: a crash of the process loses nothing, a crash of
+ * the machine at most what the kernel had not written back (seconds).
+ *
+ * Writers fold the spool into the store (pake_searchlog_flush: the
+ * registry after every operation that may write, and the search log's
+ * own readers' callers through `pake-db maint`): the spool is renamed to
+ * a claimed name (one process wins the rename), read, and its lines
+ * inserted in one write transaction, each given its session (SEED-API
+ * §3.1: a search joins its actor's session when it comes within 30
+ * minutes of that session's start, else starts one), then the claimed
+ * file is removed.  A claimed file left by a crash is folded by the next
+ * flush; a line folded twice (a crash between the commit and the unlink)
+ * is ignored by the table's unique key.  Rows older than
+ * search_log.retention_days go at each flush.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "pake/searchlog.h"
+#include "pake/util.h"
+
+#define SPOOL_LINE	4000	/* bytes of one line, at most */
+#define SPOOL_READ_MAX	(64u << 20)	/* bytes of a spool folded at once */
+#define SESSION_MS	(30 * 60 * 1000LL)
+
+static int
+spool_path(pake_ctx *c, char *out, size_t n, pake_err *e)
+{
+	pake_db *st = pake_ctx_store(c, e);
+
+	if (st == NULL)
+		return e->code;
+	if ((size_t)snprintf(out, n, "%s.searches", pake_db_path(st)) >= n)
+		return pake_fail(e, PAKE_EINTERNAL, NULL, "spool path");
+	return 0;
+}
+
+void
+pake_searchlog_add(pake_ctx *c, const pake_search_event *ev)
+{
+	char path[PATH_MAX], actor[48], *line;
+	cJSON *o;
+	pake_err e = {0};
+	size_t len;
+	int fd;
+
+	if (c->search_inner || spool_path(c, path, sizeof path, &e) != 0)
+		return;
+	if (c->token_id)
+		snprintf(actor, sizeof actor, "token:%lld",
+		    (long long)c->token_id);
+	else if (c->user_id)
+		snprintf(actor, sizeof actor, "user:%lld", (long long)c->user_id);
+	else
+		pake_strlcpy(actor, "owner", sizeof actor);
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "t", (double)pake_now_ms());
+	cJSON_AddStringToObject(o, "query", ev->query ? ev->query : "");
+	if (ev->filters && cJSON_GetArraySize(ev->filters) > 0)
+		cJSON_AddItemToObject(o, "filters",
+		    cJSON_Duplicate(ev->filters, 1));
+	cJSON_AddStringToObject(o, "mode", ev->mode ? ev->mode : "text");
+	if (ev->sources)
+		cJSON_AddItemToObject(o, "sources",
+		    cJSON_Duplicate(ev->sources, 1));
+	cJSON_AddNumberToObject(o, "hits", ev->hits);
+	cJSON_AddNumberToObject(o, "ms", ev->ms);
+	cJSON_AddStringToObject(o, "front", c->log && c->log->tool ?
+	    c->log->tool : "pake");
+	cJSON_AddStringToObject(o, "actor", actor);
+	line = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (line == NULL)
+		return;
+	len = strlen(line);
+	if (len + 1 > SPOOL_LINE) {	/* a huge filter: the query alone */
+		free(line);
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "t", (double)pake_now_ms());
+		cJSON_AddStringToObject(o, "query", "");
+		cJSON_AddNumberToObject(o, "hits", ev->hits);
+		cJSON_AddNumberToObject(o, "ms", ev->ms);
+		cJSON_AddStringToObject(o, "front", "pake");
+		cJSON_AddStringToObject(o, "actor", actor);
+		line = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		if (line == NULL)
+			return;
+		len = strlen(line);
+	}
+	line[len++] = '\n';	/* over the NUL: written by length */
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0600)) >= 0) {
+		if (write(fd, line, len) != (ssize_t)len && c->log)
+			pake_log_msg(c->log, PAKE_LOG_WARN, "search log: a "
+			    "line not written: %s", strerror(errno));
+		close(fd);
+	}
+	free(line);
+}
+
+/* The session of actor for a search at t: the open one when its start is
+ * within 30 minutes, else a new one starting at t. */
+static int
+session_of(pake_db *st, const char *actor, int64_t t, int64_t *session,
+    pake_err *e)
+{
+	int64_t start = 0, id = 0;
+	int rc;
+
+	if ((rc = pake_db_searchlog_last_session(st, actor, &id, &start,
+	    e)) != 0)
+		return rc;
+	if (id > 0 && t >= start && t - start <= SESSION_MS) {
+		*session = id;
+		return 0;
+	}
+	*session = t;	/* a session is named by its first search's time */
+	return 0;
+}
+
+/* Fold one claimed file into the store (one transaction). */
+static int
+fold(pake_ctx *c, pake_db *st, const char *path, int64_t keep_ms,
+    pake_err *e)
+{
+	char *text = NULL, *p, *nl;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = pake_read_file(path, SPOOL_READ_MAX, &text, &len, e)) != 0) {
+		if (rc == PAKE_ENOTFOUND) {
+			pake_err_clear(e);
+			return 0;
+		}
+		return rc;
+	}
+	if ((rc = pake_db_begin(st, e)) != 0) {
+		free(text);
+		return rc;
+	}
+	for (p = text; rc == 0 && p < text + len; p = nl + 1) {
+		pake_search_row row = {0};
+		cJSON *o;
+		char *fj = NULL, *sj = NULL;
+
+		if ((nl = memchr(p, '\n', (size_t)(text + len - p))) == NULL)
+			break;	/* a torn last line: dropped */
+		o = cJSON_ParseWithLength(p, (size_t)(nl - p));
+		if (o == NULL)
+			continue;
+		row.t = (int64_t)cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(o, "t"));
+		row.query = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(o, "query"));
+		row.mode = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(o, "mode"));
+		row.front = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(o, "front"));
+		row.actor = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(o, "actor"));
+		row.hits = (int64_t)cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(o, "hits"));
+		row.ms = cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(o, "ms"));
+		if (cJSON_GetObjectItemCaseSensitive(o, "filters"))
+			row.filters = fj = cJSON_PrintUnformatted(
+			    cJSON_GetObjectItemCaseSensitive(o, "filters"));
+		if (cJSON_GetObjectItemCaseSensitive(o, "sources"))
+			row.sources = sj = cJSON_PrintUnformatted(
+			    cJSON_GetObjectItemCaseSensitive(o, "sources"));
+		if (row.query && row.actor && row.t > 0 &&
+		    (rc = session_of(st, row.actor, row.t, &row.session,
+		    e)) == 0)
+			rc = pake_db_searchlog_add(st, &row, e);
+		free(fj);
+		free(sj);
+		cJSON_Delete(o);
+	}
+	if (rc == 0 && keep_ms > 0)
+		rc = pake_db_searchlog_prune(st, pake_now_ms() - keep_ms, e);
+	if (rc == 0)
+		rc = pake_db_commit(st, e);
+	else
+		pake_db_rollback(st);
+	free(text);
+	if (rc == 0)
+		unlink(path);
+	(void)c;
+	return rc;
+}
+
+int
+pake_searchlog_flush(pake_ctx *c, pake_err *e)
+{
+	char path[PATH_MAX], claim[PATH_MAX + 64], dir[PATH_MAX], *slash;
+	const char *base;
+	struct dirent *de;
+	int64_t keep_ms = pake_config_num(c->cfg, PAKE_CFG_SEARCH_RETENTION) *
+	    86400000LL;
+	pake_db *st;
+	size_t bl;
+	DIR *d;
+	int rc = 0;
+
+	if ((rc = spool_path(c, path, sizeof path, e)) != 0)
+		return rc;
+	st = pake_ctx_store(c, e);
+	/* Claim what is spooled now (one process wins the rename). */
+	snprintf(claim, sizeof claim, "%s.%ld.%lld", path, (long)getpid(),
+	    (long long)pake_now_ms());
+	if (rename(path, claim) != 0 && errno != ENOENT)
+		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "rename %s: %s",
+		    path, strerror(errno));
+	/* Fold every claimed file: this one, and those a crash left. */
+	pake_strlcpy(dir, path, sizeof dir);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return 0;
+	*slash = '\0';
+	base = slash + 1;
+	bl = strlen(base);
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		char f[PATH_MAX + 256];
+
+		if (strncmp(de->d_name, base, bl) != 0 ||
+		    de->d_name[bl] != '.')
+			continue;
+		snprintf(f, sizeof f, "%s/%s", dir, de->d_name);
+		rc = fold(c, st, f, keep_ms, e);
+	}
+	closedir(d);
+	return rc;
+}
+
+void
+pake_searchlog_op(pake_ctx *c, const cJSON *in, const cJSON *out, double ms)
+{
+	pake_search_event ev = {0};
+
+	ev.query = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in,
+	    "query"));
+	ev.filters = cJSON_GetObjectItemCaseSensitive(in, "filters");
+	ev.mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in,
+	    "mode"));
+	ev.sources = cJSON_GetObjectItemCaseSensitive(in, "sources");
+	ev.hits = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out,
+	    "results"));
+	ev.ms = ms;
+	pake_searchlog_add(c, &ev);
+}
+
+static int
+row_json(void *arg, const pake_search_row *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	char ts[32];
+
+	pake_iso8601(r->t, ts);
+	cJSON_AddStringToObject(o, "time", ts);
+	cJSON_AddStringToObject(o, "query", r->query ? r->query : "");
+	if (r->filters)
+		cJSON_AddItemToObject(o, "filters", cJSON_Parse(r->filters));
+	cJSON_AddStringToObject(o, "mode", r->mode ? r->mode : "text");
+	if (r->sources)
+		cJSON_AddItemToObject(o, "sources", cJSON_Parse(r->sources));
+	cJSON_AddNumberToObject(o, "hits", (double)r->hits);
+	cJSON_AddNumberToObject(o, "ms", r->ms);
+	cJSON_AddStringToObject(o, "front", r->front ? r->front : "");
+	cJSON_AddStringToObject(o, "actor", r->actor ? r->actor : "");
+	pake_iso8601(r->session, ts);
+	cJSON_AddStringToObject(o, "session", ts);
+	cJSON_AddItemToArray(arg, o);
+	return 0;
+}
+
+int
+pake_searchlog_list(pake_ctx *c, int limit, cJSON **out, pake_err *e)
+{
+	pake_db *st;
+	int64_t n = 0;
+	cJSON *a;
+	int rc;
+
+	*out = NULL;
+	if ((rc = pake_ctx_allow(c, PAKE_P_SEARCH_READ, e)) != 0)
+		return rc;
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	if ((rc = pake_db_begin_read(st, e)) != 0)
+		return rc;
+	*out = cJSON_CreateObject();
+	a = cJSON_AddArrayToObject(*out, "searches");
+	if ((rc = pake_db_searchlog_count(st, &n, e)) == 0)
+		rc = pake_db_searchlog_each(st, limit > 0 ? limit : 100,
+		    row_json, a, e);
+	pake_db_rollback(st);
+	if (rc != 0) {
+		cJSON_Delete(*out);
+		*out = NULL;
+		return rc;
+	}
+	cJSON_AddNumberToObject(*out, "total", (double)n);
+	return 0;
+}
