@@ -32,7 +32,7 @@ install_to() {
 		[ -f "$r/$f" ] || fail "$f not installed"
 	done
 	# Every setting of the default file is a comment.
-	! grep -vE '^(#|$|\[[a-z]+\]$)' "$r/etc/pake/pake.conf" || fail "a setting is not commented"
+	! grep -vE '^(#|$|\[[a-z_]+\]$)' "$r/etc/pake/pake.conf" || fail "a setting is not commented"
 	# The units name the installed programs and that file.
 	grep -qx 'ExecStart=/usr/bin/pake-http' "$r/usr/lib/systemd/system/pake-httpd.service"
 	grep -qx 'Environment=PAKE_CONFIG=/etc/pake/pake.conf' "$r/usr/lib/systemd/system/pake-httpd.service"
