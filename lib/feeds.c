@@ -287,28 +287,22 @@ add_time(cJSON *o, const char *k, int64_t ms)
 	cJSON_AddStringToObject(o, k, t);
 }
 
-static int
-list_one(void *arg, const pake_db_feed *f)
+void
+pake_sub_status(cJSON *o, int64_t added_ms, int64_t polled_ms, int64_t ok_ms,
+    const char *last_error)
 {
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "url", f->url ? f->url : "");
-	cJSON_AddStringToObject(o, "title", f->title ? f->title : "");
-	cJSON_AddBoolToObject(o, "save", f->save);
-	cJSON_AddNumberToObject(o, "items_seen", (double)f->items_seen);
-	add_time(o, "added", f->added_ms);
-	add_time(o, "polled", f->polled_ms);
-	add_time(o, "ok", f->ok_ms);
-	if (f->last_error)
-		cJSON_AddStringToObject(o, "last_error", f->last_error);
-	cJSON_AddItemToArray(arg, o);
-	return 0;
+	add_time(o, "added", added_ms);
+	add_time(o, "polled", polled_ms);
+	add_time(o, "ok", ok_ms);
+	if (last_error)
+		cJSON_AddStringToObject(o, "last_error", last_error);
 }
 
 int
-pake_feed_list(pake_ctx *c, cJSON **out, pake_err *e)
+pake_sub_list(pake_ctx *c, const char *key, pake_sub_walk walk, cJSON **out,
+    pake_err *e)
 {
-	cJSON *feeds;
+	cJSON *list;
 	pake_db *st;
 	int rc;
 
@@ -319,16 +313,42 @@ pake_feed_list(pake_ctx *c, cJSON **out, pake_err *e)
 		return e->code;
 	if ((rc = pake_db_begin_read(st, e)) != 0)
 		return rc;
-	feeds = cJSON_CreateArray();
-	rc = pake_db_feed_each(st, list_one, feeds, e);
+	list = cJSON_CreateArray();
+	rc = walk(st, list, e);
 	pake_db_rollback(st);
 	if (rc != 0) {
-		cJSON_Delete(feeds);
+		cJSON_Delete(list);
 		return rc;
 	}
 	*out = cJSON_CreateObject();
-	cJSON_AddItemToObject(*out, "feeds", feeds);
+	cJSON_AddItemToObject(*out, key, list);
 	return 0;
+}
+
+static int
+list_one(void *arg, const pake_db_feed *f)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "url", f->url ? f->url : "");
+	cJSON_AddStringToObject(o, "title", f->title ? f->title : "");
+	cJSON_AddBoolToObject(o, "save", f->save);
+	cJSON_AddNumberToObject(o, "items_seen", (double)f->items_seen);
+	pake_sub_status(o, f->added_ms, f->polled_ms, f->ok_ms, f->last_error);
+	cJSON_AddItemToArray(arg, o);
+	return 0;
+}
+
+static int
+list_all(pake_db *st, cJSON *list, pake_err *e)
+{
+	return pake_db_feed_each(st, list_one, list, e);
+}
+
+int
+pake_feed_list(pake_ctx *c, cJSON **out, pake_err *e)
+{
+	return pake_sub_list(c, "feeds", list_all, out, e);
 }
 
 /* ------------------------------------------------------------------ */

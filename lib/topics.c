@@ -34,6 +34,7 @@
 #include <string.h>
 #include "pake/ctx.h"
 #include "pake/db.h"
+#include "pake/feeds.h"
 #include "pake/research.h"
 #include "pake/topics.h"
 #include "pake/util.h"
@@ -141,17 +142,6 @@ pake_topic_remove(pake_ctx *c, const char *source, const char *query,
 	return 0;
 }
 
-static void
-add_time(cJSON *o, const char *k, int64_t ms)
-{
-	char t[32];
-
-	if (ms <= 0)
-		return;
-	pake_iso8601(ms, t);
-	cJSON_AddStringToObject(o, k, t);
-}
-
 static int
 list_one(void *arg, const pake_db_topic *t)
 {
@@ -162,39 +152,21 @@ list_one(void *arg, const pake_db_topic *t)
 	cJSON_AddStringToObject(o, "query", t->query ? t->query : "");
 	cJSON_AddNumberToObject(o, "max_results", (double)t->max_results);
 	cJSON_AddNumberToObject(o, "saved", (double)t->saved);
-	add_time(o, "added", t->added_ms);
-	add_time(o, "polled", t->polled_ms);
-	add_time(o, "ok", t->ok_ms);
-	if (t->last_error)
-		cJSON_AddStringToObject(o, "last_error", t->last_error);
+	pake_sub_status(o, t->added_ms, t->polled_ms, t->ok_ms, t->last_error);
 	cJSON_AddItemToArray(arg, o);
 	return 0;
+}
+
+static int
+list_all(pake_db *st, cJSON *list, pake_err *e)
+{
+	return pake_db_topic_each(st, list_one, list, e);
 }
 
 int
 pake_topic_list(pake_ctx *c, cJSON **out, pake_err *e)
 {
-	cJSON *topics;
-	pake_db *st;
-	int rc;
-
-	*out = NULL;
-	if ((rc = pake_ctx_allow(c, PAKE_P_NOTES_READ, e)) != 0)
-		return rc;
-	if ((st = pake_ctx_store(c, e)) == NULL)
-		return e->code;
-	if ((rc = pake_db_begin_read(st, e)) != 0)
-		return rc;
-	topics = cJSON_CreateArray();
-	rc = pake_db_topic_each(st, list_one, topics, e);
-	pake_db_rollback(st);
-	if (rc != 0) {
-		cJSON_Delete(topics);
-		return rc;
-	}
-	*out = cJSON_CreateObject();
-	cJSON_AddItemToObject(*out, "topics", topics);
-	return 0;
+	return pake_sub_list(c, "topics", list_all, out, e);
 }
 
 /* ------------------------------------------------------------------ */
@@ -295,7 +267,7 @@ poll_one(pake_ctx *c, pake_db *st, const cJSON *t, cJSON *o)
 int
 pake_topic_poll(pake_ctx *c, int64_t id, cJSON **out, pake_err *e)
 {
-	cJSON *todo, *topics;
+	cJSON *due, *topics;
 	const cJSON *t;
 	pake_db *st;
 	int rc;
@@ -307,24 +279,24 @@ pake_topic_poll(pake_ctx *c, int64_t id, cJSON **out, pake_err *e)
 		return e->code;
 	if ((rc = pake_db_begin_read(st, e)) != 0)
 		return rc;
-	todo = cJSON_CreateArray();
-	rc = id > 0 ? pake_db_topic_get(st, id, copy_one, todo, e) :
-	    pake_db_topic_each(st, copy_one, todo, e);
+	due = cJSON_CreateArray();
+	rc = id > 0 ? pake_db_topic_get(st, id, copy_one, due, e) :
+	    pake_db_topic_each(st, copy_one, due, e);
 	pake_db_rollback(st);
 	if (rc != 0) {
-		cJSON_Delete(todo);
+		cJSON_Delete(due);
 		if (rc == PAKE_EINTERNAL && e->code == 0)
 			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 		return rc;
 	}
 	topics = cJSON_CreateArray();
-	cJSON_ArrayForEach(t, todo) {
+	cJSON_ArrayForEach(t, due) {
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddItemToArray(topics, o);
 		poll_one(c, st, t, o);
 	}
-	cJSON_Delete(todo);
+	cJSON_Delete(due);
 	*out = cJSON_CreateObject();
 	cJSON_AddItemToObject(*out, "topics", topics);
 	return 0;

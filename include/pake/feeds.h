@@ -6,6 +6,7 @@
 #ifndef PAKE_FEEDS_H
 #define PAKE_FEEDS_H
 
+#include <stdint.h>
 #include <cjson/cJSON.h>
 #include "err.h"
 
@@ -32,6 +33,16 @@ int pake_feed_remove(struct pake_ctx *c, const char *url, cJSON **out,
 /* *out {feeds: [{url, title, save, items_seen, added, polled?, ok?,
  * last_error?}]}; reads only. */
 int pake_feed_list(struct pake_ctx *c, cJSON **out, pake_err *e);
+
+/* What feeds and topics (topics.c) share: a subscription's times and last
+ * error as {added, polled, ok, last_error} members of o; and a listing in
+ * one read snapshot, walk filling the array, as {key: [...]}. */
+void pake_sub_status(cJSON *o, int64_t added_ms, int64_t polled_ms,
+    int64_t ok_ms, const char *last_error);
+struct pake_db;
+typedef int (*pake_sub_walk)(struct pake_db *st, cJSON *list, pake_err *e);
+int pake_sub_list(struct pake_ctx *c, const char *key, pake_sub_walk walk,
+    cJSON **out, pake_err *e);
 /* Poll one feed (url) or all (NULL): *out {feeds: [{url, title, status:
  * "new" | "unchanged" | "error", new_items, items: [{guid, title, url?,
  * published?}], saved: [{pake_id, created, file_path?}] (when the feed
