@@ -339,13 +339,19 @@ r_note_get(http_api *a, const http_route *rt)
 	const char *acc = http_header(a->r, "Accept");
 	int md = acc && strstr(acc, "text/markdown") != NULL;
 	cJSON *in = cJSON_CreateObject(), *out;
-	const char *inm;
+	const char *inm, *fmt;
 	pake_err e = {0};
 	char *text, tag[32];
 
 	cJSON_AddStringToObject(in, "pake_id", a->r->param[0]);
-	if (md)
+	/* ?format=html adds the body as HTML (the dashboard); markdown is
+	 * also asked for with Accept: text/markdown. */
+	if ((fmt = http_arg(a->r, "format")) != NULL) {
+		cJSON_AddStringToObject(in, "format", fmt);
+		md = 0;
+	} else if (md) {
 		cJSON_AddStringToObject(in, "format", "markdown");
+	}
 	if (pake_op_call(a->c, rt->op, in, &out, &e) != 0) {
 		cJSON_Delete(in);
 		http_error(a->r, &e, a->log);
@@ -692,7 +698,8 @@ static const http_route routes[] = {
 	    "created_after created_before modified_after modified_before "
 	    "min_confidence limit cursor "},
 	{"GET", "/notes/deleted", 1, 0, "deleted_notes", r_op, 0, NULL},
-	{"GET", "/notes/{pake_id}", 1, 0, "get_note", r_note_get, 0, NULL},
+	{"GET", "/notes/{pake_id}", 1, 0, "get_note", r_note_get, 0,
+	    " format "},
 	{"GET", "/notes/{pake_id}/versions", 1, 0, "note_history", r_op, 0,
 	    NULL},
 	{"GET", "/notes/{pake_id}/versions/{version}", 1, 0, "get_note",
@@ -709,6 +716,7 @@ static const http_route routes[] = {
 	{"POST", "/search", 1, 1, "search", r_op, 0, NULL},
 	{"POST", "/quick", 1, 1, "search", r_quick, 0, NULL},
 	{"POST", "/obsidian/sync", 1, 1, "obsidian_sync", r_op, 0, NULL},
+	{"GET", "/vault/status", 1, 0, "vault_status", r_op, 0, NULL},
 	{"POST", "/summarize", 1, 1, "summarize", r_op, 0, NULL},
 	{"GET", "/summarize/analytics", 1, 0, "summarize_analytics", r_op, 0,
 	    NULL},
@@ -721,6 +729,7 @@ static const http_route routes[] = {
 	{"POST", "/api/v1/auth/login", 0, 1, "auth_login", r_op, 0, NULL},
 	{"POST", "/api/v1/auth/refresh", 0, 1, "auth_refresh", r_op, 0, NULL},
 	{"POST", "/api/v1/auth/logout", 0, 1, "auth_logout", r_op, 0, NULL},
+	{"GET", "/api/v1/auth/me", 1, 0, "auth_me", r_op, 0, NULL},
 	{"GET", "/api/v1/tenants", 1, 0, "tenant_list", r_op, 0, NULL},
 	{"POST", "/api/v1/tenants", 1, 1, "tenant_create", r_op, 1, NULL},
 	{"GET", "/api/v1/tenants/{name}", 1, 0, "tenant_show", r_op, 0, NULL},
