@@ -460,8 +460,6 @@ struct prom {
 	pake_buf b;
 };
 
-static const char *const bucket_le[] = {"0.001", "0.0025", "0.005", "0.01",
-	"0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "+Inf"};
 
 /* A label value: backslash, double quote and newline escaped. */
 static void
@@ -505,8 +503,13 @@ prom_lat(void *arg, const char *route,
 		pake_buf_puts(&p->b, "pake_http_request_duration_seconds_bucket"
 		    "{route=\"");
 		prom_label(&p->b, route);
-		pake_buf_printf(&p->b, "\",le=\"%s\"} %llu\n", bucket_le[i],
-		    (unsigned long long)cum);
+		if (i < PAKE_COUNTERS_BUCKETS - 1)
+			pake_buf_printf(&p->b, "\",le=\"%g\"} %llu\n",
+			    pake_counters_bucket_ms[i] / 1000,
+			    (unsigned long long)cum);
+		else
+			pake_buf_printf(&p->b, "\",le=\"+Inf\"} %llu\n",
+			    (unsigned long long)cum);
 	}
 	pake_buf_puts(&p->b, "pake_http_request_duration_seconds_sum{route=\"");
 	prom_label(&p->b, route);
