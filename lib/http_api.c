@@ -339,19 +339,13 @@ r_note_get(http_api *a, const http_route *rt)
 	const char *acc = http_header(a->r, "Accept");
 	int md = acc && strstr(acc, "text/markdown") != NULL;
 	cJSON *in = cJSON_CreateObject(), *out;
-	const char *inm, *fmt;
+	const char *inm;
 	pake_err e = {0};
 	char *text, tag[32];
 
 	cJSON_AddStringToObject(in, "pake_id", a->r->param[0]);
-	/* ?format=html adds the body as HTML (the dashboard); markdown is
-	 * also asked for with Accept: text/markdown. */
-	if ((fmt = http_arg(a->r, "format")) != NULL) {
-		cJSON_AddStringToObject(in, "format", fmt);
-		md = 0;
-	} else if (md) {
+	if (md)
 		cJSON_AddStringToObject(in, "format", "markdown");
-	}
 	if (pake_op_call(a->c, rt->op, in, &out, &e) != 0) {
 		cJSON_Delete(in);
 		http_error(a->r, &e, a->log);
@@ -378,6 +372,34 @@ r_note_get(http_api *a, const http_route *rt)
 	if (text)
 		http_text(a->r, 200, "text/markdown; charset=utf-8", text,
 		    strlen(text));
+}
+
+/* GET /notes/{pake_id}/html: the body as HTML for a browser (get_note's
+ * format html: raw HTML and unsafe links left out), {pake_id, version,
+ * html}. */
+static void
+r_note_html(http_api *a, const http_route *rt)
+{
+	cJSON *in = cJSON_CreateObject(), *out, *o;
+	pake_err e = {0};
+
+	cJSON_AddStringToObject(in, "pake_id", a->r->param[0]);
+	cJSON_AddStringToObject(in, "format", "html");
+	if (pake_op_call(a->c, rt->op, in, &out, &e) != 0) {
+		cJSON_Delete(in);
+		http_error(a->r, &e, a->log);
+		return;
+	}
+	cJSON_Delete(in);
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "pake_id", cJSON_DetachItemFromObjectCaseSensitive(
+	    out, "pake_id"));
+	cJSON_AddItemToObject(o, "version", cJSON_DetachItemFromObjectCaseSensitive(
+	    out, "version"));
+	cJSON_AddItemToObject(o, "html", cJSON_DetachItemFromObjectCaseSensitive(
+	    out, "html"));
+	cJSON_Delete(out);
+	http_json(a->r, 200, o);
 }
 
 /* GET /notes/{pake_id}/versions/{version}: that state of the note. */
@@ -701,8 +723,9 @@ static const http_route routes[] = {
 	    "created_after created_before modified_after modified_before "
 	    "min_confidence limit cursor "},
 	{"GET", "/notes/deleted", 1, 0, "deleted_notes", r_op, 0, NULL},
-	{"GET", "/notes/{pake_id}", 1, 0, "get_note", r_note_get, 0,
-	    " format "},
+	{"GET", "/notes/{pake_id}", 1, 0, "get_note", r_note_get, 0, NULL},
+	{"GET", "/notes/{pake_id}/html", 1, 0, "get_note", r_note_html, 0,
+	    NULL},
 	{"GET", "/notes/{pake_id}/versions", 1, 0, "note_history", r_op, 0,
 	    NULL},
 	{"GET", "/notes/{pake_id}/versions/{version}", 1, 0, "get_note",
