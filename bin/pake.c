@@ -20,6 +20,7 @@ static const struct {
 	{"vault", "import an Obsidian vault, export every note"},
 	{"graph", "links, backlinks, neighbours, paths; memory files"},
 	{"analyze", "summaries and keywords of notes"},
+	{"analytics", "what the searches say: metrics, trends, anomalies"},
 	{"db", "create, check, repair, back up and compact the database"},
 	{"tenant", "tenants, users, tokens, logins and the activity log"},
 	{"health", "is the installation well: the checks of GET /health"},
