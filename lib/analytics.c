@@ -238,8 +238,12 @@ sessions(an_log *l, pake_err *e)
 		if (x->t > s->end)
 			s->end = x->t;
 		nt = an_topics(x->query, w);
-		for (j = 0; j < nt; j++)
-			an_words_get(&tops[k], w[j]);
+		for (j = 0; j < nt; j++) {
+			an_word *t = an_words_get(&tops[k], w[j]);
+
+			if (t)
+				t->n++;
+		}
 	}
 	for (k = 0; k < l->ns; k++) {
 		an_words_sort(&tops[k]);
