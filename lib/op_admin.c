@@ -685,7 +685,8 @@ run_me(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 
 	(void)in;
 	memset(&u, 0, sizeof u);
-	if (c->user_id > 0 && pake_db_user_by_uid(c->db, c->user_id, &u, e) != 0)
+	if (c->user_id > 0 && pake_db_user_get(c->db, c->tenant_id, NULL,
+	    c->user_id, &u, e) != 0)
 		return e->code;
 	*out = cJSON_CreateObject();
 	cJSON_AddStringToObject(*out, "tenant", c->tenant);
