@@ -184,6 +184,9 @@
 #include <unistd.h>
 #include "pake/counters.h"
 
+const double pake_counters_bucket_ms[PAKE_COUNTERS_BUCKETS - 1] = {1, 2.5, 5,
+	10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
+
 _Static_assert(__atomic_always_lock_free(8, 0),
     "8-byte atomics must be lock-free for a shared mapping");
 

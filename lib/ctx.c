@@ -241,3 +241,16 @@ pake_ctx_allow(const pake_ctx *c, uint32_t need, pake_err *e)
 	return pake_fail(e, PAKE_EFORBIDDEN, NULL, "missing permission 0x%x",
 	    (unsigned)(need & ~c->perms));
 }
+
+int
+pake_ctx_beside(pake_ctx *c, const char *suffix, char *out, size_t n,
+    pake_err *e)
+{
+	pake_db *st = pake_ctx_store(c, e);
+
+	if (st == NULL)
+		return e->code;
+	if ((size_t)snprintf(out, n, "%s%s", pake_db_path(st), suffix) >= n)
+		return pake_fail(e, PAKE_EINTERNAL, NULL, "path too long");
+	return 0;
+}

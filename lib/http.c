@@ -280,10 +280,7 @@ request_id(http_req *r)
 		snprintf(r->rid, sizeof r->rid, "%llx", (unsigned long long)now_us());
 }
 
-/* The latency buckets of the histogram, in milliseconds. */
-static const double buckets_ms[] = {1, 2.5, 5, 10, 25, 50, 100, 250, 500,
-	1000, 2500, 5000};
-#define NBUCKETS ((int)(sizeof buckets_ms / sizeof buckets_ms[0]))
+#define NBUCKETS (PAKE_COUNTERS_BUCKETS - 1)
 
 /* The method as a metric label: a known one, else "other" (a client's
  * made-up method never becomes a series of its own). */
@@ -710,7 +707,7 @@ respond(hconn *k, http_req *r)
 		    r->route[0] ? r->route : "-", r->status);
 		cJSON_Delete(f);
 	}
-	for (i = 0; i < NBUCKETS && ms > buckets_ms[i]; i++)
+	for (i = 0; i < NBUCKETS && ms > pake_counters_bucket_ms[i]; i++)
 		;
 	/* Counted in the shared counters file, never in a database: a read
 	 * writes nothing (ARCHITECTURE.md §4). */

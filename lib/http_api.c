@@ -339,13 +339,19 @@ r_note_get(http_api *a, const http_route *rt)
 	const char *acc = http_header(a->r, "Accept");
 	int md = acc && strstr(acc, "text/markdown") != NULL;
 	cJSON *in = cJSON_CreateObject(), *out;
-	const char *inm;
+	const char *inm, *fmt;
 	pake_err e = {0};
 	char *text, tag[32];
 
 	cJSON_AddStringToObject(in, "pake_id", a->r->param[0]);
-	if (md)
+	/* ?format=html adds the body as HTML (the dashboard); markdown is
+	 * also asked for with Accept: text/markdown. */
+	if ((fmt = http_arg(a->r, "format")) != NULL) {
+		cJSON_AddStringToObject(in, "format", fmt);
+		md = 0;
+	} else if (md) {
 		cJSON_AddStringToObject(in, "format", "markdown");
+	}
 	if (pake_op_call(a->c, rt->op, in, &out, &e) != 0) {
 		cJSON_Delete(in);
 		http_error(a->r, &e, a->log);
@@ -454,8 +460,6 @@ struct prom {
 	pake_buf b;
 };
 
-static const char *const bucket_le[] = {"0.001", "0.0025", "0.005", "0.01",
-	"0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "+Inf"};
 
 /* A label value: backslash, double quote and newline escaped. */
 static void
@@ -499,8 +503,13 @@ prom_lat(void *arg, const char *route,
 		pake_buf_puts(&p->b, "pake_http_request_duration_seconds_bucket"
 		    "{route=\"");
 		prom_label(&p->b, route);
-		pake_buf_printf(&p->b, "\",le=\"%s\"} %llu\n", bucket_le[i],
-		    (unsigned long long)cum);
+		if (i < PAKE_COUNTERS_BUCKETS - 1)
+			pake_buf_printf(&p->b, "\",le=\"%g\"} %llu\n",
+			    pake_counters_bucket_ms[i] / 1000,
+			    (unsigned long long)cum);
+		else
+			pake_buf_printf(&p->b, "\",le=\"+Inf\"} %llu\n",
+			    (unsigned long long)cum);
 	}
 	pake_buf_puts(&p->b, "pake_http_request_duration_seconds_sum{route=\"");
 	prom_label(&p->b, route);
@@ -706,7 +715,8 @@ static const http_route routes[] = {
 	    "created_after created_before modified_after modified_before "
 	    "min_confidence limit cursor "},
 	{"GET", "/notes/deleted", 1, 0, "deleted_notes", r_op, 0, NULL},
-	{"GET", "/notes/{pake_id}", 1, 0, "get_note", r_note_get, 0, NULL},
+	{"GET", "/notes/{pake_id}", 1, 0, "get_note", r_note_get, 0,
+	    " format "},
 	{"GET", "/notes/{pake_id}/versions", 1, 0, "note_history", r_op, 0,
 	    NULL},
 	{"GET", "/notes/{pake_id}/versions/{version}", 1, 0, "get_note",
@@ -723,6 +733,7 @@ static const http_route routes[] = {
 	{"POST", "/search", 1, 1, "search", r_op, 0, NULL},
 	{"POST", "/quick", 1, 1, "search", r_quick, 0, NULL},
 	{"POST", "/obsidian/sync", 1, 1, "obsidian_sync", r_op, 0, NULL},
+	{"GET", "/vault/status", 1, 0, "vault_status", r_op, 0, NULL},
 	{"POST", "/summarize", 1, 1, "summarize", r_op, 0, NULL},
 	{"GET", "/summarize/analytics", 1, 0, "summarize_analytics", r_op, 0,
 	    NULL},
@@ -735,6 +746,7 @@ static const http_route routes[] = {
 	{"POST", "/api/v1/auth/login", 0, 1, "auth_login", r_op, 0, NULL},
 	{"POST", "/api/v1/auth/refresh", 0, 1, "auth_refresh", r_op, 0, NULL},
 	{"POST", "/api/v1/auth/logout", 0, 1, "auth_logout", r_op, 0, NULL},
+	{"GET", "/api/v1/auth/me", 1, 0, "auth_me", r_op, 0, NULL},
 	{"GET", "/api/v1/tenants", 1, 0, "tenant_list", r_op, 0, NULL},
 	{"POST", "/api/v1/tenants", 1, 1, "tenant_create", r_op, 1, NULL},
 	{"GET", "/api/v1/tenants/{name}", 1, 0, "tenant_show", r_op, 0, NULL},

@@ -740,9 +740,10 @@ int
 pake_vault_import(pake_ctx *c, const char *dir, int flags,
     pake_import_report report, void *arg, pake_import_stats *st, pake_err *e)
 {
-	char vreal[PATH_MAX];
+	char vreal[PATH_MAX], root[PATH_MAX];
 	importer *im;
 	struct stat sb;
+	int64_t t0;
 	int rc;
 
 	memset(st, 0, sizeof *st);
@@ -766,9 +767,13 @@ pake_vault_import(pake_ctx *c, const char *dir, int flags,
 	}
 	im->same_vault = realpath(c->vault, vreal) != NULL &&
 	    strcmp(vreal, im->root) == 0;
+	t0 = mono_ms();
+	snprintf(root, sizeof root, "%s", im->root);
 	rc = walk(im, im->root, "", 0, e);
-	if ((rc = importer_end(im, rc, e)) == 0)
+	if ((rc = importer_end(im, rc, e)) == 0) {
+		pake_vault_import_mark(c, root, st, mono_ms() - t0);
 		pake_vec_embed_after(c, 0);	/* every imported note */
+	}
 	return rc;
 }
 

@@ -671,6 +671,45 @@ run_logout(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	return rc ? rc : ok_out(out);
 }
 
+/* Who the caller is: the tenant, the user (or the local owner, or a
+ * tenant's service token), the role and the permissions it acts with, so
+ * a front can show only what the caller may do. */
+static int
+run_me(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	pake_user u;
+	pake_buf b = {0};
+	cJSON *perms;
+	const char *p, *q;
+	char name[32];
+
+	(void)in;
+	memset(&u, 0, sizeof u);
+	if (c->user_id > 0 && pake_db_user_by_uid(c->db, c->user_id, &u, e) != 0)
+		return e->code;
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "tenant", c->tenant);
+	if (c->user_id > 0) {
+		cJSON_AddStringToObject(*out, "username", u.username);
+		cJSON_AddStringToObject(*out, "role", u.role);
+	} else {
+		cJSON_AddNullToObject(*out, "username");
+		cJSON_AddStringToObject(*out, "role", c->token_id ? "service" :
+		    "owner");
+	}
+	perms = cJSON_AddArrayToObject(*out, "permissions");
+	pake_perms_format(c->perms, &b);
+	for (p = b.p; p && *p; p = *q ? q + 1 : q) {
+		q = strchr(p, ',');
+		if (q == NULL)
+			q = p + strlen(p);
+		snprintf(name, sizeof name, "%.*s", (int)(q - p), p);
+		cJSON_AddItemToArray(perms, cJSON_CreateString(name));
+	}
+	pake_buf_free(&b);
+	return 0;
+}
+
 #define SESSION_OUT "{\"type\":\"object\",\"properties\":{" \
 	"\"access_token\":{\"type\":\"string\"},\"refresh_token\":{\"type\":" \
 	"\"string\"},\"token_type\":{\"type\":\"string\"},\"expires_in\":" \
@@ -694,4 +733,16 @@ const pake_op pake_op_auth_logout = {
 	"auth_logout", "Log out", "Revoke a token and the rest of its session.",
 	OBJ("\"token\":" S_TOKEN, "\"token\""), OK_OUT, 0, PAKE_OP_IDEMPOTENT,
 	run_logout, NULL,
+};
+const pake_op pake_op_auth_me = {
+	"auth_me", "Who am I",
+	"The tenant, user, role and permissions the caller acts with.",
+	"{\"type\":\"object\",\"additionalProperties\":false,"
+	"\"properties\":{}}",
+	"{\"type\":\"object\",\"required\":[\"tenant\",\"role\","
+	"\"permissions\"],\"properties\":{\"tenant\":{\"type\":"
+	"\"string\"},\"username\":{\"type\":[\"string\",\"null\"]},"
+	"\"role\":{\"type\":\"string\"},\"permissions\":{\"type\":"
+	"\"array\",\"items\":{\"type\":\"string\"}}}}",
+	0, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_me, NULL,
 };

@@ -14,6 +14,7 @@
 #include "pake/searchlog.h"
 #include "pake/ops.h"
 #include "pake/store.h"
+#include "pake/text.h"
 #include "pake/util.h"
 #include "pake/vec.h"
 #include "pake/version.h"
@@ -270,6 +271,17 @@ run_get(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 			free(md);
 		}
 	}
+	/* The body as HTML for a browser, raw HTML and unsafe URLs left out
+	 * (pake_text_html). */
+	if (rc == 0 && fmt && strcmp(fmt, "html") == 0) {
+		if (pake_text_html(n.body ? n.body : "", n.body ? n.body_len :
+		    0, &md) != 0) {
+			rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+		} else {
+			cJSON_AddStringToObject(*out, "html", md);
+			free(md);
+		}
+	}
 	pake_note_free(&n);
 	return rc;
 }
@@ -280,8 +292,10 @@ const pake_op pake_op_get_note = {
 	"frontmatter field.",
 	"{\"type\":\"object\",\"required\":[\"pake_id\"],"
 	"\"additionalProperties\":false,\"properties\":{\"pake_id\":" S_ID ","
-	"\"format\":{\"enum\":[\"json\",\"markdown\"],\"description\":"
-	"\"markdown adds the whole file text as 'markdown'\"},"
+	"\"format\":{\"enum\":[\"json\",\"markdown\",\"html\"],"
+	"\"description\":\"markdown adds the whole file text as "
+	"'markdown'; html the body as HTML without raw HTML or unsafe links "
+	"as 'html'\"},"
 	"\"version\":" S_VERSION "}}",
 	S_NOTE, PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT,
 	run_get, NULL,

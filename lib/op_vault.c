@@ -67,3 +67,54 @@ const pake_op pake_op_obsidian_sync = {
 	"\"the note's file in the vault\"}}}",
 	PAKE_P_NOTES_WRITE, PAKE_OP_DESTRUCTIVE | PAKE_OP_IDEMPOTENT, run_sync, NULL,
 };
+
+/* The vault's state (pake_vault_state) and the hand edits a later change
+ * replaced (note_conflicts), counted, the newest ten listed. */
+static int
+run_status(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
+{
+	cJSON *q, *conf = NULL, *list;
+	int rc;
+
+	(void)in;
+	q = cJSON_CreateObject();
+	cJSON_AddNumberToObject(q, "limit", 1000);
+	rc = pake_op_call(c, "note_conflicts", q, &conf, e);
+	cJSON_Delete(q);
+	if (rc != 0)
+		return rc;
+	if ((rc = pake_vault_state(c, out, e)) != 0) {
+		cJSON_Delete(conf);
+		return rc;
+	}
+	list = cJSON_DetachItemFromObjectCaseSensitive(conf, "conflicts");
+	cJSON_Delete(conf);
+	if (list == NULL)
+		list = cJSON_CreateArray();
+	cJSON_AddNumberToObject(*out, "conflicts", cJSON_GetArraySize(list));
+	while (cJSON_GetArraySize(list) > 10)
+		cJSON_DeleteItemFromArray(list, 10);
+	cJSON_AddItemToObject(*out, "recent_conflicts", list);
+	return 0;
+}
+
+const pake_op pake_op_vault_status = {
+	"vault_status", "The vault's state",
+	"Changes waiting to be written to vault files (pending; stale: left "
+	"over a minute by a writer that died), hand edits a later change "
+	"replaced (conflicts: counted up to 1000, the newest ten listed), "
+	"whether a watcher follows the vault (pake-vault watch), and what the "
+	"last finished import did.",
+	"{\"type\":\"object\",\"additionalProperties\":false,"
+	"\"properties\":{}}",
+	"{\"type\":\"object\",\"required\":[\"pending\",\"conflicts\","
+	"\"watcher\",\"last_import\"],\"properties\":{\"vault\":{\"type\":"
+	"\"string\"},\"pending\":{\"type\":\"integer\"},\"pending_stale\":{"
+	"\"type\":\"integer\"},\"conflicts\":{\"type\":\"integer\"},"
+	"\"recent_conflicts\":{\"type\":\"array\"},\"watcher\":{\"type\":"
+	"\"object\",\"required\":[\"running\"],\"properties\":{\"running\":{"
+	"\"type\":\"boolean\"}}},\"last_import\":{\"type\":[\"object\","
+	"\"null\"]}}}",
+	PAKE_P_NOTES_READ, PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT, run_status,
+	NULL,
+};

@@ -41,13 +41,7 @@
 static int
 spool_path(pake_ctx *c, char *out, size_t n, pake_err *e)
 {
-	pake_db *st = pake_ctx_store(c, e);
-
-	if (st == NULL)
-		return e->code;
-	if ((size_t)snprintf(out, n, "%s.searches", pake_db_path(st)) >= n)
-		return pake_fail(e, PAKE_EINTERNAL, NULL, "spool path");
-	return 0;
+	return pake_ctx_beside(c, ".searches", out, n, e);
 }
 
 void

@@ -960,3 +960,13 @@ pake_text_words(const char *text, size_t len)
 	}
 	return words;
 }
+
+int
+pake_text_html(const char *md, size_t len, char **out)
+{
+	/* CMARK_OPT_DEFAULT is safe since cmark 0.29: raw HTML becomes a
+	 * comment saying it was omitted, unsafe URLs become "". */
+	*out = cmark_markdown_to_html(md, len, CMARK_OPT_DEFAULT |
+	    CMARK_OPT_VALIDATE_UTF8);
+	return *out ? 0 : -1;
+}

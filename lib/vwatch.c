@@ -256,7 +256,7 @@ pake_vault_watch(pake_ctx *c, int catch_up, pake_watch_report report,
 	watcher w;
 	ssize_t n;
 	size_t i;
-	int rc = 0;
+	int rc = 0, mark = -1;
 
 	memset(&w, 0, sizeof w);
 	w.c = c;
@@ -282,6 +282,8 @@ pake_vault_watch(pake_ctx *c, int catch_up, pake_watch_report report,
 		pake_import_stats st;
 		rc = pake_vault_import(c, c->vault, 0, NULL, NULL, &st, e);
 	}
+	if (rc == 0)
+		mark = pake_vault_watch_mark(c);
 	if (report && rc == 0)
 		report(arg, "watching", "", NULL, 0, NULL);
 	pfd.fd = w.fd;
@@ -307,5 +309,7 @@ pake_vault_watch(pake_ctx *c, int catch_up, pake_watch_report report,
 		free(w.v[i].rel);
 	free(w.v);
 	close(w.fd);
+	if (mark >= 0)
+		close(mark);
 	return rc;
 }

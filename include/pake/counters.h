@@ -76,6 +76,10 @@ int pake_counters_calls(pake_counters *k, int64_t tenant, int64_t day,
  * labels out of bounds. */
 int pake_counters_http(pake_counters *k, const char *route,
     const char *method, int status, int bucket, uint64_t us);
+/* The upper bounds of the latency buckets in milliseconds, the last
+ * (PAKE_COUNTERS_BUCKETS - 1) unbounded: one definition for the servers
+ * that count, /metrics and the analytics that read. */
+extern const double pake_counters_bucket_ms[PAKE_COUNTERS_BUCKETS - 1];
 typedef int (*pake_counters_req_cb)(void *arg, const char *route,
     const char *method, int status, uint64_t count);
 typedef int (*pake_counters_lat_cb)(void *arg, const char *route,

@@ -91,6 +91,12 @@ int pake_ctx_create(const pake_config *cfg, pake_log *log, pake_err *e);
 /* The acting tenant's store, opened (and migrated) on first use; NULL and
  * e filled when it cannot be. */
 pake_db *pake_ctx_store(pake_ctx *c, pake_err *e);
+/* The path of a file kept beside the acting tenant's store, the store's
+ * path and suffix (".searches": the search log's spool; ".watch", ".import":
+ * the vault's state): a file, not a row, where a reader may not write the
+ * database or a record must outlive a process without a transaction. */
+int pake_ctx_beside(pake_ctx *c, const char *suffix, char *out, size_t n,
+    pake_err *e);
 /* The store of another tenant (maintenance, administration), from the
  * same cache; tenant must exist in the control database. */
 pake_db *pake_ctx_store_of(pake_ctx *c, const char *tenant, pake_err *e);

@@ -25,6 +25,13 @@
  * *n its length. */
 int pake_text_plain(const char *md, size_t len, char **out, size_t *n);
 
+/* Markdown md[0..len) as HTML for a browser (libcmark, CommonMark): raw
+ * HTML blocks and inline HTML omitted, links and images whose URL is
+ * javascript:, vbscript:, file: or data: (but images' data:image/png,
+ * gif, jpeg, webp) dropped, so nothing in a note can run script through
+ * it.  *out malloc'd, NUL-terminated; 0, or PAKE_ENOMEM-style -1. */
+int pake_text_html(const char *md, size_t len, char **out);
+
 /* A sentence: a span of the plain text. */
 typedef struct pake_sentence {
 	size_t off, len;	/* bytes into the text; len > 0, no white

@@ -131,4 +131,15 @@ typedef void (*pake_check_report)(void *arg, const char *what,
 int pake_vault_check(pake_ctx *c, int repair, pake_check_report report,
     void *arg, pake_vault_report *out, pake_err *e);
 
+/* The vault's state (lib/vault_state.c): a watcher marks itself running
+ * (the fd returned, -1 when it could not, is held until it ends); an
+ * import that finished records what it did; pake_vault_state answers
+ * {vault, pending, pending_stale, watcher:{running, pid?, since? |
+ * last_started?}, last_import: {time, folder, seen, created, updated,
+ * unchanged, skipped, ms} | null}, writing nothing. */
+int pake_vault_watch_mark(pake_ctx *c);
+void pake_vault_import_mark(pake_ctx *c, const char *folder,
+    const pake_import_stats *st, int64_t ms);
+int pake_vault_state(pake_ctx *c, struct cJSON **out, pake_err *e);
+
 #endif
