@@ -596,12 +596,14 @@ if has dashboard; then
 		_d=$T/dash
 		mkdir -p "$_d/md"
 		# The notes: a tree of ten children a note, and a link across.
-		awk -v n="$DN" 'BEGIN { for (i = 1; i < n; i++) {
-			f = sprintf("%s/md/node-%d.md", ENVIRON["D"], i)
+		awk -v n="$DN" -v d="$_d" 'BEGIN { for (i = 1; i < n; i++) {
+			f = sprintf("%s/md/node-%d.md", d, i)
 			printf "Child of [[Node %d]], see also [[Node %d]].\n\ntopic%d words of note %d.\n",
 			    int((i - 1) / 10), (i * 7 + 3) % n, i % 50, i > f
-			close(f) } }' D="$_d"
+			close(f) } }'
 		(
+			: >"$T/servers"
+			trap 'servers_stop' EXIT
 			export PAKE_DB=$_d/pake.db PAKE_VAULT=$_d/vault
 			"$B/bin/pake-db" init >/dev/null
 			for f in "$_d"/md/node-*.md; do
@@ -612,7 +614,7 @@ if has dashboard; then
 			HUB=$(printf 'The root. topic0 words.' | "$B/bin/pake-note" add --title 'Node 0')
 			"$B/bin/pake-vault" import "$_d/md" >/dev/null 2>"$_d/import.log"
 			raise_limits default
-			printf '%s\n' 'Dash-Bench-Passw0rd-7' |
+			printf '%s\n' 'Bench-Passw0rd-Seven-7' |
 			    "$B/bin/pake-tenant" user add --role user dash >/dev/null
 			serve no "$_d/http.log"
 			NG=
@@ -625,7 +627,7 @@ if has dashboard; then
 				nginx_start "$_d/www" && NG=$NGINX_URL
 			fi
 			WORDS=$(awk 'BEGIN { for (i = 0; i < 50; i++) printf "topic%d ", (i * 7) % 50 }')
-			BASE=$URL USER=dash PW=Dash-Bench-Passw0rd-7 QUERY=topic1 WORDS=$WORDS \
+			BASE=$URL USER=dash PW=Bench-Passw0rd-Seven-7 QUERY=topic1 WORDS=$WORDS \
 			    HUB=$HUB NGINX_URL=$NG node "$ROOT/bench/dashboard.mjs" >"$_d/out.json"
 		) || status=1
 		if [ -s "$_d/out.json" ]; then
