@@ -910,9 +910,7 @@
 				})));
 		});
 		if (!hasLib || typeof window.Chart !== 'function') {
-			box.append(el('p', {class: 'nodata no-chartjs'}, 'This pake-http ' +
-				'was built without chart.js (npm was not available at build ' +
-				'time): the figures are in the table.'), table);
+			box.appendChild(table);
 			table.className = 'fm';
 			return box;
 		}
@@ -952,6 +950,10 @@
 					'24h'}))]);
 		if (gen !== state.gen)
 			return;
+		if (!hasLib || typeof window.Chart !== 'function')
+			view.appendChild(el('p', {class: 'nodata', id: 'no-chartjs'},
+				'This pake-http was built without chart.js (npm was not ' +
+				'available at build time): figures are shown as tables.'));
 		const s1 = Object.assign(series(searches), {label: 'searches'});
 		const s2 = Object.assign(series(zero), {label: 'zero-result'});
 		const s3 = Object.assign(series(reqs), {label: 'requests'});
