@@ -1096,8 +1096,12 @@
 			return;
 		}
 		const v = r.body, w = v.watcher || {};
+		const conflicts = Array.isArray(v.conflicts) ? v.conflicts :
+			Array.isArray(v.recent_conflicts) ? v.recent_conflicts : [];
 		s.appendChild(kv([
+			['Vault', v.vault],
 			['Changes waiting to be written', v.pending],
+			['Of those, older than expected', v.pending_stale],
 			['Conflicts', Array.isArray(v.conflicts) ? v.conflicts.length :
 				v.conflicts],
 			['Watcher', w.running === undefined ? null : w.running ?
@@ -1106,10 +1110,11 @@
 			['Last import', v.last_import ? fmt(v.last_import) :
 				'never'],
 		]));
-		if (Array.isArray(v.conflicts) && v.conflicts.length)
-			s.appendChild(el('ul', null, ...v.conflicts.map(function (c) {
-				return el('li', null, fmt(c));
-			})));
+		if (conflicts.length)
+			s.append(el('h3', null, 'Recent conflicts'),
+				el('ul', {id: 'conflicts'}, ...conflicts.map(function (c) {
+					return el('li', null, fmt(c));
+				})));
 	}
 
 	/* --- start ---------------------------------------------------------- */
