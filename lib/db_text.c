@@ -38,6 +38,9 @@ static const char SQL_SEARCH_COUNT[] = "SELECT count(*) FROM search_log";
 static const char SQL_SEARCH_EACH[] = "SELECT t_ms, query, filters, mode, "
     "sources, hits, ms, front, actor, session FROM search_log "
     "ORDER BY t_ms DESC, id DESC LIMIT ?1";
+static const char SQL_SEARCH_SINCE[] = "SELECT t_ms, query, filters, mode, "
+    "sources, hits, ms, front, actor, session FROM search_log "
+    "WHERE t_ms >= ?2 ORDER BY t_ms DESC, id DESC LIMIT ?1";
 
 struct tok {
 	pake_word_cb cb;
@@ -237,12 +240,22 @@ int
 pake_db_searchlog_each(pake_db *db, int limit, pake_search_cb cb, void *arg,
     pake_err *e)
 {
+	return pake_db_searchlog_since(db, -1, limit, cb, arg, e);
+}
+
+int
+pake_db_searchlog_since(pake_db *db, int64_t since_ms, int limit,
+    pake_search_cb cb, void *arg, pake_err *e)
+{
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if ((st = db_stmt(db, SQL_SEARCH_EACH, e)) == NULL)
+	if ((st = db_stmt(db, since_ms < 0 ? SQL_SEARCH_EACH :
+	    SQL_SEARCH_SINCE, e)) == NULL)
 		return e->code;
 	sqlite3_bind_int(st, 1, limit);
+	if (since_ms >= 0)
+		sqlite3_bind_int64(st, 2, since_ms);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		pake_search_row r;
 

@@ -339,19 +339,13 @@ r_note_get(http_api *a, const http_route *rt)
 	const char *acc = http_header(a->r, "Accept");
 	int md = acc && strstr(acc, "text/markdown") != NULL;
 	cJSON *in = cJSON_CreateObject(), *out;
-	const char *inm, *fmt;
+	const char *inm;
 	pake_err e = {0};
 	char *text, tag[32];
 
 	cJSON_AddStringToObject(in, "pake_id", a->r->param[0]);
-	/* ?format=html adds the body as HTML (the dashboard); markdown is
-	 * also asked for with Accept: text/markdown. */
-	if ((fmt = http_arg(a->r, "format")) != NULL) {
-		cJSON_AddStringToObject(in, "format", fmt);
-		md = 0;
-	} else if (md) {
+	if (md)
 		cJSON_AddStringToObject(in, "format", "markdown");
-	}
 	if (pake_op_call(a->c, rt->op, in, &out, &e) != 0) {
 		cJSON_Delete(in);
 		http_error(a->r, &e, a->log);
@@ -378,6 +372,34 @@ r_note_get(http_api *a, const http_route *rt)
 	if (text)
 		http_text(a->r, 200, "text/markdown; charset=utf-8", text,
 		    strlen(text));
+}
+
+/* GET /notes/{pake_id}/html: the body as HTML for a browser (get_note's
+ * format html: raw HTML and unsafe links left out), {pake_id, version,
+ * html}. */
+static void
+r_note_html(http_api *a, const http_route *rt)
+{
+	cJSON *in = cJSON_CreateObject(), *out, *o;
+	pake_err e = {0};
+
+	cJSON_AddStringToObject(in, "pake_id", a->r->param[0]);
+	cJSON_AddStringToObject(in, "format", "html");
+	if (pake_op_call(a->c, rt->op, in, &out, &e) != 0) {
+		cJSON_Delete(in);
+		http_error(a->r, &e, a->log);
+		return;
+	}
+	cJSON_Delete(in);
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "pake_id", cJSON_DetachItemFromObjectCaseSensitive(
+	    out, "pake_id"));
+	cJSON_AddItemToObject(o, "version", cJSON_DetachItemFromObjectCaseSensitive(
+	    out, "version"));
+	cJSON_AddItemToObject(o, "html", cJSON_DetachItemFromObjectCaseSensitive(
+	    out, "html"));
+	cJSON_Delete(out);
+	http_json(a->r, 200, o);
 }
 
 /* GET /notes/{pake_id}/versions/{version}: that state of the note. */
@@ -715,8 +737,9 @@ static const http_route routes[] = {
 	    "created_after created_before modified_after modified_before "
 	    "min_confidence limit cursor "},
 	{"GET", "/notes/deleted", 1, 0, "deleted_notes", r_op, 0, NULL},
-	{"GET", "/notes/{pake_id}", 1, 0, "get_note", r_note_get, 0,
-	    " format "},
+	{"GET", "/notes/{pake_id}", 1, 0, "get_note", r_note_get, 0, NULL},
+	{"GET", "/notes/{pake_id}/html", 1, 0, "get_note", r_note_html, 0,
+	    NULL},
 	{"GET", "/notes/{pake_id}/versions", 1, 0, "note_history", r_op, 0,
 	    NULL},
 	{"GET", "/notes/{pake_id}/versions/{version}", 1, 0, "get_note",
@@ -737,6 +760,30 @@ static const http_route routes[] = {
 	{"POST", "/summarize", 1, 1, "summarize", r_op, 0, NULL},
 	{"GET", "/summarize/analytics", 1, 0, "summarize_analytics", r_op, 0,
 	    NULL},
+	{"GET", "/ml/metrics", 1, 0, "ml_metrics", r_op, 0, NULL},
+	{"GET", "/ml/patterns", 1, 0, "ml_patterns", r_op, 0, NULL},
+	{"GET", "/ml/insights", 1, 0, "ml_insights", r_op, 0, NULL},
+	{"GET", "/ml/knowledge-graph", 1, 0, "ml_knowledge_graph", r_op, 0,
+	    NULL},
+	{"GET", "/ml/dashboard", 1, 0, "ml_dashboard", r_op, 0, NULL},
+	{"GET", "/analytics/enhanced-dashboard", 1, 0, "analytics_dashboard",
+	    r_opq, 0, " time_range metric_types "},
+	{"GET", "/analytics/time-series", 1, 0, "analytics_time_series", r_opq,
+	    0, " metric time_range granularity "},
+	{"GET", "/analytics/correlations", 1, 0, "analytics_correlations",
+	    r_opq, 0, " metrics time_range "},
+	{"GET", "/analytics/real-time-activity", 1, 0, "analytics_activity",
+	    r_op, 0, NULL},
+	{"GET", "/analytics/comprehensive-report", 1, 0, "analytics_report",
+	    r_opq, 0, " time_range include_predictions include_recommendations "},
+	{"GET", "/analytics/system-health", 1, 0, "analytics_health", r_opq, 0,
+	    " time_range "},
+	{"GET", "/analytics/insights", 1, 0, "analytics_insights", r_opq, 0,
+	    " time_range priority "},
+	{"GET", "/analytics/anomalies", 1, 0, "analytics_anomalies", r_opq, 0,
+	    " time_range "},
+	{"GET", "/analytics/usage-patterns", 1, 0, "analytics_usage", r_opq, 0,
+	    " time_range "},
 	{"POST", "/ml/auto-tag", 1, 1, "auto_tag", r_op, 0, NULL},
 	{"POST", "/ml/extract-metadata", 1, 1, "extract_metadata", r_op, 0,
 	    NULL},

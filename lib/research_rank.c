@@ -191,31 +191,18 @@ keywords(const char *text, struct kw *k, int max, int *nk)
 {
 	int tokens = 0, i;
 	char w[32];
-	size_t len;
 
 	*nk = 0;
-	while (text && *text) {
-		while (*text && !isalpha((unsigned char)*text))
-			text++;
-		for (len = 0; isalpha((unsigned char)text[len]); len++)
+	while (pake_text_next_keyword(&text, w)) {
+		tokens++;
+		for (i = 0; i < *nk && strcmp(k[i].w, w); i++)
 			;
-		if (len >= 3 && len < sizeof w) {
-			for (i = 0; i < (int)len; i++)
-				w[i] = (char)tolower((unsigned char)text[i]);
-			w[len] = '\0';
-			if (!pake_text_stopword(w)) {
-				tokens++;
-				for (i = 0; i < *nk && strcmp(k[i].w, w); i++)
-					;
-				if (i < *nk)
-					k[i].count++;
-				else if (*nk < max) {
-					memcpy(k[*nk].w, w, len + 1);
-					k[(*nk)++].count = 1;
-				}
-			}
+		if (i < *nk)
+			k[i].count++;
+		else if (*nk < max) {
+			memcpy(k[*nk].w, w, strlen(w) + 1);
+			k[(*nk)++].count = 1;
 		}
-		text += len;
 	}
 	return tokens;
 }

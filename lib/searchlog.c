@@ -128,6 +128,37 @@ session_of(pake_db *st, const char *actor, int64_t t, int64_t *session,
 	return 0;
 }
 
+/* One spool line as a row (its strings point into the returned object,
+ * and *fj, *sj: filters and sources as JSON text, to free), or NULL when
+ * it is not a line of ours. */
+static cJSON *
+line_row(const char *p, size_t n, pake_search_row *row, char **fj, char **sj)
+{
+	cJSON *o = cJSON_ParseWithLength(p, n), *v;
+
+	if (o == NULL)
+		return NULL;
+	row->t = (int64_t)cJSON_GetNumberValue(
+	    cJSON_GetObjectItemCaseSensitive(o, "t"));
+	row->query = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(o, "query"));
+	row->mode = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(o, "mode"));
+	row->front = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(o, "front"));
+	row->actor = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(o, "actor"));
+	row->hits = (int64_t)cJSON_GetNumberValue(
+	    cJSON_GetObjectItemCaseSensitive(o, "hits"));
+	row->ms = cJSON_GetNumberValue(
+	    cJSON_GetObjectItemCaseSensitive(o, "ms"));
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "filters")) != NULL)
+		row->filters = *fj = cJSON_PrintUnformatted(v);
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "sources")) != NULL)
+		row->sources = *sj = cJSON_PrintUnformatted(v);
+	return o;
+}
+
 /* Fold one claimed file into the store (one transaction). */
 static int
 fold(pake_ctx *c, pake_db *st, const char *path, int64_t keep_ms,
@@ -155,29 +186,8 @@ fold(pake_ctx *c, pake_db *st, const char *path, int64_t keep_ms,
 
 		if ((nl = memchr(p, '\n', (size_t)(text + len - p))) == NULL)
 			break;	/* a torn last line: dropped */
-		o = cJSON_ParseWithLength(p, (size_t)(nl - p));
-		if (o == NULL)
+		if ((o = line_row(p, (size_t)(nl - p), &row, &fj, &sj)) == NULL)
 			continue;
-		row.t = (int64_t)cJSON_GetNumberValue(
-		    cJSON_GetObjectItemCaseSensitive(o, "t"));
-		row.query = cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(o, "query"));
-		row.mode = cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(o, "mode"));
-		row.front = cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(o, "front"));
-		row.actor = cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(o, "actor"));
-		row.hits = (int64_t)cJSON_GetNumberValue(
-		    cJSON_GetObjectItemCaseSensitive(o, "hits"));
-		row.ms = cJSON_GetNumberValue(
-		    cJSON_GetObjectItemCaseSensitive(o, "ms"));
-		if (cJSON_GetObjectItemCaseSensitive(o, "filters"))
-			row.filters = fj = cJSON_PrintUnformatted(
-			    cJSON_GetObjectItemCaseSensitive(o, "filters"));
-		if (cJSON_GetObjectItemCaseSensitive(o, "sources"))
-			row.sources = sj = cJSON_PrintUnformatted(
-			    cJSON_GetObjectItemCaseSensitive(o, "sources"));
 		if (row.query && row.actor && row.t > 0 &&
 		    (rc = session_of(st, row.actor, row.t, &row.session,
 		    e)) == 0)
@@ -199,17 +209,59 @@ fold(pake_ctx *c, pake_db *st, const char *path, int64_t keep_ms,
 	return rc;
 }
 
+/* Call fn with each claimed spool file (path "." anything): a flush's
+ * own, and those a crashed one left.  The first non-zero return stops. */
+static int
+claimed_each(const char *path, int (*fn)(void *, const char *), void *arg)
+{
+	char dir[PATH_MAX], f[PATH_MAX + 256], *slash;
+	const char *base;
+	struct dirent *de;
+	size_t bl;
+	DIR *d;
+	int rc = 0;
+
+	pake_strlcpy(dir, path, sizeof dir);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return 0;
+	*slash = '\0';
+	base = slash + 1;
+	bl = strlen(base);
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, base, bl) != 0 ||
+		    de->d_name[bl] != '.')
+			continue;
+		snprintf(f, sizeof f, "%s/%s", dir, de->d_name);
+		rc = fn(arg, f);
+	}
+	closedir(d);
+	return rc;
+}
+
+struct fold_arg {
+	pake_ctx *c;
+	pake_db *st;
+	int64_t keep_ms;
+	pake_err *e;
+};
+
+static int
+fold_one(void *arg, const char *path)
+{
+	struct fold_arg *a = arg;
+
+	return fold(a->c, a->st, path, a->keep_ms, a->e);
+}
+
 int
 pake_searchlog_flush(pake_ctx *c, pake_err *e)
 {
-	char path[PATH_MAX], claim[PATH_MAX + 64], dir[PATH_MAX], *slash;
-	const char *base;
-	struct dirent *de;
+	char path[PATH_MAX], claim[PATH_MAX + 64];
 	int64_t keep_ms = pake_config_num(c->cfg, PAKE_CFG_SEARCH_RETENTION) *
 	    86400000LL;
 	pake_db *st;
-	size_t bl;
-	DIR *d;
 	int rc = 0;
 
 	if ((rc = spool_path(c, path, sizeof path, e)) != 0)
@@ -222,25 +274,8 @@ pake_searchlog_flush(pake_ctx *c, pake_err *e)
 		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "rename %s: %s",
 		    path, strerror(errno));
 	/* Fold every claimed file: this one, and those a crash left. */
-	pake_strlcpy(dir, path, sizeof dir);
-	if ((slash = strrchr(dir, '/')) == NULL)
-		return 0;
-	*slash = '\0';
-	base = slash + 1;
-	bl = strlen(base);
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while (rc == 0 && (de = readdir(d)) != NULL) {
-		char f[PATH_MAX + 256];
-
-		if (strncmp(de->d_name, base, bl) != 0 ||
-		    de->d_name[bl] != '.')
-			continue;
-		snprintf(f, sizeof f, "%s/%s", dir, de->d_name);
-		rc = fold(c, st, f, keep_ms, e);
-	}
-	closedir(d);
-	return rc;
+	struct fold_arg fa = {c, st, keep_ms, e};
+	return claimed_each(path, fold_one, &fa);
 }
 
 void
@@ -311,5 +346,231 @@ pake_searchlog_list(pake_ctx *c, int limit, cJSON **out, pake_err *e)
 		return rc;
 	}
 	cJSON_AddNumberToObject(*out, "total", (double)n);
+	return 0;
+}
+
+/* The events: folded rows and spooled lines, read without writing. */
+
+struct evs {
+	pake_search_ev *v;
+	size_t n, cap, max;
+	int64_t since;
+	int truncated;
+	int oom;
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? pake_strdup(s) : NULL;
+}
+
+static void
+ev_add(struct evs *a, const pake_search_row *r)
+{
+	pake_search_ev *x;
+
+	if (a->n == a->max) {
+		a->truncated = 1;
+		return;
+	}
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 256;
+		pake_search_ev *v = realloc(a->v, cap * sizeof *v);
+
+		if (v == NULL) {
+			a->oom = 1;
+			return;
+		}
+		a->v = v;
+		a->cap = cap;
+	}
+	x = &a->v[a->n];
+	memset(x, 0, sizeof *x);
+	x->t = r->t;
+	x->hits = r->hits;
+	x->session = r->session;
+	x->ms = r->ms;
+	x->query = dup_or_null(r->query ? r->query : "");
+	x->mode = dup_or_null(r->mode ? r->mode : "text");
+	x->front = dup_or_null(r->front ? r->front : "");
+	x->actor = dup_or_null(r->actor ? r->actor : "");
+	x->sources = dup_or_null(r->sources);
+	if (x->query == NULL || x->mode == NULL || x->front == NULL ||
+	    x->actor == NULL) {
+		a->oom = 1;
+		free(x->query);
+		free(x->mode);
+		free(x->front);
+		free(x->actor);
+		free(x->sources);
+		return;
+	}
+	a->n++;
+}
+
+static int
+row_ev(void *arg, const pake_search_row *r)
+{
+	ev_add(arg, r);
+	return ((struct evs *)arg)->oom;
+}
+
+/* Each line of a spool file at or after since (session left 0). */
+static int
+spool_ev(void *arg, const char *path)
+{
+	struct evs *a = arg;
+	char *text = NULL, *p, *nl;
+	size_t len = 0;
+	pake_err e = {0};
+
+	if (pake_read_file(path, SPOOL_READ_MAX, &text, &len, &e) != 0)
+		return 0;	/* folded meanwhile */
+	for (p = text; p < text + len && !a->oom; p = nl + 1) {
+		pake_search_row row = {0};
+		char *fj = NULL, *sj = NULL;
+		cJSON *o;
+
+		if ((nl = memchr(p, '\n', (size_t)(text + len - p))) == NULL)
+			break;
+		if ((o = line_row(p, (size_t)(nl - p), &row, &fj, &sj)) ==
+		    NULL)
+			continue;
+		if (row.query && row.actor && row.t >= a->since && row.t > 0) {
+			row.session = 0;
+			ev_add(a, &row);
+		}
+		free(fj);
+		free(sj);
+		cJSON_Delete(o);
+	}
+	free(text);
+	return a->oom;
+}
+
+static int
+ev_time(const void *x, const void *y)
+{
+	const pake_search_ev *a = x, *b = y;
+
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	/* Folded (session set) before spooled, so duplicates are adjacent
+	 * with the folded one first. */
+	return (a->session == 0) - (b->session == 0);
+}
+
+static int
+same_ev(const pake_search_ev *a, const pake_search_ev *b)
+{
+	return a->t == b->t && strcmp(a->actor, b->actor) == 0 &&
+	    strcmp(a->front, b->front) == 0 && strcmp(a->query, b->query) == 0;
+}
+
+void
+pake_searchlog_events_free(pake_search_ev *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].query);
+		free(v[i].mode);
+		free(v[i].front);
+		free(v[i].actor);
+		free(v[i].sources);
+	}
+	free(v);
+}
+
+int
+pake_searchlog_events(pake_ctx *c, int64_t since_ms, size_t max,
+    pake_search_ev **out, size_t *n, int *truncated, pake_err *e)
+{
+	char path[PATH_MAX];
+	struct evs a;
+	pake_db *st;
+	size_t i, j;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*truncated = 0;
+	memset(&a, 0, sizeof a);
+	a.since = since_ms;
+	a.max = max;
+	if ((rc = pake_ctx_allow(c, PAKE_P_SEARCH_READ, e)) != 0 ||
+	    (rc = spool_path(c, path, sizeof path, e)) != 0)
+		return rc;
+	if ((st = pake_ctx_store(c, e)) == NULL)
+		return e->code;
+	if ((rc = pake_db_begin_read(st, e)) != 0)
+		return rc;
+	rc = pake_db_searchlog_since(st, since_ms, (int)max, row_ev, &a, e);
+	/* What is spooled and not folded yet: the live spool, and files a
+	 * writer claimed and is folding now (or a crash left). */
+	if (rc == 0 && !a.oom) {
+		spool_ev(&a, path);
+		claimed_each(path, spool_ev, &a);
+	}
+	if (rc == 0 && a.oom)
+		rc = pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
+	if (rc != 0) {
+		pake_db_rollback(st);
+		pake_searchlog_events_free(a.v, a.n);
+		return rc;
+	}
+	qsort(a.v, a.n, sizeof *a.v, ev_time);
+	/* Drop a spooled line already folded (a crash between a fold's
+	 * commit and its unlink), and give the others their sessions as the
+	 * fold will: the actor's open session, else a new one. */
+	for (i = j = 0; i < a.n && rc == 0; i++) {
+		pake_search_ev *x = &a.v[i];
+		size_t k;
+
+		if (x->session == 0) {
+			int dup = 0;
+
+			for (k = j; k-- > 0 && a.v[k].t == x->t;)
+				if (a.v[k].session && same_ev(&a.v[k], x))
+					dup = 1;
+			if (dup) {
+				free(x->query);
+				free(x->mode);
+				free(x->front);
+				free(x->actor);
+				free(x->sources);
+				continue;
+			}
+			/* The actor's newest session so far (in time order). */
+			for (k = j; k-- > 0;)
+				if (strcmp(a.v[k].actor, x->actor) == 0)
+					break;
+			if (k != (size_t)-1 && a.v[k].session > 0 &&
+			    x->t - a.v[k].session <= SESSION_MS)
+				x->session = a.v[k].session;
+			else if (k == (size_t)-1) {
+				int64_t id = 0, start = 0;
+
+				rc = pake_db_searchlog_last_session(st,
+				    x->actor, &id, &start, e);
+				x->session = id > 0 && x->t >= start &&
+				    x->t - start <= SESSION_MS ? id : x->t;
+			} else {
+				x->session = x->t;
+			}
+		}
+		if (j != i)
+			a.v[j] = *x;
+		j++;
+	}
+	pake_db_rollback(st);
+	if (rc != 0) {
+		pake_searchlog_events_free(a.v, j);
+		return rc;
+	}
+	*out = a.v;
+	*n = j;
+	*truncated = a.truncated;
 	return 0;
 }

@@ -53,6 +53,7 @@
 #include <string.h>
 #include <strings.h>
 #include <cmark.h>
+#include <ctype.h>
 #include "pake/text.h"
 #include "pake/util.h"
 
@@ -969,4 +970,30 @@ pake_text_html(const char *md, size_t len, char **out)
 	*out = cmark_markdown_to_html(md, len, CMARK_OPT_DEFAULT |
 	    CMARK_OPT_VALIDATE_UTF8);
 	return *out ? 0 : -1;
+}
+
+int
+pake_text_next_keyword(const char **p, char w[32])
+{
+	const char *t = *p;
+	size_t len, i;
+
+	while (t && *t) {
+		while (*t && !isalpha((unsigned char)*t))
+			t++;
+		for (len = 0; isalpha((unsigned char)t[len]); len++)
+			;
+		if (len >= 3 && len < 32) {
+			for (i = 0; i < len; i++)
+				w[i] = (char)tolower((unsigned char)t[i]);
+			w[len] = '\0';
+			if (!pake_text_stopword(w)) {
+				*p = t + len;
+				return 1;
+			}
+		}
+		t += len;
+	}
+	*p = t;
+	return 0;
 }

@@ -451,6 +451,9 @@ int pake_db_searchlog_count(pake_db *db, int64_t *n, pake_err *e);
 typedef int (*pake_search_cb)(void *arg, const pake_search_row *r);
 int pake_db_searchlog_each(pake_db *db, int limit, pake_search_cb cb,
     void *arg, pake_err *e);
+/* The newest limit rows at or after since_ms, newest first. */
+int pake_db_searchlog_since(pake_db *db, int64_t since_ms, int limit,
+    pake_search_cb cb, void *arg, pake_err *e);
 
 /* Summaries written, a batch a row, the newest keep kept (lib/db_text.c;
  * lib/summary.c). */

@@ -33,4 +33,18 @@ int pake_searchlog_flush(pake_ctx *c, pake_err *e);
  * its session began)}], total}. */
 int pake_searchlog_list(pake_ctx *c, int limit, cJSON **out, pake_err *e);
 
+/* A search as the analytics read it (strings malloc'd; sources is JSON
+ * text or NULL; session the time its session began, ms). */
+typedef struct pake_search_ev {
+	int64_t t, hits, session;
+	double ms;
+	char *query, *mode, *front, *actor, *sources;
+} pake_search_ev;
+/* The tenant's searches at or after since_ms, oldest first: those folded
+ * into the store and those still spooled (given their sessions as a fold
+ * will), at most max (the newest; *truncated then 1).  Writes nothing. */
+int pake_searchlog_events(pake_ctx *c, int64_t since_ms, size_t max,
+    pake_search_ev **out, size_t *n, int *truncated, pake_err *e);
+void pake_searchlog_events_free(pake_search_ev *v, size_t n);
+
 #endif

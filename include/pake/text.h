@@ -32,6 +32,11 @@ int pake_text_plain(const char *md, size_t len, char **out, size_t *n);
  * it.  *out malloc'd, NUL-terminated; 0, or PAKE_ENOMEM-style -1. */
 int pake_text_html(const char *md, size_t len, char **out);
 
+/* The next keyword of *p as SEED-API §1.4 reads them (a run of ASCII
+ * letters of 3 to 31, lower-cased, not a stop word) into w, *p moved past
+ * it; 0 when there is none left. */
+int pake_text_next_keyword(const char **p, char w[32]);
+
 /* A sentence: a span of the plain text. */
 typedef struct pake_sentence {
 	size_t off, len;	/* bytes into the text; len > 0, no white
