@@ -5,8 +5,8 @@
  * - No framework, no bundler.  Views are built with DOM calls; every
  *   field of a note is put in the page as text (textContent).  The one
  *   HTML inserted is a note's markdown as the server renders it
- *   (GET /notes/{id}?format=html, libcmark with raw HTML and unsafe URLs
- *   left out), and even
+ *   (GET /notes/{id}/html, libcmark with raw HTML and unsafe URLs left
+ *   out), and even
  *   that goes through sanitize() first.
  * - The session's tokens live in this closure only: never in
  *   localStorage, sessionStorage or a cookie.  A reload signs out.  The
@@ -534,7 +534,7 @@
 		if (!id)
 			throw new Error('No note named');
 		const {body: note, etag} = await api('GET', '/notes/' +
-			encodeURIComponent(id) + qs({format: 'html'}), {etag: true});
+			encodeURIComponent(id), {etag: true});
 		if (gen !== state.gen)
 			return;
 		const md = note.metadata || {};
@@ -562,12 +562,16 @@
 		status('Version ' + version);
 
 		/* the body: rendered markdown, or the text as it is */
-		if (typeof note.html === 'string')
-			body.appendChild(sanitize(note.html));
-		else
-			body.append(el('p', {class: 'meta'}, 'Shown as text (this ' +
-				'server renders no HTML)'), el('pre', null, note.content ||
-				''));
+		api('GET', '/notes/' + encodeURIComponent(id) + '/html')
+			.then(function (r) {
+				if (gen === state.gen)
+					body.appendChild(sanitize(r.html || ''));
+			}, function (e) {
+				if (gen !== state.gen)
+					return;
+				body.append(el('p', {class: 'meta'}, 'Shown as text (' +
+					e.message + ')'), el('pre', null, note.content || ''));
+			});
 
 		/* frontmatter as a text table */
 		const fm = el('table', {class: 'fm', id: 'frontmatter'});
