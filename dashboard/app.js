@@ -946,8 +946,8 @@
 		};
 		const [hasLib, searches, zero, reqs, lat, usage, ml, dash] =
 			await Promise.all([loadScript('chart.umd.min.js'),
-				tsq('searches'), tsq('zero_result_searches'), tsq('requests'),
-				tsq('latency_p50_ms'),
+				tsq('search_queries'), tsq('zero_result_searches'),
+				tsq('sessions'), tsq('response_time'),
 				tryApi('/analytics/usage-patterns' + qs({time_range: '7d'})),
 				tryApi('/ml/metrics'),
 				tryApi('/analytics/enhanced-dashboard' + qs({time_range:
@@ -960,16 +960,16 @@
 				'available at build time): figures are shown as tables.'));
 		const s1 = Object.assign(series(searches), {label: 'searches'});
 		const s2 = Object.assign(series(zero), {label: 'zero-result'});
-		const s3 = Object.assign(series(reqs), {label: 'requests'});
-		const s4 = Object.assign(series(lat), {label: 'p50 ms'});
+		const s3 = Object.assign(series(reqs), {label: 'sessions'});
+		const s4 = Object.assign(series(lat), {label: 'mean ms'});
 		const grid = el('div', {class: 'charts'});
 		view.appendChild(grid);
 		grid.append(
 			chartBox('Searches, last 24 h', 'chart-searches', [s1, s2], hasLib),
-			chartBox('HTTP requests, last 24 h', 'chart-requests', [s3],
-				hasLib),
-			chartBox('Latency p50 (ms), last 24 h', 'chart-latency', [s4],
-				hasLib));
+			chartBox('Search sessions begun, last 24 h', 'chart-sessions',
+				[s3], hasLib),
+			chartBox('Mean search time (ms), last 24 h', 'chart-latency',
+				[s4], hasLib));
 		view.appendChild(mlSection(ml));
 		view.appendChild(queriesSection(dash));
 		view.appendChild(usageSection(usage));
