@@ -61,7 +61,30 @@ $(BUILD)/obj/lib/%.o: lib/%.c $(HDRS)
 	@echo "  CC      $<"
 	@$(CC) $(PAKE_CFLAGS) -c -o $@ $<
 
-$(BUILD)/libpake.a: $(LIB_OBJ)
+# The dashboard (lib/http_dash.c): our own files and the npm libraries
+# pinned by dashboard/package-lock.json, embedded with .incbin by
+# dashboard/build.sh (ARCHITECTURE.md §18).  Only pake-http refers to
+# them, so only it links them.  npm ci runs when node_modules is missing
+# or older than the lock; without npm the build goes on without the
+# libraries.
+DASH_GEN = $(BUILD)/gen/dash
+DASH_SRC = dashboard/index.html dashboard/app.js dashboard/app.css \
+	dashboard/package.json dashboard/package-lock.json dashboard/build.sh \
+	$(wildcard dashboard/node_modules/.package-lock.json)
+DASH_FORCE = $(if $(wildcard dashboard/node_modules/.package-lock.json),,\
+	$(if $(shell command -v npm 2>/dev/null),FORCE))
+
+$(DASH_GEN)/assets.S: $(DASH_SRC) $(DASH_FORCE)
+	@sh dashboard/build.sh $(DASH_GEN)
+
+$(BUILD)/obj/gen/dash_assets.o: $(DASH_GEN)/assets.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	@$(CC) -c -o $@ $<
+
+FORCE:
+
+$(BUILD)/libpake.a: $(LIB_OBJ) $(BUILD)/obj/gen/dash_assets.o
 	@rm -f $@
 	@echo "  AR      $@"
 	@ar rcs $@ $^
@@ -144,6 +167,6 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: lint-man all deps layers check asan fuzz fuzz-build fuzz-targets bench \
+.PHONY: FORCE lint-man all deps layers check asan fuzz fuzz-build fuzz-targets bench \
 	run tour install clean
 .SECONDARY:

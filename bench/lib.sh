@@ -123,7 +123,8 @@ serve() {
 # serving ROOTDIR on a free port of 127.0.0.1, worker_processes auto (one
 # a core, as pake-http's threads), no access log, keep-alive connections
 # unlimited in requests (nginx closes one after 1000 by default).  .json
-# files are application/json.  Sets NGINX_URL.
+# files are application/json, .html, .js and .css what browsers expect
+# (the dashboard's reference).  No gzip.  Sets NGINX_URL.
 nginx_start() {
 	mkdir -p "$T/nginx"
 	_port=$(free_port)
@@ -140,7 +141,7 @@ pid $T/nginx/nginx.pid;
 error_log $T/nginx/error.log warn;
 events { worker_connections 1024; }
 http {
-	types { application/json json; }
+	types { application/json json; text/html html; text/javascript js; text/css css; }
 	default_type application/octet-stream;
 	access_log off;
 	sendfile on;

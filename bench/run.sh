@@ -85,6 +85,17 @@
 #   precision@5 of related notes (the share in the note's section, every
 #   note a query) and cluster purity and NMI with k = the sections.
 #
+# dashboard: bench/dashboard.mjs, the web dashboard in Debian's Chromium
+#   (playwright-core from tests/browser/node_modules, npm ci when missing)
+#   against pake-http (Accept=no) on a fresh database of BENCH_DASH_NOTES
+#   (2,000) notes, each linking to its parent in a tree of ten children
+#   a note and to one other note: first load (bytes on the wire, time to
+#   the sign-in form and to the first search result, median of 5 fresh
+#   browser contexts), a search round trip from the page over 50 words
+#   (p50, p90), and the graph of all the notes around the root: time to
+#   drawn and frame times (requestAnimationFrame) during a scripted drag
+#   and wheel zoom (p50, p95).  The reference, in the same run: nginx
+#   serving the same files (the page alone: no API there), first load.
 # http and wal need wrk and nginx: bench/deps.sh installs what is missing
 # first (apt-get).  Their knobs (BENCH_HTTP_SECS, BENCH_WAL_SECS, ...) are
 # described at the top of each script, and the limits of their benchmark
@@ -108,7 +119,7 @@ set -eu
 B=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
-ALLPARTS="search import writers tenants http wal versions watch graph memory vectors quality research"
+ALLPARTS="search import writers tenants http wal versions watch graph memory vectors quality research dashboard"
 PARTS=${BENCH_PARTS:-$ALLPARTS}
 SIZES=${BENCH_SIZES:-10000 100000}
 WRITERS=${BENCH_WRITERS:-32}
@@ -189,7 +200,7 @@ echo "parts: $PARTS; load average: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null
 
 for f in summary summary.import summary.writers summary.tenants summary.http summary.wal \
     summary.versions summary.watch summary.graph summary.memory \
-    summary.vectors summary.quality summary.research; do
+    summary.vectors summary.quality summary.research summary.dashboard; do
 	: >"$T/$f"
 done
 status=0
@@ -570,10 +581,75 @@ if has watch; then
 	echo "$WOUT" >>"$T/summary.watch"
 fi
 
+if has dashboard; then
+	echo
+	echo "== dashboard: the web dashboard in Chromium (bench/dashboard.mjs)"
+	DN=${BENCH_DASH_NOTES:-2000}
+	BD=$ROOT/tests/browser
+	if ! [ -d "$BD/node_modules/playwright-core" ] && command -v npm >/dev/null 2>&1; then
+		npm ci --prefix "$BD" --no-audit --no-fund >"$T/npm.log" 2>&1 </dev/null || true
+	fi
+	if ! [ -d "$BD/node_modules/playwright-core" ] || ! [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+		echo "dashboard: skipped: needs npm (npm ci --prefix tests/browser) and Chromium" |
+		    tee -a "$T/summary.dashboard"
+	else
+		_d=$T/dash
+		mkdir -p "$_d/md"
+		# The notes: a tree of ten children a note, and a link across.
+		awk -v n="$DN" -v d="$_d" 'BEGIN { for (i = 1; i < n; i++) {
+			f = sprintf("%s/md/node-%d.md", d, i)
+			printf "Child of [[Node %d]], see also [[Node %d]].\n\ntopic%d words of note %d.\n",
+			    int((i - 1) / 10), (i * 7 + 3) % n, i % 50, i > f
+			close(f) } }'
+		(
+			: >"$T/servers"
+			trap 'servers_stop' EXIT
+			export PAKE_DB=$_d/pake.db PAKE_VAULT=$_d/vault
+			"$B/bin/pake-db" init >/dev/null
+			for f in "$_d"/md/node-*.md; do
+				_i=${f##*/node-}
+				_i=${_i%.md}
+				printf -- '---\ntitle: Node %s\n---\n' "$_i" | cat - "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+			done
+			HUB=$(printf 'The root. topic0 words.' | "$B/bin/pake-note" add --title 'Node 0')
+			"$B/bin/pake-vault" import "$_d/md" >/dev/null 2>"$_d/import.log"
+			raise_limits default
+			printf '%s\n' 'Bench-Passw0rd-Seven-7' |
+			    "$B/bin/pake-tenant" user add --role user dash >/dev/null
+			serve no "$_d/http.log"
+			NG=
+			if command -v nginx >/dev/null 2>&1; then
+				mkdir -p "$_d/www/dashboard/assets"
+				for f in index.html app.js app.css cytoscape.min.js chart.umd.min.js; do
+					cp "$B/gen/dash/$f" "$_d/www/dashboard/assets/$f"
+				done
+				cp "$B/gen/dash/index.html" "$_d/www/dashboard/index.html"
+				nginx_start "$_d/www" && NG=$NGINX_URL
+			fi
+			WORDS=$(awk 'BEGIN { for (i = 0; i < 50; i++) printf "topic%d ", (i * 7) % 50 }')
+			BASE=$URL USER=dash PW=Bench-Passw0rd-Seven-7 QUERY=topic1 WORDS=$WORDS \
+			    HUB=$HUB NGINX_URL=$NG node "$ROOT/bench/dashboard.mjs" >"$_d/out.json"
+		) || status=1
+		if [ -s "$_d/out.json" ]; then
+			cat "$_d/out.json"
+			jq -r --arg n "$DN" '
+			    "dashboard (\(.chromium)): first load \(.first_load.total_bytes) bytes on the wire in \(.first_load.requests) requests (page files \(.first_load.page_bytes) bytes), sign-in form ready \(.first_load.ready_ms) ms, first search result \(.first_load.first_result_ms) ms after navigation (median of \(.first_load.runs))",
+			    (if .page_only then "dashboard: the page alone, first load: pake-http \(.page_only.pake.bytes) bytes, \(.page_only.pake.ready_ms) ms; nginx (no gzip) \(.page_only.nginx.bytes) bytes, \(.page_only.nginx.ready_ms) ms" else "dashboard: no nginx reference (nginx is not installed)" end),
+			    "dashboard: search round trip from the page over \(.search.n) words: p50 \(.search.p50_ms*10|floor/10) ms, p90 \(.search.p90_ms*10|floor/10) ms, max \(.search.max_ms*10|floor/10) ms",
+			    "dashboard: graph of \(.graph.nodes) nodes, \(.graph.edges) edges drawn in \(.graph.drawn_ms) ms; frame time during drag and zoom over \(.graph.frames) frames: p50 \(.graph.frame_p50_ms*10|floor/10) ms, p95 \(.graph.frame_p95_ms*10|floor/10) ms, worst \(.graph.frame_max_ms*10|floor/10) ms"' \
+			    "$_d/out.json" >>"$T/summary.dashboard" || status=1
+			cat "$T/summary.dashboard"
+		else
+			echo "dashboard: FAILED (see above)" | tee -a "$T/summary.dashboard"
+			status=1
+		fi
+	fi
+fi
+
 echo
 echo "== summary (load average now: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?'))"
 cat "$SUMMARY" "$T/summary.import" "$T/summary.writers" "$T/summary.tenants" \
     "$T/summary.http" "$T/summary.wal" "$T/summary.versions" "$T/summary.watch" \
     "$T/summary.graph" "$T/summary.memory" "$T/summary.vectors" \
-    "$T/summary.quality" "$T/summary.research"
+    "$T/summary.quality" "$T/summary.research" "$T/summary.dashboard"
 [ "$status" -eq 0 ]

@@ -189,11 +189,23 @@ ctx_put(pake_http *h, pake_ctx *c)
 void
 http_text(http_req *r, int status, const char *ctype, char *text, size_t len)
 {
-	free(r->out);
+	if (!r->out_static)
+		free(r->out);
+	r->out_static = 0;
 	r->status = status;
 	r->ctype = ctype;
 	r->out = text;
 	r->out_len = len;
+}
+
+void
+http_static(http_req *r, int status, const char *ctype, const void *body,
+    size_t len)
+{
+	http_text(r, status, ctype, NULL, 0);
+	r->out = (char *)(uintptr_t)body;	/* only ever read */
+	r->out_len = len;
+	r->out_static = 1;
 }
 
 void
@@ -656,8 +668,9 @@ respond(hconn *k, http_req *r)
 	if (body)
 		pake_buf_printf(&b, "Content-Type: %s\r\nContent-Length: %zu\r\n",
 		    r->ctype ? r->ctype : "application/json", r->out_len);
-	pake_buf_printf(&b, "X-Request-ID: %s\r\nCache-Control: no-store\r\n"
-	    "X-Content-Type-Options: nosniff\r\n", r->rid);
+	pake_buf_printf(&b, "X-Request-ID: %s\r\nCache-Control: %s\r\n"
+	    "X-Content-Type-Options: nosniff\r\n", r->rid,
+	    r->cache ? r->cache : "no-store");
 	if (r->allow[0])
 		pake_buf_printf(&b, "Allow: %s\r\n", r->allow);
 	if (r->www_auth)
@@ -711,7 +724,8 @@ req_free(http_req *r)
 		return;
 	pake_buf_free(&r->body);
 	pake_buf_free(&r->rh);
-	free(r->out);
+	if (!r->out_static)
+		free(r->out);
 	free(r->head);
 	free(r->target);
 	free(r);

@@ -709,6 +709,15 @@ r_docs(http_api *a, const http_route *rt)
 	http_docs(a->r, dot ? dot + 1 : "html");
 }
 
+/* GET /dashboard (and the Python paths /dashboard/realtime, /advanced,
+ * /obsidian: the same page, whose script opens the matching view) and
+ * /dashboard/assets/{file}: the web dashboard (http_dash.c). */
+static void
+r_dash(http_api *a, const http_route *rt)
+{
+	http_dash(a->r, strstr(rt->pattern, "{file}") ? a->r->param[0] : NULL);
+}
+
 /* The API.  Order matters only for patterns that overlap: first wins. */
 static const http_route routes[] = {
 	{"GET", "/", 0, 0, NULL, r_root, 0, NULL},
@@ -718,6 +727,11 @@ static const http_route routes[] = {
 	{"GET", "/docs", 0, 0, NULL, r_docs, 0, NULL},
 	{"GET", "/docs.js", 0, 0, NULL, r_docs, 0, NULL},
 	{"GET", "/docs.css", 0, 0, NULL, r_docs, 0, NULL},
+	{"GET", "/dashboard", 0, 0, NULL, r_dash, 0, NULL},
+	{"GET", "/dashboard/realtime", 0, 0, NULL, r_dash, 0, NULL},
+	{"GET", "/dashboard/advanced", 0, 0, NULL, r_dash, 0, NULL},
+	{"GET", "/dashboard/obsidian", 0, 0, NULL, r_dash, 0, NULL},
+	{"GET", "/dashboard/assets/{file}", 0, 0, NULL, r_dash, 0, NULL},
 	{"POST", "/notes", 1, 1, "create_note", r_op, 1, NULL},
 	{"GET", "/notes", 1, 0, NULL, r_notes_get, 0, " q type status tag "
 	    "created_after created_before modified_after modified_before "

@@ -44,7 +44,9 @@ typedef struct http_req {
 	char segbuf[1024];	/* storage for the decoded path segments */
 	/* the answer */
 	int status;
-	char *out;		/* malloc'd body */
+	char *out;		/* malloc'd body (static: see out_static) */
+	int out_static;		/* out is static data, never freed */
+	const char *cache;	/* Cache-Control (static text), or no-store */
 	size_t out_len;
 	const char *ctype;
 	char allow[64];		/* for 405 */
@@ -82,6 +84,10 @@ void http_error(http_req *r, const pake_err *e, pake_log *log);
 void http_fail(http_req *r, int code, const char *msg, pake_log *log);
 void http_text(http_req *r, int status, const char *ctype, char *text,
     size_t len);	/* takes text */
+/* A body that outlives every request (static data, e.g. an embedded
+ * file): sent as it is, never copied nor freed. */
+void http_static(http_req *r, int status, const char *ctype,
+    const void *body, size_t len);
 
 /* A route of the JSON API (the table at the end of lib/http_api.c). */
 struct http_api;
@@ -103,5 +109,9 @@ struct cJSON *http_openapi(void);
 /* GET /docs ("html"), /docs.js ("js"), /docs.css ("css"): the document
  * in a browser, under a strict CSP (lib/http_docs.c). */
 void http_docs(http_req *r, const char *which);
+/* GET /dashboard (and /dashboard/realtime, /advanced, /obsidian): the
+ * page, when file is NULL; GET /dashboard/assets/{file}: one of its
+ * embedded files, or 404.  Under a strict CSP (lib/http_dash.c). */
+void http_dash(http_req *r, const char *file);
 
 #endif
