@@ -32,21 +32,6 @@
 	let cy = null;			/* the graph view's cytoscape, if any */
 	const charts = [];		/* the analytics view's charts */
 
-	/* Permissions of a role when GET /api/v1/auth/me is missing
-	 * (lib/auth.c's table). */
-	const ROLE_PERMS = {
-		viewer: ['notes:read', 'search:read', 'graph:read'],
-		user: ['notes:read', 'search:read', 'graph:read', 'notes:write',
-			'graph:write', 'ingest:run'],
-		manager: ['notes:read', 'search:read', 'graph:read', 'notes:write',
-			'graph:write', 'ingest:run', 'notes:delete'],
-		admin: ['notes:read', 'notes:write', 'notes:delete', 'search:read',
-			'graph:read', 'graph:write', 'ingest:run', 'users:manage',
-			'audit:read'],
-		super_admin: ['notes:read', 'notes:write', 'notes:delete',
-			'search:read', 'graph:read', 'graph:write', 'ingest:run',
-			'users:manage', 'tenants:manage', 'audit:read'],
-	};
 
 	/* --- DOM helpers ---------------------------------------------------- */
 
@@ -224,9 +209,11 @@
 			} catch (e) {
 				if (!state.access)
 					return;
-				/* A server without /auth/me: the role's permissions. */
+				/* Who we are is unknown: no edit controls (the
+				 * server refuses what the token may not do
+				 * anyway). */
 				state.me = {tenant: tenant, username: u, role: t.role,
-					permissions: ROLE_PERMS[t.role] || []};
+					permissions: []};
 			}
 			showApp();
 		} catch (e) {
