@@ -103,7 +103,9 @@
 	 * ends the session. */
 	async function api(method, path, opts) {
 		opts = opts || {};
-		const headers = {'Accept': 'application/json'};
+		/* X-Pake-Client names the front in the search log. */
+		const headers = {'Accept': 'application/json',
+			'X-Pake-Client': 'dashboard'};
 		if (state.access && !opts.anonymous)
 			headers['Authorization'] = 'Bearer ' + state.access;
 		if (opts.body !== undefined)

@@ -1046,6 +1046,7 @@ pake_http_dispatch(http_api *a)
 	http_req *r = a->r;
 	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
 	const http_route *rt = NULL;
+	const char *client;
 	size_t i, used = 0;
 	pake_err e = {0};
 	int path_known = 0;
@@ -1101,6 +1102,11 @@ pake_http_dispatch(http_api *a)
 	pake_strlcpy(a->c->request_id, r->rid, sizeof a->c->request_id);
 	pake_strlcpy(a->c->log->request_id, r->rid,
 	    sizeof a->c->log->request_id);
+	/* The dashboard says so, for the search log's front (a label, not
+	 * a right: it grants nothing). */
+	client = http_header(r, "X-Pake-Client");
+	a->c->front = client && strcmp(client, "dashboard") == 0 ?
+	    "dashboard" : NULL;
 	peer(a);
 	if (rt->auth && authenticate(a) != 0)
 		return;

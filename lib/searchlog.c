@@ -47,6 +47,8 @@ spool_path(pake_ctx *c, char *out, size_t n, pake_err *e)
 void
 pake_searchlog_add(pake_ctx *c, const pake_search_event *ev)
 {
+	const char *front = c->front ? c->front : c->log && c->log->tool ?
+	    c->log->tool : "pake";
 	char path[PATH_MAX], actor[48], *line;
 	cJSON *o;
 	pake_err e = {0};
@@ -74,8 +76,7 @@ pake_searchlog_add(pake_ctx *c, const pake_search_event *ev)
 		    cJSON_Duplicate(ev->sources, 1));
 	cJSON_AddNumberToObject(o, "hits", ev->hits);
 	cJSON_AddNumberToObject(o, "ms", ev->ms);
-	cJSON_AddStringToObject(o, "front", c->log && c->log->tool ?
-	    c->log->tool : "pake");
+	cJSON_AddStringToObject(o, "front", front);
 	cJSON_AddStringToObject(o, "actor", actor);
 	line = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
@@ -89,7 +90,7 @@ pake_searchlog_add(pake_ctx *c, const pake_search_event *ev)
 		cJSON_AddStringToObject(o, "query", "");
 		cJSON_AddNumberToObject(o, "hits", ev->hits);
 		cJSON_AddNumberToObject(o, "ms", ev->ms);
-		cJSON_AddStringToObject(o, "front", "pake");
+		cJSON_AddStringToObject(o, "front", front);
 		cJSON_AddStringToObject(o, "actor", actor);
 		line = cJSON_PrintUnformatted(o);
 		cJSON_Delete(o);

@@ -74,6 +74,9 @@ typedef struct pake_ctx {
 	/* A search run for another one (the research search's vault by
 	 * meaning): not logged on its own (searchlog.c). */
 	int search_inner;
+	/* The front as the search log names it when not the program's own
+	 * (pake-http serving the dashboard: "dashboard"); NULL otherwise. */
+	const char *front;
 } pake_ctx;
 
 /* Open the existing control database and act as the configured tenant with
