@@ -42,7 +42,7 @@ BIN_SRC	= $(sort $(wildcard bin/*.c))
 BINS	= $(BIN_SRC:bin/%.c=$(BUILD)/bin/%)
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNITS	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/test/%)
-HDRS	= $(wildcard include/pake/*.h)
+HDRS	= $(wildcard include/pake/*.h lib/*.h)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_BUILD = build-fuzz

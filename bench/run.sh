@@ -96,6 +96,11 @@
 #   drawn and frame times (requestAnimationFrame) during a scripted drag
 #   and wheel zoom (p50, p95).  The reference, in the same run: nginx
 #   serving the same files (the page alone: no API there), first load.
+# analytics: bench/analytics.c, in one process: a month of searches
+#   (BENCH_ANALYTICS_SEARCHES, default 100,000, over 30 days, 40 actors)
+#   spooled in the search log's format, folded (lines/s), then each
+#   analytics answer over them (p50, max of 15); search_notes p50 in the
+#   same run is the reference (one ordinary read).
 # http and wal need wrk and nginx: bench/deps.sh installs what is missing
 # first (apt-get).  Their knobs (BENCH_HTTP_SECS, BENCH_WAL_SECS, ...) are
 # described at the top of each script, and the limits of their benchmark
@@ -119,7 +124,7 @@ set -eu
 B=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
-ALLPARTS="search import writers tenants http wal versions watch graph memory vectors quality research dashboard"
+ALLPARTS="search import writers tenants http wal versions watch graph memory vectors quality research dashboard analytics"
 PARTS=${BENCH_PARTS:-$ALLPARTS}
 SIZES=${BENCH_SIZES:-10000 100000}
 WRITERS=${BENCH_WRITERS:-32}
@@ -200,7 +205,8 @@ echo "parts: $PARTS; load average: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null
 
 for f in summary summary.import summary.writers summary.tenants summary.http summary.wal \
     summary.versions summary.watch summary.graph summary.memory \
-    summary.vectors summary.quality summary.research summary.dashboard; do
+    summary.vectors summary.quality summary.research summary.dashboard \
+    summary.analytics; do
 	: >"$T/$f"
 done
 status=0
@@ -646,10 +652,29 @@ if has dashboard; then
 	fi
 fi
 
+if has analytics; then
+	echo
+	echo "== analytics: folding a month of searches, and each answer over it"
+	${CC:-cc} $CF -o "$B/bench/analytics" "$ROOT/bench/analytics.c" "$B/libpake.a" $LIBS
+	_d=$T/analytics
+	mkdir -p "$_d"
+	PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$B/bin/pake-db" init >/dev/null
+	if AOUT=$(PAKE_DB="$_d/pake.db" PAKE_VAULT="$_d/vault" "$B/bench/analytics" -n "${BENCH_ANALYTICS_SEARCHES:-100000}"); then
+		echo "$AOUT"
+		printf '%s\n' "$AOUT" | awk -F= '{ v[$1] = $2 } END {
+			printf "analytics, %d searches over 30 days: fold %.0f lines/s; p50 ml_metrics %.1f ms, ml_dashboard %.1f ms, analytics dashboard 24h %.1f ms, 30d %.1f ms, series 30d hourly %.1f ms, usage 30d %.1f ms, anomalies %.1f ms; reference search_notes p50 %.2f ms\n", v["searches"], v["fold_lines_per_s"], v["ml_metrics_p50_ms"], v["ml_dashboard_p50_ms"], v["dashboard_24h_p50_ms"], v["dashboard_30d_p50_ms"], v["series_30d_hour_p50_ms"], v["usage_30d_p50_ms"], v["anomalies_24h_p50_ms"], v["search_notes_p50_ms"] }' >>"$T/summary.analytics"
+	else
+		echo "analytics: failed" | tee -a "$T/summary.analytics"
+		status=1
+	fi
+	rm -rf "$_d"
+fi
+
 echo
 echo "== summary (load average now: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?'))"
 cat "$SUMMARY" "$T/summary.import" "$T/summary.writers" "$T/summary.tenants" \
     "$T/summary.http" "$T/summary.wal" "$T/summary.versions" "$T/summary.watch" \
     "$T/summary.graph" "$T/summary.memory" "$T/summary.vectors" \
-    "$T/summary.quality" "$T/summary.research" "$T/summary.dashboard"
+    "$T/summary.quality" "$T/summary.research" "$T/summary.dashboard" \
+    "$T/summary.analytics"
 [ "$status" -eq 0 ]

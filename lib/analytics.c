@@ -196,19 +196,23 @@ by_start(const void *x, const void *y)
 static int
 sessions(an_log *l, pake_err *e)
 {
-	an_words keys = {0};
-	an_words *tops;
+	an_words keys = {0}, tops = {0};
 	char key[32], w[AN_TOPICS][32];
-	size_t i, k;
+	size_t i, k, *next_ev, *first, *last;
 	int j, nt;
 
 	if (l->n == 0)
 		return 0;
 	l->sess = calloc(l->n, sizeof *l->sess);
 	l->s = calloc(l->n, sizeof *l->s);
-	tops = calloc(l->n, sizeof *tops);
-	if (l->sess == NULL || l->s == NULL || tops == NULL) {
-		free(tops);
+	next_ev = malloc(l->n * sizeof *next_ev);
+	first = malloc(l->n * sizeof *first);
+	last = malloc(l->n * sizeof *last);
+	if (l->sess == NULL || l->s == NULL || next_ev == NULL ||
+	    first == NULL || last == NULL) {
+		free(next_ev);
+		free(first);
+		free(last);
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 	}
 	for (i = 0; i < l->n; i++) {
@@ -224,12 +228,18 @@ sessions(an_log *l, pake_err *e)
 			break;
 		if (kw->n == 0) {
 			kw->found = (int64_t)l->ns;	/* its index */
-			s = &l->s[l->ns++];
+			s = &l->s[l->ns];
+			s->idx = l->ns;
 			s->actor = x->actor;
 			s->start = x->session;
+			first[l->ns++] = i;
+		} else {
+			next_ev[last[kw->found]] = i;
 		}
 		kw->n++;
 		k = (size_t)kw->found;
+		last[k] = i;
+		next_ev[i] = (size_t)-1;
 		s = &l->s[k];
 		l->sess[i] = k;
 		s->queries++;
@@ -237,27 +247,34 @@ sessions(an_log *l, pake_err *e)
 		s->hits += x->hits;
 		if (x->t > s->end)
 			s->end = x->t;
-		nt = an_topics(x->query, w);
-		for (j = 0; j < nt; j++) {
-			an_word *t = an_words_get(&tops[k], w[j]);
+	}
+	/* Each session's most searched topics, one map reused. */
+	for (k = 0; k < l->ns && !keys.oom; k++) {
+		for (i = first[k]; i != (size_t)-1; i = next_ev[i]) {
+			nt = an_topics(l->ev[i].query, w);
+			for (j = 0; j < nt; j++) {
+				an_word *t = an_words_get(&tops, w[j]);
 
-			if (t)
-				t->n++;
+				if (t)
+					t->n++;
+			}
 		}
-	}
-	for (k = 0; k < l->ns; k++) {
-		an_words_sort(&tops[k]);
-		for (j = 0; j < 5 && (size_t)j < tops[k].n; j++)
-			memcpy(l->s[k].dominant[j], tops[k].v[j].w, 32);
+		an_words_sort(&tops);
+		for (j = 0; j < 5 && (size_t)j < tops.n; j++)
+			memcpy(l->s[k].dominant[j], tops.v[j].w, 32);
 		l->s[k].ndom = j;
-		an_words_free(&tops[k]);
+		tops.n = 0;
 	}
-	free(tops);
-	if (keys.oom) {
+	free(next_ev);
+	free(first);
+	free(last);
+	if (keys.oom || tops.oom) {
 		an_words_free(&keys);
+		an_words_free(&tops);
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 	}
 	an_words_free(&keys);
+	an_words_free(&tops);
 	/* Sessions by start; events keep their indexes through a map. */
 	{
 		size_t *pos = malloc(l->ns * sizeof *pos);
@@ -271,15 +288,8 @@ sessions(an_log *l, pake_err *e)
 		}
 		memcpy(sorted, l->s, l->ns * sizeof *sorted);
 		qsort(sorted, l->ns, sizeof *sorted, by_start);
-		for (k = 0; k < l->ns; k++) {
-			size_t m;
-
-			for (m = 0; m < l->ns; m++)
-				if (l->s[m].start == sorted[k].start &&
-				    l->s[m].actor == sorted[k].actor)
-					break;
-			pos[m] = k;
-		}
+		for (k = 0; k < l->ns; k++)
+			pos[sorted[k].idx] = k;
 		for (i = 0; i < l->n; i++)
 			l->sess[i] = pos[l->sess[i]];
 		memcpy(l->s, sorted, l->ns * sizeof *sorted);

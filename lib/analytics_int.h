@@ -22,6 +22,7 @@ typedef struct an_session {
 	int64_t hits;
 	char dominant[5][32];		/* its most searched topics */
 	int ndom;
+	size_t idx;			/* made in this order (internal) */
 } an_session;
 
 /* The log as read for one answer. */
