@@ -1291,7 +1291,13 @@ pake_ml(pake_ctx *c, int which, cJSON **out, pake_err *e)
 	size_t k;
 	int rc;
 
-	if ((rc = an_load(c, pake_now_ms() - keep, &l, e)) != 0)
+	int64_t now = pake_now_ms(), since = now - keep;
+	/* The metrics are today's (and the sessions open now): only those
+	 * searches are read. */
+	if (which == PAKE_ML_METRICS)
+		since = now - now % 86400000LL < now - AN_SESSION_MS ?
+		    now - now % 86400000LL : now - AN_SESSION_MS;
+	if ((rc = an_load(c, since, &l, e)) != 0)
 		return rc;
 	o = cJSON_CreateObject();
 	cJSON_AddBoolToObject(o, "success", 1);
