@@ -574,26 +574,34 @@ queries_with(const an_log *l, const char *t)
 	return a;
 }
 
-static int
-has_dominant(const an_session *s, const char *t)
-{
-	int j;
-
-	for (j = 0; j < s->ndom; j++)
-		if (strcmp(s->dominant[j], t) == 0)
-			return 1;
-	return 0;
-}
 
 /* A topic's clusters: topics dominant in the same sessions at least 3
- * times, the most shared first, up to 3. */
+ * times, the most shared first, up to 3.  The pairs of each session's
+ * dominant topics are counted in one pass. */
+struct rel {
+	int topic;
+	int64_t n;
+	size_t first;
+};
+
+static int
+by_rel(const void *x, const void *y)
+{
+	const struct rel *a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
 static void
 topic_clusters(const an_log *l, cJSON *list)
 {
-	an_words dom = {0};
-	size_t i, k, made = 0;
-	int j;
-	char name[96], text[200];
+	an_words dom = {0}, ix = {0}, pairs = {0};
+	struct rel *rel = NULL, *mine;
+	size_t i, k, made = 0, nrel_all = 0;
+	int j, m, id[5];
+	char name[96], text[200], key[32];
 
 	for (i = 0; i < l->ns; i++)
 		for (j = 0; j < l->s[i].ndom; j++) {
@@ -606,56 +614,78 @@ topic_clusters(const an_log *l, cJSON *list)
 			}
 		}
 	an_words_sort(&dom);
-	for (k = 0; k < dom.n && made < 10; k++) {
-		an_words rel = {0};
+	for (k = 0; k < dom.n; k++) {
+		an_word *x = an_words_get(&ix, dom.v[k].w);
+
+		if (x)
+			x->found = (int64_t)k;
+	}
+	for (i = 0; i < l->ns; i++) {
+		for (j = 0; j < l->s[i].ndom; j++) {
+			an_word *x = an_words_get(&ix, l->s[i].dominant[j]);
+
+			id[j] = x ? (int)x->found : -1;
+		}
+		for (j = 0; j < l->s[i].ndom; j++)
+			for (m = 0; m < l->s[i].ndom; m++) {
+				an_word *x;
+
+				if (m == j || id[j] < 0 || id[m] < 0)
+					continue;
+				snprintf(key, sizeof key, "%d.%d", id[j], id[m]);
+				if ((x = an_words_get(&pairs, key)) != NULL)
+					x->n++;
+			}
+	}
+	/* The pairs seen 3 times or more, by their first topic. */
+	rel = calloc(pairs.n + 1, sizeof *rel);
+	for (k = 0; rel && k < pairs.n; k++) {
+		int a, b;
+
+		if (pairs.v[k].n < 3 || sscanf(pairs.v[k].w, "%d.%d", &a, &b) !=
+		    2)
+			continue;
+		rel[nrel_all].topic = b;
+		rel[nrel_all].n = pairs.v[k].n;
+		rel[nrel_all].first = (size_t)a;	/* grouped below */
+		nrel_all++;
+	}
+	mine = calloc(nrel_all + 1, sizeof *mine);
+	for (k = 0; rel && mine && k < dom.n && made < 10; k++) {
+		size_t nm = 0, r;
 		cJSON *ins, *q;
-		size_t r, nrel = 0;
+		char line[320];
 
 		if (dom.v[k].n < 3)
 			break;
-		for (i = 0; i < l->ns; i++) {
-			if (!has_dominant(&l->s[i], dom.v[k].w))
-				continue;
-			for (j = 0; j < l->s[i].ndom; j++) {
-				an_word *x;
-
-				if (strcmp(l->s[i].dominant[j], dom.v[k].w) &&
-				    (x = an_words_get(&rel,
-				    l->s[i].dominant[j])) != NULL)
-					x->n++;
+		for (r = 0; r < nrel_all; r++)
+			if (rel[r].first == k) {
+				mine[nm] = rel[r];
+				mine[nm].first = (size_t)rel[r].topic;
+				nm++;
 			}
-		}
-		an_words_sort(&rel);
-		ins = cJSON_CreateArray();
+		if (nm == 0)
+			continue;
+		qsort(mine, nm, sizeof *mine, by_rel);
 		text[0] = '\0';
-		for (r = 0; r < rel.n && nrel < 3; r++) {
-			if (rel.v[r].n < 3)
-				break;
+		for (r = 0; r < nm && r < 3; r++)
 			snprintf(text + strlen(text), sizeof text - strlen(text),
-			    "%s%s", nrel ? ", " : "", rel.v[r].w);
-			nrel++;
-		}
-		if (nrel > 0) {
-			snprintf(name, sizeof name, "%s research cluster",
-			    dom.v[k].w);
-			{
-				char line[320];
-
-				snprintf(line, sizeof line, "%s is searched in "
-				    "the same sessions as %s", dom.v[k].w,
-				    text);
-				cJSON_AddItemToArray(ins,
-				    cJSON_CreateString(line));
-			}
-			q = queries_with(l, dom.v[k].w);
-			pattern(list, "topic_cluster", name, dom.v[k].n,
-			    fmin(1, (double)nrel / 3), dom.v[k].last, q, ins);
-			made++;
-		} else {
-			cJSON_Delete(ins);
-		}
-		an_words_free(&rel);
+			    "%s%s", r ? ", " : "", dom.v[mine[r].topic].w);
+		snprintf(name, sizeof name, "%s research cluster", dom.v[k].w);
+		snprintf(line, sizeof line, "%s is searched in the same sessions "
+		    "as %s", dom.v[k].w, text);
+		ins = cJSON_CreateArray();
+		cJSON_AddItemToArray(ins, cJSON_CreateString(line));
+		q = queries_with(l, dom.v[k].w);
+		pattern(list, "topic_cluster", name, dom.v[k].n,
+		    fmin(1, (double)(nm < 3 ? nm : 3) / 3), dom.v[k].last, q,
+		    ins);
+		made++;
 	}
+	free(rel);
+	free(mine);
+	an_words_free(&pairs);
+	an_words_free(&ix);
 	an_words_free(&dom);
 }
 
@@ -770,8 +800,9 @@ insight(cJSON *list, const char *type, const char *title, const char *desc,
 }
 
 cJSON *
-an_ml_insights(an_log *l)
+an_ml_insights(an_log *l, const cJSON *patterns)
 {
+	const cJSON *src;
 	cJSON *list = cJSON_CreateArray(), *g, *it, *pats;
 	size_t from = today_from(l), n = l->n - from, last20, i;
 	an_words top = {0};
@@ -838,8 +869,9 @@ an_ml_insights(an_log *l)
 	}
 	an_words_free(&top);
 	/* A related area: the first topic cluster. */
-	pats = an_ml_patterns(l);
-	cJSON_ArrayForEach(it, pats) {
+	pats = patterns ? NULL : an_ml_patterns(l);
+	src = patterns ? patterns : pats;
+	cJSON_ArrayForEach(it, src) {
 		const char *type = cJSON_GetStringValue(
 		    cJSON_GetObjectItemCaseSensitive(it, "pattern_type"));
 		const char *name = cJSON_GetStringValue(
@@ -1005,15 +1037,24 @@ kg_json(an_log *l, cJSON *insights)
 
 		co = calloc((size_t)nt0 * (size_t)(nt0 ? nt0 : 1),
 		    sizeof *co);
+		an_words tix = {0};
+
+		/* Topic node by word. */
+		for (m = 0; m < nt0; m++) {
+			an_word *x = an_words_get(&tix, g->v[m].label);
+
+			if (x)
+				x->found = m + 1;
+		}
 		for (i = 0; co && i < l->n; i++) {
 			int idx[AN_TOPICS], ni = 0;
 
 			nt = an_topics(l->ev[i].query, w);
 			for (j = 0; j < nt; j++) {
-				snprintf(id, sizeof id, "topic_%s", w[j]);
-				for (m = 0; m < nt0; m++)
-					if (strcmp(g->v[m].id, id) == 0)
-						idx[ni++] = m;
+				an_word *x = an_words_get(&tix, w[j]);
+
+				if (x && x->found > 0)
+					idx[ni++] = (int)x->found - 1;
 			}
 			for (j = 0; j < ni; j++)
 				for (m = j + 1; m < ni; m++)
@@ -1035,6 +1076,7 @@ kg_json(an_log *l, cJSON *insights)
 					    fmin(fa, fb), "co_occurs");
 			}
 		free(co);
+		an_words_free(&tix);
 	}
 	/* The last 10 distinct queries of more than 3 bytes, the newest
 	 * first, weighted by recency (SEED-API's inverted recency fixed). */
@@ -1254,7 +1296,7 @@ session_json(const an_log *l, size_t k)
 	const an_session *s = &l->s[k];
 	cJSON *o = cJSON_CreateObject(), *q, *d;
 	char id[64];
-	size_t i;
+	size_t i, lo, hi, nq;
 	int j;
 
 	snprintf(id, sizeof id, "%lld", (long long)s->start);
@@ -1266,10 +1308,24 @@ session_json(const an_log *l, size_t k)
 	else
 		cJSON_AddNullToObject(o, "end_time");
 	q = cJSON_AddArrayToObject(o, "queries");
-	for (i = 0; i < l->n; i++)
-		if (l->sess[i] == k && cJSON_GetArraySize(q) < 100)
+	/* Its searches lie between its start and end (events by time). */
+	lo = 0;
+	hi = l->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->ev[mid].t < s->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo, nq = 0; i < l->n && l->ev[i].t <= s->end && nq < 100;
+	    i++)
+		if (l->sess[i] == k) {
 			cJSON_AddItemToArray(q, cJSON_CreateString(
 			    l->ev[i].query));
+			nq++;
+		}
 	cJSON_AddNumberToObject(o, "total_results", (double)s->hits);
 	cJSON_AddNumberToObject(o, "found_rate",
 	    an_round((double)s->found / s->queries, 3));
@@ -1312,13 +1368,13 @@ pake_ml(pake_ctx *c, int which, cJSON **out, pake_err *e)
 		    cJSON_GetArraySize(p));
 		break;
 	case PAKE_ML_INSIGHTS:
-		in = an_ml_insights(&l);
+		in = an_ml_insights(&l, NULL);
 		cJSON_AddItemToObject(o, "insights", in);
 		cJSON_AddNumberToObject(o, "insights_count",
 		    cJSON_GetArraySize(in));
 		break;
 	case PAKE_ML_GRAPH:
-		in = an_ml_insights(&l);
+		in = an_ml_insights(&l, NULL);
 		cJSON_AddItemToObject(o, "knowledge_graph", kg_json(&l, in));
 		cJSON_Delete(in);
 		break;
@@ -1326,7 +1382,7 @@ pake_ml(pake_ctx *c, int which, cJSON **out, pake_err *e)
 		d = cJSON_AddObjectToObject(o, "dashboard_data");
 		m = an_ml_metrics(&l, e);
 		p = an_ml_patterns(&l);
-		in = an_ml_insights(&l);
+		in = an_ml_insights(&l, p);
 		g = kg_json(&l, in);
 		cJSON_AddItemToObject(d, "dashboard_metrics", m);
 		cJSON_AddItemToObject(d, "research_patterns", p);

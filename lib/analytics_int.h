@@ -76,7 +76,8 @@ void an_absent(cJSON *o, const char *key, const char *why);
 
 /* The parts of /ml/... other answers reuse. */
 cJSON *an_ml_metrics(an_log *l, pake_err *e);
-cJSON *an_ml_insights(an_log *l);
+/* patterns: an_ml_patterns' answer when the caller has it, else NULL. */
+cJSON *an_ml_insights(an_log *l, const cJSON *patterns);
 cJSON *an_ml_patterns(an_log *l);
 
 #endif

@@ -949,7 +949,7 @@ trend(const an_log *l, int m, int64_t range)
 static cJSON *
 all_insights(an_log *l, const cJSON *anom, const cJSON *hl)
 {
-	cJSON *ml = an_ml_insights(l), *out = cJSON_CreateArray(), *it;
+	cJSON *ml = an_ml_insights(l, NULL), *out = cJSON_CreateArray(), *it;
 	unsigned char hsh[crypto_hash_sha256_BYTES];
 	char id[13], desc[300];
 
@@ -1261,7 +1261,7 @@ dashboard(an_log *l, pake_ctx *c, const char *range_s, int64_t range,
 	pake_err_clear(e);
 	cJSON_Delete(in);
 	cJSON_Delete(g);
-	in = an_ml_insights(l);
+	in = an_ml_insights(l, NULL);
 	cJSON_AddNumberToObject(im, "insights_generated",
 	    cJSON_GetArraySize(in));
 	cJSON_Delete(in);
