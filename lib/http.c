@@ -198,6 +198,25 @@ http_text(http_req *r, int status, const char *ctype, char *text, size_t len)
 	r->out_len = len;
 }
 
+int
+http_none_match(const char *h, const char *t)
+{
+	size_t n = strlen(t), len;
+
+	while (*h) {
+		h += strspn(h, " \t,");
+		if (*h == '*')
+			return 1;
+		if (strncmp(h, "W/", 2) == 0)
+			h += 2;
+		len = strcspn(h, ", \t");
+		if (len == n && strncmp(h, t, n) == 0)
+			return 1;
+		h += len;
+	}
+	return 0;
+}
+
 void
 http_static(http_req *r, int status, const char *ctype, const void *body,
     size_t len)

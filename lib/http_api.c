@@ -102,26 +102,6 @@ etag_version(const char *t, size_t n)
 	return v;
 }
 
-/* Does the If-None-Match list h hold etag t (weak comparison)? */
-static int
-none_match(const char *h, const char *t)
-{
-	size_t n = strlen(t), len;
-
-	while (*h) {
-		h += strspn(h, " \t,");
-		if (*h == '*')
-			return 1;
-		if (strncmp(h, "W/", 2) == 0)
-			h += 2;
-		len = strcspn(h, ", \t");
-		if (len == n && strncmp(h, t, n) == 0)
-			return 1;
-		h += len;
-	}
-	return 0;
-}
-
 /* If-Match of a change: the version the client read becomes the
  * operation's expected_version ("*": any).  A tag that is not one of ours
  * cannot match: 412 at once.  -1 when the answer is set. */
@@ -357,7 +337,7 @@ r_note_get(http_api *a, const http_route *rt)
 	if (tag[0])
 		http_add_header(a->r, "ETag", tag);
 	if (tag[0] && (inm = http_header(a->r, "If-None-Match")) != NULL &&
-	    none_match(inm, tag)) {
+	    http_none_match(inm, tag)) {
 		cJSON_Delete(out);
 		http_text(a->r, 304, "application/json", strdup(""), 0);
 		return;

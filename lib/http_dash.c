@@ -130,26 +130,6 @@ takes_gzip(const char *h)
 	return 0;
 }
 
-/* Does the If-None-Match list h hold tag t (weak comparison)? */
-static int
-none_match(const char *h, const char *t)
-{
-	size_t n = strlen(t), len;
-
-	while (*h) {
-		h += strspn(h, " \t,");
-		if (*h == '*')
-			return 1;
-		if (strncmp(h, "W/", 2) == 0)
-			h += 2;
-		len = strcspn(h, ", \t");
-		if (len == n && strncmp(h, t, n) == 0)
-			return 1;
-		h += len;
-	}
-	return 0;
-}
-
 void
 http_dash(http_req *r, const char *file)
 {
@@ -174,7 +154,8 @@ http_dash(http_req *r, const char *file)
 	http_add_header(r, "ETag", gz ? a->gz_tag : a->tag);
 	r->cache = "no-cache";
 	if ((inm = http_header(r, "If-None-Match")) != NULL &&
-	    none_match(inm, gz ? a->gz_tag : a->tag)) {
+	    http_none_match(inm, gz ? a->gz_tag :
+	    a->tag)) {
 		http_static(r, 304, a->ctype, "", 0);
 		return;
 	}

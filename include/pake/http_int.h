@@ -84,6 +84,9 @@ void http_error(http_req *r, const pake_err *e, pake_log *log);
 void http_fail(http_req *r, int code, const char *msg, pake_log *log);
 void http_text(http_req *r, int status, const char *ctype, char *text,
     size_t len);	/* takes text */
+/* Does the If-None-Match list h hold the entity-tag t (weak comparison,
+ * "*" matches)? */
+int http_none_match(const char *h, const char *t);
 /* A body that outlives every request (static data, e.g. an embedded
  * file): sent as it is, never copied nor freed. */
 void http_static(http_req *r, int status, const char *ctype,
