@@ -24,9 +24,13 @@
  *			one count per status 100..599
  *   routes	 256 x 192 B	state, route[8], bucket[13], sum_us
  *   other	 4 KiB	bucket[13] and sum_us of route "other"
+ *   minutes	2048 x 16 B	requests of each minute, the last 34 hours:
+ *			a slot a minute (minute mod 2048), two words
+ *			each stamped with the minute: requests and 5xx
+ *			answers, and the milliseconds they took
  *   rings	2048 x 2048 words	per token entry: request times (ms)
  *
- * 34 467 840 bytes in all (33 MiB, nearly all of it rings that only active
+ * 34 500 608 bytes in all (33 MiB, nearly all of it rings that only active
  * tokens touch, so little of it is ever in memory).  Offset 0 holds the magic word in this and every later
  * layout.  Loads are acquire, stores release, read-modify-writes acq_rel:
  * whatever a process wrote before a CAS is visible to a process that reads
@@ -190,7 +194,7 @@ const double pake_counters_bucket_ms[PAKE_COUNTERS_BUCKETS - 1] = {1, 2.5, 5,
 _Static_assert(__atomic_always_lock_free(8, 0),
     "8-byte atomics must be lock-free for a shared mapping");
 
-#define VERSION		1
+#define VERSION		2
 #define MAGIC		(UINT64_C(0x70616b6563747200) | VERSION) /* pakectr */
 
 #define NTENANT		8192
@@ -198,6 +202,7 @@ _Static_assert(__atomic_always_lock_free(8, 0),
 #define RING		2048		/* request times kept per token */
 #define NSERIES		2048
 #define NROUTE		256
+#define NMINUTE		PAKE_COUNTERS_MINUTES
 #define SERIES_PROBES	256
 #define STATUS_MIN	100
 #define STATUS_MAX	599
@@ -258,6 +263,7 @@ struct layout {
 	uint64_t other_req[512];
 	uint64_t route[NROUTE][SL_NWORDS];
 	uint64_t other_lat[512];
+	uint64_t minute[NMINUTE][2];
 	uint64_t ring[NTOKEN][RING];
 };
 
@@ -267,7 +273,7 @@ _Static_assert(sizeof(struct token) == 32, "token entry");
 _Static_assert(NSTATUS <= 512, "overflow counts");
 _Static_assert(SL_SUM < SL_NWORDS && SR_COUNT < SR_NWORDS, "series words");
 _Static_assert(offsetof(struct layout, ring) % 4096 == 0, "rings aligned");
-_Static_assert(sizeof(struct layout) == 34467840,
+_Static_assert(sizeof(struct layout) == 34500608,
     "the layout changed: raise VERSION, then this size");
 _Static_assert((RING & (RING - 1)) == 0 && RING > PAKE_COUNTERS_RATE_MAX,
     "ring size");
@@ -1039,4 +1045,95 @@ pake_counters_mark(pake_counters *k, const pake_counters_rec *recs, size_t n)
 			    (uint64_t)r->value, TOKEN_IDLE);
 		}
 	}
+}
+
+/* REQUESTS BY MINUTE
+ *
+ * Two words a slot, each stamped with its minute (minutes since the
+ * epoch, 26 bits: until 2097): [minute | requests (20 bits) | 5xx (18
+ * bits)] and [minute | microseconds taken (38 bits: 76 hours)].  A request changes
+ * each word with one CAS: counts in the word of its minute, or a word
+ * started afresh when it holds an older minute (the slot's previous
+ * lap); a word of a newer minute (a clock behind the others) is left
+ * alone and the request not counted there.  Counts saturate. */
+#define MW_SHIFT	38
+#define MW_MIN(w)	((w) >> MW_SHIFT)
+#define MW_REQ(w)	(((w) >> 18) & 0xFFFFF)
+#define MW_ERR(w)	((w) & 0x3FFFF)
+#define MW_US(w)	((w) & ((UINT64_C(1) << MW_SHIFT) - 1))
+
+static void
+minute_word(uint64_t *p, uint64_t minute, uint64_t (*bump)(uint64_t,
+    uint64_t), uint64_t arg)
+{
+	uint64_t old = ld(p), nw;
+	long tries = 0;
+
+	do {
+		if (MW_MIN(old) > minute)
+			return;
+		nw = MW_MIN(old) == minute ? bump(old, arg) :
+		    bump(minute << MW_SHIFT, arg);
+	} while (!cas(p, &old, nw) && ++tries < MAX_TRIES);
+}
+
+static uint64_t
+bump_req(uint64_t w, uint64_t err)
+{
+	uint64_t r = MW_REQ(w), e = MW_ERR(w);
+
+	r += r < 0xFFFFF;
+	e += err && e < 0x3FFFF;
+	return (MW_MIN(w) << MW_SHIFT) | (r << 18) | e;
+}
+
+static uint64_t
+bump_us(uint64_t w, uint64_t us)
+{
+	uint64_t t = MW_US(w) + us, max = (UINT64_C(1) << MW_SHIFT) - 1;
+
+	return (MW_MIN(w) << MW_SHIFT) | (t > max ? max : t);
+}
+
+int
+pake_counters_minute(pake_counters *k, int64_t now_ms, int status,
+    uint64_t us)
+{
+	uint64_t minute;
+	uint64_t *slot;
+
+	if (now_ms < 60000 || status < STATUS_MIN || status > STATUS_MAX ||
+	    (minute = (uint64_t)now_ms / 60000) >> 26)
+		return PAKE_EINVAL;
+	slot = k->m->minute[minute % NMINUTE];
+	minute_word(&slot[0], minute, bump_req, status >= 500);
+	minute_word(&slot[1], minute, bump_us, us);
+	return 0;
+}
+
+int
+pake_counters_minutes(pake_counters *k, int64_t from_ms, int64_t to_ms,
+    pake_counters_minute_cb cb, void *arg)
+{
+	uint64_t lo = from_ms > 0 ? (uint64_t)from_ms / 60000 : 0;
+	uint64_t hi = to_ms > 0 ? (uint64_t)to_ms / 60000 : 0, a, b;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < NMINUTE; i++) {
+		a = ld(&k->m->minute[i][0]);
+		b = ld(&k->m->minute[i][1]);
+		if (MW_MIN(a) < lo || MW_MIN(a) > hi || MW_REQ(a) == 0)
+			continue;
+		if ((rc = cb(arg, (int64_t)MW_MIN(a) * 60000, MW_REQ(a),
+		    MW_ERR(a), MW_MIN(b) == MW_MIN(a) ? MW_US(b) : 0)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int64_t
+pake_counters_minutes_kept(void)
+{
+	return (int64_t)NMINUTE * 60000;
 }

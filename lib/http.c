@@ -730,10 +730,13 @@ respond(hconn *k, http_req *r)
 		;
 	/* Counted in the shared counters file, never in a database: a read
 	 * writes nothing (ARCHITECTURE.md §4). */
-	if (h->k)
+	if (h->k) {
 		pake_counters_http(h->k, r->route[0] ? r->route : "unmatched",
 		    method_label(r->method), r->status, i,
 		    (uint64_t)(ms * 1000));
+		pake_counters_minute(h->k, pake_now_ms(), r->status,
+		    (uint64_t)(ms * 1000));
+	}
 }
 
 static void

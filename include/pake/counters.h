@@ -90,6 +90,22 @@ typedef int (*pake_counters_lat_cb)(void *arg, const char *route,
 int pake_counters_http_each(pake_counters *k, pake_counters_req_cb req,
     pake_counters_lat_cb lat, void *arg);
 
+/* Requests by minute, the last PAKE_COUNTERS_MINUTES (34 hours): count
+ * one request answered with status in us microseconds in the minute of
+ * now_ms.  0, or PAKE_EINVAL for a status or a time out of range. */
+#define PAKE_COUNTERS_MINUTES	2048
+int pake_counters_minute(pake_counters *k, int64_t now_ms, int status,
+    uint64_t us);
+/* Each minute from_ms..to_ms that counted a request: its start (ms), the
+ * requests, the 5xx answers among them and the microseconds they took
+ * in all, in no order.  A callback's non-zero return stops the walk. */
+typedef int (*pake_counters_minute_cb)(void *arg, int64_t minute_ms,
+    uint64_t requests, uint64_t errors, uint64_t us);
+int pake_counters_minutes(pake_counters *k, int64_t from_ms, int64_t to_ms,
+    pake_counters_minute_cb cb, void *arg);
+/* How far back the minutes reach, in ms. */
+int64_t pake_counters_minutes_kept(void);
+
 /* Flushing slow facts to the database, at most once per interval for the
  * whole machine.  flush_begin returns 1 when this caller won the right to
  * flush now (a CAS on the file's next-flush time), else 0: never on the

@@ -42,7 +42,7 @@
 
 #define T0	INT64_C(1767225600000)	/* 2026-01-01T00:00:00Z */
 #define DAY0	(T0 / 86400000)
-#define FILE_SIZE 34467840
+#define FILE_SIZE 34500608
 
 static char dir[64];
 
@@ -171,11 +171,12 @@ test_replace(struct tally *t)
 		off_t size;
 		const char *what;
 	} cases[] = {
-		{ UINT64_C(0x70616b6563747202), FILE_SIZE, "version 2" },
+		{ UINT64_C(0x70616b6563747203), FILE_SIZE, "version 3" },
+		{ UINT64_C(0x70616b6563747201), 34467840, "version 1" },
 		{ UINT64_C(0x70616b6563747200), FILE_SIZE, "version 0" },
 		{ UINT64_C(0x0123456789abcdef), FILE_SIZE, "garbage" },
-		{ UINT64_C(0x70616b6563747201), 4096, "short" },
-		{ UINT64_C(0x70616b6563747201), FILE_SIZE + 4096, "long" },
+		{ UINT64_C(0x70616b6563747202), 4096, "short" },
+		{ UINT64_C(0x70616b6563747202), FILE_SIZE + 4096, "long" },
 		{ 0, 100, "zeros" },
 	};
 	pake_counters *k;
@@ -732,6 +733,90 @@ lat_of(const struct walk *w, const char *route)
 		if (strcmp(w->l[i].route, route) == 0)
 			return i;
 	return -1;
+}
+
+/* Requests by minute: counted in their minute's slot, a newer lap
+ * starts the slot afresh, an older minute never overwrites a newer one,
+ * counts saturate, and the walk gives only the minutes asked for. */
+struct mins {
+	int n;
+	int64_t minute[8];
+	uint64_t req[8], err[8], ms[8];
+};
+
+static int
+walk_min(void *arg, int64_t minute_ms, uint64_t requests, uint64_t errors,
+    uint64_t ms)
+{
+	struct mins *m = arg;
+
+	if (m->n < 8) {
+		m->minute[m->n] = minute_ms;
+		m->req[m->n] = requests;
+		m->err[m->n] = errors;
+		m->ms[m->n] = ms;
+	}
+	m->n++;
+	return 0;
+}
+
+static void
+test_minutes(struct tally *t)
+{
+	pake_counters *k = fresh(t, "minutes");
+	int64_t m0 = INT64_C(1796029200000);	/* a minute's start */
+	int64_t lap = (int64_t)PAKE_COUNTERS_MINUTES * 60000;
+	struct mins m;
+	int i;
+
+	if (k == NULL)
+		return;
+	pake_counters_minute(k, m0 + 10, 200, 1500);
+	pake_counters_minute(k, m0 + 59999, 503, 2500);
+	pake_counters_minute(k, m0 + 30000, 404, 1000);
+	pake_counters_minute(k, m0 + 60000, 200, 400);
+	memset(&m, 0, sizeof m);
+	pake_counters_minutes(k, m0, m0 + 60000, walk_min, &m);
+	CHECK(t, m.n == 2, "two minutes counted");
+	for (i = 0; i < m.n && i < 8; i++) {
+		if (m.minute[i] == m0)
+			CHECK(t, m.req[i] == 3 && m.err[i] == 1 && m.ms[i] == 5000,
+			    "the first minute: 3 requests, one 5xx, 5000 us");
+		else
+			CHECK(t, m.minute[i] == m0 + 60000 && m.req[i] == 1 &&
+			    m.err[i] == 0 && m.ms[i] == 400,
+			    "the second minute: 1 request of 400 us");
+	}
+	memset(&m, 0, sizeof m);
+	pake_counters_minutes(k, m0 + 60000, m0 + 120000, walk_min, &m);
+	CHECK(t, m.n == 1 && m.minute[0] == m0 + 60000, "the range is kept to");
+	/* The slot's next lap starts it afresh; its old lap is gone. */
+	pake_counters_minute(k, m0 + lap, 200, 7000);
+	memset(&m, 0, sizeof m);
+	pake_counters_minutes(k, m0, m0 + lap, walk_min, &m);
+	CHECK(t, m.n == 2, "a new lap replaces the slot");
+	for (i = 0; i < m.n && i < 8; i++)
+		if (m.minute[i] == m0 + lap)
+			CHECK(t, m.req[i] == 1 && m.ms[i] == 7000,
+			    "the new lap's counts");
+	/* A clock behind: its old minute does not overwrite the newer. */
+	pake_counters_minute(k, m0 + 5, 200, 1000);
+	memset(&m, 0, sizeof m);
+	pake_counters_minutes(k, m0, m0 + 1, walk_min, &m);
+	CHECK(t, m.n == 0, "an older minute does not come back");
+	/* Saturation. */
+	for (i = 0; i < 0x100005; i++)
+		pake_counters_minute(k, m0 + 2 * 60000, 500, 0);
+	memset(&m, 0, sizeof m);
+	pake_counters_minutes(k, m0 + 2 * 60000, m0 + 2 * 60000, walk_min, &m);
+	CHECK(t, m.n == 1 && m.req[0] == 0xFFFFF && m.err[0] == 0x3FFFF,
+	    "counts saturate");
+	CHECK(t, pake_counters_minute(k, m0, 99, 0) == PAKE_EINVAL &&
+	    pake_counters_minute(k, m0, 600, 0) == PAKE_EINVAL &&
+	    pake_counters_minute(k, 0, 200, 0) == PAKE_EINVAL &&
+	    pake_counters_minute(k, INT64_C(1) << 62, 200, 0) == PAKE_EINVAL,
+	    "bad status and times refused");
+	pake_counters_close(k);
 }
 
 static void
@@ -1493,6 +1578,7 @@ main(int argc, char **argv)
 	test_dirty(&t);
 	test_flush(&t);
 	test_http(&t);
+	test_minutes(&t);
 	test_crash_states(&t);
 	test_race(&t);
 	test_kill(&t);
