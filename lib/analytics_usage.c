@@ -47,6 +47,8 @@ arg(const cJSON *in, const char *k)
 /* Series */
 
 enum metric { M_SEARCHES, M_ZERO, M_TIME, M_SUCCESS, M_SESSIONS, M_N };
+/* The server's requests, from the counters' minutes: for operators. */
+enum server_metric { M_REQ = 100, M_5XX, M_ERRRATE, M_REQTIME };
 static const char *const metric_name[M_N] = {"search_queries",
 	"zero_result_searches", "response_time", "success_rate", "sessions"};
 
@@ -58,16 +60,31 @@ static const struct {
 	{"search_volume", M_SEARCHES}, {"zero_result_searches", M_ZERO},
 	{"response_time", M_TIME}, {"search_time_ms", M_TIME},
 	{"success_rate", M_SUCCESS}, {"sessions", M_SESSIONS},
+	{"requests", M_REQ}, {"throughput", M_REQ},
+	{"server_errors", M_5XX}, {"error_rate", M_ERRRATE},
+	{"request_time", M_REQTIME},
 };
+
+static const char *
+name_of(int m)
+{
+	switch (m) {
+	case M_REQ:
+		return "requests";
+	case M_5XX:
+		return "server_errors";
+	case M_ERRRATE:
+		return "error_rate";
+	case M_REQTIME:
+		return "request_time";
+	}
+	return m >= 0 && m < M_N ? metric_name[m] : "?";
+}
 
 /* Python's metrics pake has no data for, and why. */
 static const struct {
 	const char *name, *why;
 } metric_absent[] = {
-	{"throughput", "pake counts HTTP requests server-wide without time "
-	    "(GET /metrics); use search_queries for the tenant's searches"},
-	{"error_rate", "searches that fail are errors returned to the caller, "
-	    "not logged; GET /metrics counts HTTP statuses server-wide"},
 	{"cache_hit_rate", "pake has no cache of answers to count"},
 	{"cache_hits", "pake has no cache of answers to count"},
 	{"ml_enhancement_rate", "not a series; enhanced-dashboard gives the "
@@ -92,7 +109,8 @@ metric_of(const char *s, int *m, pake_err *e)
 			    "no data for %s: %s", s, metric_absent[i].why);
 	return pake_fail(e, PAKE_EINVAL, NULL, "metric: '%.40s' is not one of "
 	    "search_queries, zero_result_searches, response_time, "
-	    "success_rate, sessions", s);
+	    "success_rate, sessions, requests, server_errors, error_rate, "
+	    "request_time", s);
 }
 
 /* The series of metric m over npts buckets of step ms from start: v[i],
@@ -144,6 +162,79 @@ series(const an_log *l, int m, int64_t start, int64_t step, size_t npts,
 				ok[b] = 1;
 			}
 	free(n);
+}
+
+/* The server's requests from the counters' minutes (the last 34 hours),
+ * into buckets; a bucket older than the minutes kept has no value. */
+struct srv {
+	int64_t start, step;
+	size_t npts;
+	double *req, *err, *us;
+};
+
+static int
+srv_minute(void *arg, int64_t minute_ms, uint64_t requests, uint64_t errors,
+    uint64_t us)
+{
+	struct srv *s = arg;
+	size_t b;
+
+	if (minute_ms < s->start || (b = (size_t)((minute_ms - s->start) /
+	    s->step)) >= s->npts)
+		return 0;
+	s->req[b] += (double)requests;
+	s->err[b] += (double)errors;
+	s->us[b] += (double)us;
+	return 0;
+}
+
+static int
+server_series(pake_ctx *c, int64_t now, int m, int64_t start, int64_t step,
+    size_t npts, double *v, int *ok, pake_err *e)
+{
+	int64_t kept = now - pake_counters_minutes_kept();
+	struct srv s = {start, step, npts, NULL, NULL, NULL};
+	pake_counters *k;
+	size_t i;
+
+	if (!(c->perms & PAKE_P_TENANTS_MANAGE))
+		return pake_fail(e, PAKE_EFORBIDDEN, NULL, "metric %s: the "
+		    "server's requests (every tenant's) are shown to operators "
+		    "only (tenants:manage)", name_of(m));
+	if ((k = pake_ctx_counters(c, e)) == NULL)
+		return e->code;
+	s.req = calloc(npts, sizeof *s.req);
+	s.err = calloc(npts, sizeof *s.err);
+	s.us = calloc(npts, sizeof *s.us);
+	if (s.req && s.err && s.us)
+		pake_counters_minutes(k, start, now, srv_minute, &s);
+	for (i = 0; i < npts; i++) {
+		/* Only a bucket wholly within the minutes kept is known. */
+		ok[i] = s.req && start + (int64_t)i * step >= kept;
+		v[i] = 0;
+		if (!ok[i])
+			continue;
+		switch (m) {
+		case M_REQ:
+			v[i] = s.req[i];
+			break;
+		case M_5XX:
+			v[i] = s.err[i];
+			break;
+		case M_ERRRATE:
+			ok[i] = s.req[i] > 0;
+			v[i] = ok[i] ? 100 * s.err[i] / s.req[i] : 0;
+			break;
+		default:	/* M_REQTIME: mean ms */
+			ok[i] = s.req[i] > 0;
+			v[i] = ok[i] ? s.us[i] / s.req[i] / 1000 : 0;
+			break;
+		}
+	}
+	free(s.req);
+	free(s.err);
+	free(s.us);
+	return 0;
 }
 
 /* Buckets of step covering the range up to now, aligned to step. */
@@ -297,6 +388,12 @@ correlations(const an_log *l, const char *csv, int64_t range, pake_err *e)
 		snprintf(name, sizeof name, "%.*s", (int)(q - p), p);
 		if (metric_of(name, &m[nm], e) != 0)
 			return NULL;
+		if (m[nm] >= M_N) {
+			pake_fail(e, PAKE_EINVAL, NULL, "metrics: correlations are "
+			    "between the tenant's own series, not %s",
+			    name_of(m[nm]));
+			return NULL;
+		}
 		for (k = 0; k < nm && m[k] != m[nm]; k++)
 			;
 		if (k == nm) {
@@ -893,15 +990,21 @@ activity(const an_log *l, int max)
 
 /* A metric's trend: the first half of the range against the second. */
 static cJSON *
-trend(const an_log *l, int m, int64_t range)
+trend(const an_log *l, pake_ctx *c, int m, int64_t range)
 {
 	int64_t step = range / 48 > 0 ? range / 48 : 1, start;
 	double v[49], h1 = 0, h2 = 0, n1 = 0, n2 = 0, change;
 	int ok[49], i;
 	cJSON *o = cJSON_CreateObject(), *ts;
+	pake_err e = {0};
 
 	start = l->now - 48 * step;
-	series(l, m, start, step, 48, v, ok);
+	if (m < M_N)
+		series(l, m, start, step, 48, v, ok);
+	else if (server_series(c, l->now, m, start, step, 48, v, ok, &e) != 0) {
+		cJSON_Delete(o);
+		return NULL;
+	}
 	for (i = 0; i < 48; i++) {
 		if (!ok[i])
 			continue;
@@ -1151,7 +1254,7 @@ report(an_log *l, pake_ctx *c, const char *range_s, int64_t range,
 	pt = cJSON_AddObjectToObject(o, "performance_trends");
 	mt = cJSON_AddObjectToObject(pt, "metric_trends");
 	for (m = 0; m < M_N; m++) {
-		cJSON *t = trend(l, m, range);
+		cJSON *t = trend(l, c, m, range);
 
 		cJSON_DeleteItemFromObjectCaseSensitive(t, "time_series");
 		cJSON_AddItemToObject(mt, metric_name[m], t);
@@ -1186,7 +1289,7 @@ dashboard(an_log *l, pake_ctx *c, const char *range_s, int64_t range,
     pake_err *e)
 {
 	cJSON *o = cJSON_CreateObject(), *d, *pm, *ua, *sp, *im, *ca, *co, *it,
-	    *strongest, *g = NULL, *in, *hl, *md, *u, *src;
+	    *strongest, *g = NULL, *in, *hl, *md, *u, *src, *t;
 	int64_t by_hour[24] = {0}, by_day[7] = {0};
 	size_t i, ns, meaning = 0;
 	int h, best = 0, bestd = 0, k;
@@ -1195,13 +1298,24 @@ dashboard(an_log *l, pake_ctx *c, const char *range_s, int64_t range,
 	an_time(d, "timestamp", l->now);
 	cJSON_AddStringToObject(d, "time_range", range_s);
 	pm = cJSON_AddObjectToObject(d, "performance_metrics");
-	cJSON_AddItemToObject(pm, "response_time", trend(l, M_TIME, range));
-	cJSON_AddItemToObject(pm, "search_volume", trend(l, M_SEARCHES,
+	cJSON_AddItemToObject(pm, "response_time", trend(l, c, M_TIME, range));
+	cJSON_AddItemToObject(pm, "search_volume", trend(l, c, M_SEARCHES,
 	    range));
-	cJSON_AddItemToObject(pm, "zero_result_searches", trend(l, M_ZERO,
+	cJSON_AddItemToObject(pm, "zero_result_searches", trend(l, c, M_ZERO,
 	    range));
-	an_absent(pm, "throughput", metric_absent[0].why);
-	an_absent(pm, "error_rate", metric_absent[1].why);
+	/* The server's requests, for operators (the counters' minutes). */
+	if ((t = trend(l, c, M_REQ, range)) != NULL) {
+		cJSON_AddItemToObject(pm, "throughput", t);
+		cJSON_AddItemToObject(pm, "error_rate", trend(l, c, M_ERRRATE,
+		    range));
+		cJSON_AddItemToObject(pm, "request_time", trend(l, c,
+		    M_REQTIME, range));
+	} else {
+		an_absent(pm, "throughput", "the server's requests (every "
+		    "tenant's) are shown to operators only");
+		an_absent(pm, "error_rate", "the server's requests (every "
+		    "tenant's) are shown to operators only");
+	}
 	server_figures(c, pm);
 	ua = cJSON_AddObjectToObject(d, "usage_analytics");
 	cJSON_AddNumberToObject(ua, "total_searches", (double)l->n);
@@ -1417,7 +1531,16 @@ pake_analytics(pake_ctx *c, int which, const cJSON *in, cJSON **out,
 			pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
 			break;
 		}
-		series(&l, m, start, step, npts, v, ok);
+		if (m >= M_N) {
+			if (server_series(c, l.now, m, start, step, npts, v, ok,
+			    e) != 0) {
+				free(v);
+				free(ok);
+				break;
+			}
+		} else {
+			series(&l, m, start, step, npts, v, ok);
+		}
 		o = cJSON_CreateObject();
 		cJSON_AddBoolToObject(o, "success", 1);
 		ts = cJSON_AddArrayToObject(o, "time_series");
@@ -1431,12 +1554,16 @@ pake_analytics(pake_ctx *c, int which, const cJSON *in, cJSON **out,
 			else
 				cJSON_AddNullToObject(p, "value");
 			md = cJSON_AddObjectToObject(p, "metadata");
-			cJSON_AddStringToObject(md, "metric", metric_name[m]);
+			cJSON_AddStringToObject(md, "metric", name_of(m));
 			cJSON_AddItemToArray(ts, p);
 		}
 		free(v);
 		free(ok);
-		cJSON_AddStringToObject(o, "metric", metric_name[m]);
+		cJSON_AddStringToObject(o, "metric", name_of(m));
+		if (m >= M_N && start < l.now - pake_counters_minutes_kept())
+			an_absent(o, "before", "the counters keep the server's "
+			    "requests by minute for 34 hours: earlier buckets "
+			    "have no value");
 		cJSON_AddStringToObject(o, "time_range", range_s);
 		cJSON_AddStringToObject(o, "granularity", step == HOUR ? "hour" :
 		    step == DAY ? "day" : "minute");

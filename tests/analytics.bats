@@ -152,6 +152,8 @@ script_day() {
 	    .real_time_activity[0].query == "tables" and
 	    .performance_metrics.server == null and
 	    (.performance_metrics.absent.server | test("operators")) and
+	    .performance_metrics.throughput == null and
+	    (.performance_metrics.absent.throughput | test("operators")) and
 	    .system_health.components.database == 100'
 	# The dashboard names itself: its searches are the dashboard's.
 	curl -sf "$(auth "$vtok")" -H 'X-Pake-Client: dashboard' "$URL/notes?q=tables" >/dev/null
@@ -165,6 +167,24 @@ script_day() {
 	printf '%s' "$BODY" | json_check '.system_health.server |
 	    .requests_total >= 15 and .errors_5xx == 0 and .error_rate == 0 and
 	    (.latency_ms_at_most.p50 | type) == "number"'
+	# Request rates by minute (the counters' minutes), for operators.
+	stok=$(mktoken default sam)
+	hreq "$(auth "$stok")" "$URL/analytics/time-series?metric=requests&time_range=1h&granularity=minute"
+	expect 200
+	printf '%s' "$BODY" | json_check '.metric == "requests" and
+	    (.time_series | length) == 61 and ([.time_series[].value] | add) >= 15 and
+	    all(.time_series[]; .value != null)'
+	hreq "$(auth "$stok")" "$URL/analytics/time-series?metric=error_rate&time_range=2h"
+	printf '%s' "$BODY" | json_check '.time_series[-1].value == 0'
+	hreq "$(auth "$stok")" "$URL/analytics/time-series?metric=request_time&time_range=3d&granularity=day"
+	printf '%s' "$BODY" | json_check '.time_series[0].value == null and
+	    (.absent.before | test("34 hours")) and (.time_series[-1].value | type) == "number"'
+	hreq "$(auth "$stok")" "$URL/analytics/enhanced-dashboard?time_range=1h"
+	printf '%s' "$BODY" | json_check '.dashboard_data.performance_metrics |
+	    (.throughput.current | type) == "number" and (.error_rate.time_series | length) == 48'
+	hreq "$(auth "$vtok")" "$URL/analytics/time-series?metric=throughput"
+	expect 403
+	envelope forbidden
 	# Bad input: a clear 400 naming the parameter, nothing invented.
 	for q in 'time-series?time_range=5x' 'time-series?granularity=week' \
 	    'time-series?metric=user_satisfaction' 'time-series?metric=search_queries&time_range=365d&granularity=minute' \
