@@ -55,6 +55,8 @@ run: then, for example:
         -d '{"title":"Hello","content":"from curl"}' $url/notes
     curl -H "Authorization: Bearer \$TOKEN" '$url/notes?q=hello'
 
+run: the dashboard: $url/dashboard (sign in as a user made above)
+run: the API described: $url/docs
 run: serving $url (man -l man/man1/pake-http.1); Ctrl-C stops it
 EOF
 exec "$bin/pake-http" --listen "$listen"
