@@ -93,3 +93,29 @@ unit_env() {
 	# It serves the installation in the state folder.
 	[ -f "$T/state/pake.db-counters" ] || fail "not the StateDirectory's database: $(ls -la "$T/state")"
 }
+
+@test "make run's script serves the API, the dashboard and /docs on a fresh database, and says where" {
+	local port pid i
+	port=$(free_port)
+	rm -f "$PAKE_DB"
+	PAKE_HTTP_LISTEN=127.0.0.1:$port sh "$REPO_DIR/scripts/run.sh" "$PAKE_BUILD" \
+	    >"$T/run.out" 2>"$T/run.err" </dev/null &
+	pid=$!
+	echo "$pid" >>"$T/servers"
+	for i in $(seq 100); do
+		curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	hreq "http://127.0.0.1:$port/health"
+	expect 200
+	hreq "http://127.0.0.1:$port/dashboard"
+	expect 200
+	[ -n "$(hdr Content-Security-Policy)" ] || fail "no CSP on /dashboard"
+	hreq "http://127.0.0.1:$port/docs"
+	expect 200
+	[ -f "$PAKE_DB" ] || fail "no database made"
+	grep -q "http://127.0.0.1:$port/dashboard" "$T/run.out" || fail "$(cat "$T/run.out")"
+	grep -q "pake-tenant user add --role admin admin" "$T/run.out" || fail "$(cat "$T/run.out")"
+	kill -TERM "$pid"
+	wait "$pid" || fail "run.sh exited $? on SIGTERM"
+}
