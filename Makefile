@@ -65,8 +65,8 @@ $(BUILD)/obj/lib/%.o: lib/%.c $(HDRS)
 # pinned by dashboard/package-lock.json, embedded with .incbin by
 # dashboard/build.sh (ARCHITECTURE.md §18).  Only pake-http refers to
 # them, so only it links them.  npm ci runs when node_modules is missing
-# or older than the lock; without npm the build goes on without the
-# libraries.
+# or older than the lock; without npm (or with NPM=none) the build goes
+# on without the libraries, which pake-http then answers 404.
 DASH_GEN = $(BUILD)/gen/dash
 DASH_SRC = dashboard/index.html dashboard/app.js dashboard/app.css \
 	dashboard/package.json dashboard/package-lock.json dashboard/build.sh \

@@ -8,7 +8,8 @@
 #    exact versions of package-lock.json: "npm ci" when node_modules is
 #    missing or older than the lock.  They are never copied into the
 #    repository.  Without npm (or when npm ci fails) the build goes on
-#    with a stub in their place: the graph and chart views then say so.
+#    without them: their embedded files are empty, pake-http answers 404
+#    "not built in" for them, and the graph and chart views say so.
 # 2. Our own files and the libraries are copied to OUTDIR (the libraries
 #    without their sourceMappingURL line: the maps are not served), each
 #    with a gzip -9 copy beside it (served to clients that accept gzip).
@@ -18,6 +19,7 @@
 set -eu
 
 out=$1
+npm=${NPM:-npm}		# NPM=none builds without the libraries
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -35,9 +37,9 @@ if [ -f "$here/node_modules/.package-lock.json" ] &&
 	stale=0
 fi
 if [ "$stale" = 1 ]; then
-	if command -v npm >/dev/null 2>&1; then
+	if command -v "$npm" >/dev/null 2>&1; then
 		echo "  NPM     npm ci --prefix dashboard"
-		if ! npm ci --prefix "$here" --no-audit --no-fund \
+		if ! "$npm" ci --prefix "$here" --no-audit --no-fund \
 		    >"$out/npm.log" 2>&1 </dev/null; then
 			echo "dashboard: npm ci failed (see $out/npm.log);" \
 			    "building without cytoscape and chart.js" >&2
@@ -52,17 +54,16 @@ for f in $own; do
 	cp "$here/$f" "$out/$f.tmp"
 	mv "$out/$f.tmp" "$out/$f"
 done
-vendor() {	# vendor SRC NAME GLOBAL
+vendor() {	# vendor SRC NAME
 	if [ -f "$here/$1" ]; then
 		sed '/^\/\/# sourceMappingURL=/d' "$here/$1" >"$out/$2.tmp"
 	else
-		printf '/* %s: built without it (npm was not available at build time); window.%s stays undefined. */\n' \
-		    "$2" "$3" >"$out/$2.tmp"
+		: >"$out/$2.tmp"	# absent: empty, answered 404
 	fi
 	mv "$out/$2.tmp" "$out/$2"
 }
-vendor "$cy" cytoscape.min.js cytoscape
-vendor "$ch" chart.umd.min.js Chart
+vendor "$cy" cytoscape.min.js
+vendor "$ch" chart.umd.min.js
 
 files="$own cytoscape.min.js chart.umd.min.js"
 {

@@ -4,7 +4,8 @@
  *
  * dashboard/build.sh copies our page, script and style and the npm
  * libraries pinned by dashboard/package-lock.json (cytoscape, chart.js)
- * into $(BUILD)/gen/dash/, each with a gzip -9 copy, and embeds them with
+ * into $(BUILD)/gen/dash/, each with a gzip -9 copy (a library npm could
+ * not give is an empty file, answered 404), and embeds them with
  * .incbin as pake_dash_<name> .. pake_dash_<name>_end (a NUL follows each
  * end, never served).  This file is the only one that refers to them, so
  * only pake-http links them.
@@ -144,6 +145,12 @@ http_dash(http_req *r, const char *file)
 			a = &assets[i];
 	if (a == NULL) {
 		http_fail(r, PAKE_ENOTFOUND, "No such resource", NULL);
+		return;
+	}
+	/* A library npm could not give at build time is not built in. */
+	if (a->end == a->p) {
+		http_fail(r, PAKE_ENOTFOUND, "Not built in: npm was not "
+		    "available when this pake-http was built", NULL);
 		return;
 	}
 	gz = takes_gzip(http_header(r, "Accept-Encoding"));
