@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -723,73 +722,23 @@ cmd_import(pake_cli *cli, int argc, char **argv)
 	return pake_cli_done(cli);
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Replace path with data at once: a temporary file beside it, synced,
- * then renamed over it, so a reader sees the old file or the new one.
- * An existing file keeps its mode. */
+/* Replace path with data at once (pake_write_atomic, synced): a reader
+ * sees the old file or the new one.  An existing file keeps its mode. */
 static void
 write_file(pake_cli *cli, const char *path, const char *data, size_t len)
 {
 	static char msg[PATH_MAX + 128];
-	char tmp[PATH_MAX], dir[PATH_MAX];
 	pake_err e = {0};
-	struct stat sb;
-	mode_t mode, um;
-	int fd, err = 0;
+	mode_t um = umask(0);
 
-	/* mkstemp(3) replaces the six X with a unique name. */
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >=
-	    sizeof tmp) {
-		err = ENAMETOOLONG;
-		goto fail;
-	}
-	um = umask(0);
 	umask(um);
-	mode = stat(path, &sb) == 0 ? sb.st_mode & 07777 : 0666 & ~um;
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		err = errno;
-		goto fail;
+	if (pake_write_atomic(path, data, len, 0666 & ~um, PAKE_WA_KEEP_MODE |
+	    PAKE_WA_SYNC, &e) != 0) {
+		snprintf(msg, sizeof msg, "Cannot write %s: %s", path,
+		    strerror(errno));
+		e.msg = msg;
+		pake_cli_die(cli, &e);
 	}
-	if (write_all(fd, data, len) != 0 || fchmod(fd, mode) != 0 ||
-	    fsync(fd) != 0)
-		err = errno;
-	if (close(fd) != 0 && err == 0)
-		err = errno;
-	if (err == 0 && rename(tmp, path) != 0)
-		err = errno;
-	if (err != 0) {
-		unlink(tmp);
-		goto fail;
-	}
-	/* The rename itself lasts once the folder is synced. */
-	pake_strlcpy(dir, path, sizeof dir);
-	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	return;
-fail:
-	snprintf(msg, sizeof msg, "Cannot write %s: %s", path, strerror(err));
-	pake_fail(&e, PAKE_EUNAVAIL, msg, "export: %s: %s", path,
-	    strerror(err));
-	pake_cli_die(cli, &e);
 }
 
 static int

@@ -56,20 +56,6 @@ pake_log_init(pake_log *l, const char *tool, const pake_config *c)
 }
 
 static void
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static void
 emit(const pake_log *l, int level, const cJSON *fields, const char *msg)
 {
 	char ts[32], *line;
@@ -98,7 +84,7 @@ emit(const pake_log *l, int level, const cJSON *fields, const char *msg)
 			pake_buf_printf(&b, " [%s]", l->request_id);
 		pake_buf_putc(&b, '\n');
 		if (!b.oom)
-			write_all(STDERR_FILENO, b.p, b.len);
+			(void)pake_write_all(STDERR_FILENO, b.p, b.len);
 		pake_buf_free(&b);
 		return;
 	}
@@ -123,7 +109,7 @@ emit(const pake_log *l, int level, const cJSON *fields, const char *msg)
 	if (line) {
 		size_t n = strlen(line);
 		line[n] = '\n';	/* replaces the NUL; write exactly n + 1 */
-		write_all(STDERR_FILENO, line, n + 1);
+		(void)pake_write_all(STDERR_FILENO, line, n + 1);
 		free(line);
 	}
 }

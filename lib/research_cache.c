@@ -125,10 +125,9 @@ void
 pake_rcache_put(const char *dir, const char *source, const char *key,
     const cJSON *value)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 16], sub[PATH_MAX], *text;
+	char path[PATH_MAX], sub[PATH_MAX], *text;
+	pake_err e = {0};
 	cJSON *doc;
-	size_t len;
-	int fd, ok;
 
 	if (dir == NULL || entry_path(dir, source, key, path, sizeof path) != 0)
 		return;
@@ -146,16 +145,8 @@ pake_rcache_put(const char *dir, const char *source, const char *key,
 	cJSON_Delete(doc);
 	if (text == NULL)
 		return;
-	len = strlen(text);
-	snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		free(text);
-		return;
-	}
-	ok = write(fd, text, len) == (ssize_t)len;
+	(void)pake_write_atomic(path, text, strlen(text), 0600, 0, &e);
 	free(text);
-	if (close(fd) != 0 || !ok || rename(tmp, path) != 0)
-		unlink(tmp);
 	if (randombytes_uniform(64) == 0)
 		sweep(sub);
 }

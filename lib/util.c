@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -439,4 +440,87 @@ pake_json_depth(const char *s, size_t n)
 			depth--;
 	}
 	return max;
+}
+
+int
+pake_write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+void
+pake_sync_parent(const char *path)
+{
+	char dir[PATH_MAX], *slash;
+	int fd;
+
+	pake_strlcpy(dir, path, sizeof dir);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		pake_strlcpy(dir, ".", sizeof dir);
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+int
+pake_write_atomic(const char *path, const void *data, size_t len,
+    unsigned mode, int flags, pake_err *e)
+{
+	char tmp[PATH_MAX];
+	struct stat sb;
+	int fd, err = 0;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >=
+	    sizeof tmp) {
+		pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "%s: %s", path,
+		    strerror(ENAMETOOLONG));
+		errno = ENAMETOOLONG;
+		return PAKE_EUNAVAIL;
+	}
+	if ((flags & PAKE_WA_KEEP_MODE) && stat(path, &sb) == 0)
+		mode = sb.st_mode & 07777;
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		err = errno;
+		pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "create %s: %s", tmp,
+		    strerror(err));
+		errno = err;
+		return PAKE_EUNAVAIL;
+	}
+	if (pake_write_all(fd, data, len) != 0 || fchmod(fd, mode) != 0 ||
+	    ((flags & PAKE_WA_SYNC) && fsync(fd) != 0))
+		err = errno;
+	if (close(fd) != 0 && err == 0)
+		err = errno;
+	if (err == 0 && rename(tmp, path) != 0)
+		err = errno;
+	if (err != 0) {
+		unlink(tmp);
+		pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "write %s: %s", path,
+		    strerror(err));
+		errno = err;
+		return PAKE_EUNAVAIL;
+	}
+	if (flags & PAKE_WA_SYNC)
+		pake_sync_parent(path);
+	return 0;
 }

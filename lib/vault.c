@@ -267,40 +267,6 @@ make_dirs(const char *dir, const char *rel, pake_err *e)
 	return 0;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* fsync the folder holding path so a rename survives a crash. */
-static void
-sync_parent(const char *path)
-{
-	char dir[PATH_MAX], *slash;
-	int fd;
-
-	pake_strlcpy(dir, path, sizeof dir);
-	if ((slash = strrchr(dir, '/')) == NULL)
-		return;
-	*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 int
 pake_vault_write_file(const char *dir, const char *rel, const char *data,
     size_t len, int flags, pake_err *e)
@@ -324,7 +290,7 @@ pake_vault_write_file(const char *dir, const char *rel, const char *data,
 	if (fd < 0)
 		return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS, "create %s: %s",
 		    tmp, strerror(errno));
-	if (write_all(fd, data, len) != 0 ||
+	if (pake_write_all(fd, data, len) != 0 ||
 	    (!(flags & PAKE_WF_NOSYNC) && fsync(fd) != 0)) {
 		err = errno;
 		close(fd);
@@ -348,7 +314,7 @@ pake_vault_write_file(const char *dir, const char *rel, const char *data,
 		    path, strerror(err));
 	}
 	if (!(flags & PAKE_WF_NOSYNC))
-		sync_parent(path);
+		pake_sync_parent(path);
 	return 0;
 }
 
@@ -433,7 +399,7 @@ sync_try(pake_ctx *c, const char *pake_id, const char *old_path, int wf,
 			return pake_fail(e, PAKE_EUNAVAIL, PAKE_MSG_FS,
 			    "unlink %s: %s", path, strerror(errno));
 		if (!(wf & PAKE_WF_NOSYNC))
-			sync_parent(path);
+			pake_sync_parent(path);
 		return 0;
 	}
 	if (rc != 0)

@@ -68,14 +68,12 @@ void
 pake_vault_import_mark(pake_ctx *c, const char *folder,
     const pake_import_stats *st, int64_t ms)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 16], ts[40], *text;
+	char path[PATH_MAX], ts[40], *text;
 	pake_err e = {0};
 	cJSON *o;
-	int fd, ok;
 
 	if (pake_ctx_beside(c, ".import", path, sizeof path, &e) != 0)
 		return;
-	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
 	o = cJSON_CreateObject();
 	pake_iso8601(pake_now_ms(), ts);
 	cJSON_AddStringToObject(o, "time", ts);
@@ -90,16 +88,9 @@ pake_vault_import_mark(pake_ctx *c, const char *folder,
 	cJSON_Delete(o);
 	if (text == NULL)
 		return;
-	ok = (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0644)) >= 0 &&
-	    write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	if (fd >= 0 && close(fd) != 0)
-		ok = 0;
-	if (!ok || rename(tmp, path) != 0) {
+	if (pake_write_atomic(path, text, strlen(text), 0644, 0, &e) != 0)
 		pake_log_msg(c->log, PAKE_LOG_WARN, "import state %s not "
-		    "written: %s", path, strerror(errno));
-		unlink(tmp);
-	}
+		    "written: %s", path, e.detail);
 	free(text);
 }
 

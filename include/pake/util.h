@@ -66,4 +66,19 @@ int pake_read_file(const char *path, size_t max, char **out, size_t *len,
 int pake_read_fd(int fd, const char *name, size_t max, char **out,
     size_t *len, pake_err *e);
 
+/* Write all of p[0..n) to fd (EINTR retried); 0, or -1 with errno. */
+int pake_write_all(int fd, const void *p, size_t n);
+
+/* Replace path with data at once: a temporary file beside it (mkostemp),
+ * written, then renamed over it, so a reader sees the old file or the
+ * new one, never a part.  mode is a new file's; PAKE_WA_KEEP_MODE keeps an
+ * existing file's; PAKE_WA_SYNC syncs the file and its folder before
+ * returning (the rename then survives a crash).  0, or PAKE_EUNAVAIL with
+ * the reason (errno set to it); the temporary file never stays. */
+enum { PAKE_WA_KEEP_MODE = 1, PAKE_WA_SYNC = 2 };
+int pake_write_atomic(const char *path, const void *data, size_t len,
+    unsigned mode, int flags, pake_err *e);
+/* fsync the folder holding path, so a rename in it lasts. */
+void pake_sync_parent(const char *path);
+
 #endif
