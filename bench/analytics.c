@@ -24,37 +24,10 @@
 #include "pake/cli.h"
 #include "pake/op.h"
 #include "pake/util.h"
+#include "bench.h"
 
 static const char usage[] =
 "usage: analytics [-n SEARCHES] [-r RUNS] [--db PATH] [--vault DIR]\n";
-
-static uint64_t rng = 88172645463325252ull;
-
-static uint64_t
-next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static void
 word(char *out, size_t n, unsigned i)
@@ -81,11 +54,11 @@ time_op(pake_cli *cli, const char *key, const char *op, const char *in,
 	int i;
 
 	for (i = 0; i < runs; i++) {
-		t0 = now();
+		t0 = bench_now();
 		cJSON_Delete(call(cli, op, in));
-		t[i] = (now() - t0) * 1000;
+		t[i] = (bench_now() - t0) * 1000;
 	}
-	qsort(t, (size_t)runs, sizeof *t, cmp_double);
+	qsort(t, (size_t)runs, sizeof *t, bench_cmp_double);
 	printf("%s_p50_ms=%.2f\n%s_max_ms=%.2f\n", key, t[runs / 2], key,
 	    t[runs - 1]);
 	free(t);
@@ -138,27 +111,27 @@ main(int argc, char **argv)
 	 * in time order so sessions form as they would. */
 	for (i = 0; i < n; i++) {
 		int64_t day = (int64_t)(i * 30 / n);
-		unsigned q = (unsigned)(next() % 300);
+		unsigned q = (unsigned)(bench_next() % 300);
 
-		t = end - (30 - day) * 86400000LL + (int64_t)(8 + next() % 10) *
-		    3600000LL + (int64_t)(next() % 3600000);
+		t = end - (30 - day) * 86400000LL + (int64_t)(8 + bench_next() % 10) *
+		    3600000LL + (int64_t)(bench_next() % 3600000);
 		if (t > end)
-			t = end - (int64_t)(next() % 3600000);
+			t = end - (int64_t)(bench_next() % 3600000);
 		word(w1, sizeof w1, q);
-		word(w2, sizeof w2, (unsigned)(next() % 300));
+		word(w2, sizeof w2, (unsigned)(bench_next() % 300));
 		snprintf(line, sizeof line, "{\"t\":%lld,\"query\":\"%s %s\","
 		    "\"mode\":\"%s\",\"hits\":%d,\"ms\":%.2f,\"front\":\"%s\","
 		    "\"actor\":\"user:%d\"}\n", (long long)t, w1, w2,
-		    next() % 4 ? "text" : "hybrid", q < 240 ? (int)(1 + q % 9) :
-		    0, 0.3 + (double)(next() % 3000) / 1000,
-		    next() % 3 ? "pake-http" : "pake-mcp", (int)(next() % 40));
+		    bench_next() % 4 ? "text" : "hybrid", q < 240 ? (int)(1 + q % 9) :
+		    0, 0.3 + (double)(bench_next() % 3000) / 1000,
+		    bench_next() % 3 ? "pake-http" : "pake-mcp", (int)(bench_next() % 40));
 		fputs(line, f);
 	}
 	fclose(f);
-	t0 = now();
+	t0 = bench_now();
 	cJSON_Delete(call(&cli, "search_log_flush", "{}"));
 	printf("searches=%ld\nfold_s=%.2f\nfold_lines_per_s=%.0f\n", n,
-	    now() - t0, (double)n / (now() - t0));
+	    bench_now() - t0, (double)n / (bench_now() - t0));
 	time_op(&cli, "search_notes", "search_notes", "{\"query\":\"kaka\"}",
 	    (int)runs * 4);
 	time_op(&cli, "ml_metrics", "ml_metrics", "{}", (int)runs);

@@ -28,26 +28,10 @@
 #include <cjson/cJSON.h>
 #include "pake/cli.h"
 #include "pake/op.h"
+#include "bench.h"
 
 static const char usage[] =
 "usage: graph [-n NOTES] [-k LINKS] [-q QUERIES] [--db PATH] [--vault DIR]\n";
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static uint32_t rng = 12345;
 
@@ -72,15 +56,15 @@ measure(pake_cli *cli, const char *op, int q, int n, cJSON *(*mk)(int),
 	for (i = 0; i < q; i++) {
 		cJSON *in = mk(n), *out;
 
-		t = now();
+		t = bench_now();
 		out = pake_cli_call(cli, op, in);
-		lat[i] = (now() - t) * 1000.0;
+		lat[i] = (bench_now() - t) * 1000.0;
 		if (field)
 			sum += cJSON_GetArraySize(cJSON_GetObjectItem(out,
 			    field));
 		cJSON_Delete(out);
 	}
-	qsort(lat, (size_t)q, sizeof *lat, cmp_double);
+	qsort(lat, (size_t)q, sizeof *lat, bench_cmp_double);
 	*p50 = lat[q / 2];
 	*p99 = lat[(size_t)(q * 0.99)];
 	*mean = sum / q;
@@ -138,7 +122,7 @@ main(int argc, char **argv)
 	    queries < 10 || queries > 1000000)
 		pake_cli_usage(&cli, "out of range");
 	pake_cli_open(&cli);
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < notes; i++) {
 		size_t n;
 
@@ -157,7 +141,7 @@ main(int argc, char **argv)
 		out = pake_cli_call(&cli, "create_note", in);
 		cJSON_Delete(out);
 	}
-	creates = (double)notes / (now() - t0);
+	creates = (double)notes / (bench_now() - t0);
 	printf("notes=%d links=%d creates_per_s=%.0f", notes, links + 1,
 	    creates);
 	if (pake_op_find("graph_neighbors") != NULL) {

@@ -68,6 +68,7 @@
 #include "pake/op.h"
 #include "pake/text.h"
 #include "pake/vec.h"
+#include "bench.h"
 
 static const char usage[] =
 "usage: quality -f DATA.tsv [-d DIMS[,DIMS...]] [-q QUERIES] [--db PATH]\n"
@@ -78,26 +79,6 @@ static const char usage[] =
 #define TOPK		5
 #define RESTARTS	10
 #define ITERS_MAX	50
-
-static uint64_t rng = 88172645463325252ull;
-
-static uint64_t
-next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void __attribute__((noreturn))
 oom(void)
@@ -544,13 +525,13 @@ tfidf_kmeans(int k, int *out)
 			int pick = 0;
 
 			if (c == 0)
-				pick = (int)(next() % (uint64_t)ndocs);
+				pick = (int)(bench_next() % (uint64_t)ndocs);
 			else {
 				double x;
 
 				for (tot = 0, i = 0; i < ndocs; i++)
 					tot += d[i];
-				x = (double)(next() >> 11) / 9007199254740992.0
+				x = (double)(bench_next() >> 11) / 9007199254740992.0
 				    * tot;
 				for (i = 0; i < ndocs - 1 && x >= d[i]; i++)
 					x -= d[i];
@@ -641,11 +622,11 @@ static double
 lsa_refit(pake_cli *cli, int dims, int *terms_out)
 {
 	cJSON *in = cJSON_CreateObject(), *out;
-	double t0 = now(), s;
+	double t0 = bench_now(), s;
 
 	cJSON_AddNumberToObject(in, "dims", dims);
 	out = pake_cli_call(cli, "vectors_refit", in);
-	s = now() - t0;
+	s = bench_now() - t0;
 	*terms_out = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(out,
 	    "terms"));
 	cJSON_Delete(out);
@@ -669,7 +650,7 @@ lsa_p5(pake_cli *cli, const int *qs, int nq, double *pcat, int *nov,
 		cJSON *in = cJSON_CreateObject(), *out = NULL;
 		const cJSON *x, *rel;
 		pake_err e = {0};
-		double t0 = now();
+		double t0 = bench_now();
 
 		cJSON_AddStringToObject(in, "pake_id", docs[q].id);
 		cJSON_AddNumberToObject(in, "limit", TOPK);
@@ -679,7 +660,7 @@ lsa_p5(pake_cli *cli, const int *qs, int nq, double *pcat, int *nov,
 				    "%s\n", docs[q].name, e.msg ? e.msg : "?");
 			out = NULL;
 		}
-		lat[i] = (now() - t0) * 1000;
+		lat[i] = (bench_now() - t0) * 1000;
 		cJSON_Delete(in);
 		n = 0;
 		rel = out ? cJSON_GetObjectItem(out, "related") : NULL;
@@ -780,7 +761,7 @@ main(int argc, char **argv)
 	k = ncats;
 
 	/* The notes. */
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < ndocs; i++) {
 		cJSON *in = cJSON_CreateObject(), *out;
 		pake_err e = {0};
@@ -811,7 +792,7 @@ main(int argc, char **argv)
 		    cJSON_GetStringValue(cJSON_GetObjectItem(out, "pake_id")));
 		cJSON_Delete(out);
 	}
-	creates = ndocs / (now() - t0);
+	creates = ndocs / (bench_now() - t0);
 	byid = xalloc((size_t)ndocs * sizeof *byid);
 	for (i = 0; i < ndocs; i++)
 		byid[i] = i;
@@ -839,9 +820,9 @@ main(int argc, char **argv)
 			snprintf(sfx, sizeof sfx, "_d%d", dims[j]);
 		refit = lsa_refit(&cli, dims[j], &nterms_fit);
 		p5 = lsa_p5(&cli, qs, nq, pcat_lsa, &nov, &p50);
-		t0 = now();
+		t0 = bench_now();
 		lsa_clusters(&cli, k, cl);
-		t0 = now() - t0;
+		t0 = bench_now() - t0;
 		cluster_scores(cl, k, &purity, &nmi, &nclu);
 		printf(" lsa_dims%s=%d lsa_terms%s=%d refit_s%s=%.2f "
 		    "lsa_p5%s=%.4f lsa_no_vector%s=%d related_p50_ms%s=%.3f "
@@ -854,13 +835,13 @@ main(int argc, char **argv)
 	}
 
 	/* TF-IDF. */
-	t0 = now();
+	t0 = bench_now();
 	tfidf_build(&cli);
-	printf(" tfidf_terms=%d tfidf_build_s=%.2f", ncols, now() - t0);
+	printf(" tfidf_terms=%d tfidf_build_s=%.2f", ncols, bench_now() - t0);
 	score = xalloc((size_t)ndocs * sizeof *score);
 	for (i = 0; i < ncats; i++)
 		pcat_tf[i] = 0;
-	t0 = now();
+	t0 = bench_now();
 	for (p5 = 0, nov = 0, i = 0; i < nq; i++) {
 		int q = qs[i], n = tfidf_top(q, score, top), same = 0;
 
@@ -872,10 +853,10 @@ main(int argc, char **argv)
 	}
 	p5 /= nq;
 	printf(" tfidf_p5=%.4f tfidf_no_vector=%d tfidf_query_ms=%.3f", p5,
-	    nov, (now() - t0) * 1000 / nq);
-	t0 = now();
+	    nov, (bench_now() - t0) * 1000 / nq);
+	t0 = bench_now();
 	tfidf_kmeans(k, cl);
-	t0 = now() - t0;
+	t0 = bench_now() - t0;
 	cluster_scores(cl, k, &purity, &nmi, &nclu);
 	printf(" tfidf_purity=%.4f tfidf_nmi=%.4f tfidf_kmeans_s=%.2f", purity,
 	    nmi, t0);
@@ -885,7 +866,7 @@ main(int argc, char **argv)
 		int q = qs[i], same = 0, n = 0;
 
 		while (n < TOPK) {
-			int d = (int)(next() % (uint64_t)ndocs), m;
+			int d = (int)(bench_next() % (uint64_t)ndocs), m;
 
 			for (m = 0; m < n && top[m] != d; m++)
 				;
@@ -897,7 +878,7 @@ main(int argc, char **argv)
 		p5 += (double)same / TOPK;
 	}
 	for (i = 0; i < ndocs; i++)
-		cl[i] = (int)(next() % (uint64_t)k);
+		cl[i] = (int)(bench_next() % (uint64_t)k);
 	cluster_scores(cl, k, &purity, &nmi, &nclu);
 	printf(" random_p5=%.4f random_p5_expected=%.4f random_purity=%.4f "
 	    "random_nmi=%.4f\n", p5 / nq, expect, purity, nmi);

@@ -27,6 +27,7 @@
 #include "pake/op.h"
 #include "pake/research.h"
 #include "pake/util.h"
+#include "bench.h"
 
 #define ITEMS	100
 
@@ -34,23 +35,6 @@ static const char lorem[] =
     "We study how attention over long documents can be made sparse "
     "without losing the dependencies that matter, and measure the memory "
     "it saves on corpora of scientific text. ";
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static void
 text(pake_buf *b, size_t bytes)
@@ -205,14 +189,14 @@ parse(const char *dir, int rounds)
 	char *a = slurp(dir, "arxiv.xml", &al), *p = slurp(dir, "pubmed.xml",
 	    &pl);
 	pake_err e = {0};
-	double t0 = now(), ta, tp;
+	double t0 = bench_now(), ta, tp;
 	int64_t total;
 	cJSON *r;
 	int i, n = 0;
 
 	for (i = 0; i < rounds + 1; i++) {	/* the first loads libxml2 */
 		if (i == 1)
-			t0 = now();
+			t0 = bench_now();
 		if (pake_arxiv_parse(a, al, &r, &total, &e) != 0) {
 			fprintf(stderr, "arxiv: %s\n", e.detail);
 			return 1;
@@ -220,11 +204,11 @@ parse(const char *dir, int rounds)
 		n = cJSON_GetArraySize(r);
 		cJSON_Delete(r);
 	}
-	ta = now() - t0;
+	ta = bench_now() - t0;
 	printf("arxiv_items=%d arxiv_bytes=%zu arxiv_items_per_s=%.0f "
 	    "arxiv_mb_per_s=%.1f\n", n, al, n * rounds / ta,
 	    (double)al * rounds / ta / 1e6);
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < rounds; i++) {
 		if (pake_pubmed_parse_fetch(p, pl, &r, &e) != 0) {
 			fprintf(stderr, "pubmed: %s\n", e.detail);
@@ -233,7 +217,7 @@ parse(const char *dir, int rounds)
 		n = cJSON_GetArraySize(r);
 		cJSON_Delete(r);
 	}
-	tp = now() - t0;
+	tp = bench_now() - t0;
 	printf("pubmed_items=%d pubmed_bytes=%zu pubmed_items_per_s=%.0f "
 	    "pubmed_mb_per_s=%.1f\n", n, pl, n * rounds / tp,
 	    (double)pl * rounds / tp / 1e6);
@@ -253,17 +237,17 @@ timed(pake_ctx *c, const char *op, const char *json, int n, double *p50,
 	int i;
 
 	for (i = 0; i < n; i++) {
-		t0 = now();
+		t0 = bench_now();
 		if (pake_op_call(c, op, in, &out, &e) != 0) {
 			fprintf(stderr, "%s: %s (%s)\n", op, e.msg, e.detail);
 			return 1;
 		}
-		t[i] = (now() - t0) * 1e3;
+		t[i] = (bench_now() - t0) * 1e3;
 		*items = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out,
 		    "results"));
 		cJSON_Delete(out);
 	}
-	qsort(t, (size_t)n, sizeof *t, cmp);
+	qsort(t, (size_t)n, sizeof *t, bench_cmp_double);
 	*p50 = t[n / 2];
 	*p99 = t[(n * 99) / 100];
 	free(t);

@@ -33,6 +33,7 @@
 #include <cjson/cJSON.h>
 #include "pake/cli.h"
 #include "pake/op.h"
+#include "bench.h"
 
 #define MAXQUERIES	1000000
 #define MAXLINE		1024
@@ -45,38 +46,6 @@ struct query {
 	char *text;
 	char *type;		/* NULL: no type filter */
 };
-
-/* Seconds on the monotonic clock. */
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* qsort comparator for doubles, ascending. */
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The q-quantile (0 < q <= 1) of sorted v[0..n-1], nearest rank. */
-static double
-quantile(const double *v, size_t n, double q)
-{
-	size_t r = (size_t)(q * (double)n + 0.999999);
-
-	if (r < 1)
-		r = 1;
-	if (r > n)
-		r = n;
-	return v[r - 1];
-}
 
 /* Read the query file into a malloc'd array; *n receives the count. */
 static struct query *
@@ -183,9 +152,9 @@ main(int argc, char **argv)
 		(void)run_query(&cli.ctx, &q[i], (int)limit);
 
 	for (i = 0; i < n; i++) {
-		t0 = now();
+		t0 = bench_now();
 		h = run_query(&cli.ctx, &q[i], (int)limit);
-		lat[i] = (now() - t0) * 1e3;
+		lat[i] = (bench_now() - t0) * 1e3;
 		if (h < 0)
 			errors++;
 		else if (h == 0)
@@ -193,11 +162,11 @@ main(int argc, char **argv)
 		else
 			hits += h;
 	}
-	qsort(lat, n, sizeof *lat, cmp_double);
+	qsort(lat, n, sizeof *lat, bench_cmp_double);
 	printf("queries=%zu errors=%zu p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
 	    "max_ms=%.3f mean_hits=%.2f zero_hits=%zu tenant=%s\n", n,
-	    errors, quantile(lat, n, 0.50), quantile(lat, n, 0.90),
-	    quantile(lat, n, 0.99), lat[n - 1], hits / (double)n, zero,
+	    errors, bench_quantile(lat, n, 0.50), bench_quantile(lat, n, 0.90),
+	    bench_quantile(lat, n, 0.99), lat[n - 1], hits / (double)n, zero,
 	    cli.ctx.tenant);
 
 	for (i = 0; i < n; i++) {

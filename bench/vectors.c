@@ -26,6 +26,7 @@
 #include <cjson/cJSON.h>
 #include "pake/cli.h"
 #include "pake/op.h"
+#include "bench.h"
 
 static const char usage[] =
 "usage: vectors [-n NOTES] [-q QUERIES] [--db PATH] [--vault DIR]\n";
@@ -33,34 +34,6 @@ static const char usage[] =
 #define TOPICS		20
 #define TOPIC_WORDS	40
 #define EDITS		200
-
-static uint64_t rng = 88172645463325252ull;
-
-static uint64_t
-next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* A pseudo-word of topic t, index i: distinct for every (t, i). */
 static void
@@ -87,10 +60,10 @@ body(char *out, size_t cap, int t)
 	int k;
 
 	for (k = 0; k < 80 && n + 40 < cap; k++) {
-		if (next() % 3 == 0)
-			snprintf(w, sizeof w, "%s", common[next() % 10]);
+		if (bench_next() % 3 == 0)
+			snprintf(w, sizeof w, "%s", common[bench_next() % 10]);
 		else
-			word(w, sizeof w, t, (int)(next() % TOPIC_WORDS));
+			word(w, sizeof w, t, (int)(bench_next() % TOPIC_WORDS));
 		n += (size_t)snprintf(out + n, cap - n, "%s%s", k ? " " : "",
 		    w);
 	}
@@ -100,18 +73,18 @@ body(char *out, size_t cap, int t)
 static cJSON *
 call(pake_cli *cli, const char *op, cJSON *in, double *ms)
 {
-	double t = now();
+	double t = bench_now();
 	cJSON *out = pake_cli_call(cli, op, in);
 
 	if (ms)
-		*ms = (now() - t) * 1000;
+		*ms = (bench_now() - t) * 1000;
 	return out;
 }
 
 static void
 pcts(double *v, int n, double *p50, double *p99)
 {
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
 	*p50 = v[n / 2];
 	*p99 = v[(int)(n * 0.99)];
 }
@@ -126,7 +99,7 @@ edits(pake_cli *cli, char **ids, int n, int *topic, double *lat)
 	for (i = 0; i < EDITS; i++) {
 		cJSON *in = cJSON_CreateObject();
 
-		j = (int)(next() % (uint64_t)n);
+		j = (int)(bench_next() % (uint64_t)n);
 		body(text, sizeof text, topic[j]);
 		cJSON_AddStringToObject(in, "pake_id", ids[j]);
 		cJSON_AddStringToObject(in, "content", text);
@@ -165,9 +138,9 @@ main(int argc, char **argv)
 	lat = calloc((size_t)(queries > EDITS ? queries : EDITS), sizeof *lat);
 	if (!ids || !topic || !lat)
 		return 1;
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < notes; i++) {
-		topic[i] = (int)(next() % TOPICS);
+		topic[i] = (int)(bench_next() % TOPICS);
 		body(text, sizeof text, topic[i]);
 		snprintf(title, sizeof title, "Note %d", i);
 		in = cJSON_CreateObject();
@@ -178,17 +151,17 @@ main(int argc, char **argv)
 		    "pake_id")));
 		cJSON_Delete(out);
 	}
-	creates = notes / (now() - t0);
+	creates = notes / (bench_now() - t0);
 	e0 = edits(&cli, ids, notes, topic, lat);
-	t0 = now();
+	t0 = bench_now();
 	cJSON_Delete(call(&cli, "vectors_refit", cJSON_CreateObject(), NULL));
-	refit = now() - t0;
+	refit = bench_now() - t0;
 	e1 = edits(&cli, ids, notes, topic, lat);
 	printf("notes=%d creates_per_s=%.0f refit_s=%.2f edit_p50_ms=%.3f "
 	    "edit_fold_p50_ms=%.3f", notes, creates, refit, e0, e1);
 	for (i = 0; i < queries; i++) {
 		in = cJSON_CreateObject();
-		j = (int)(next() % (uint64_t)notes);
+		j = (int)(bench_next() % (uint64_t)notes);
 		cJSON_AddStringToObject(in, "pake_id", ids[j]);
 		cJSON_AddNumberToObject(in, "limit", 5);
 		out = call(&cli, "related_notes", in, &lat[i]);
@@ -208,12 +181,12 @@ main(int argc, char **argv)
 	    0);
 	for (j = 0; j < 2; j++) {
 		for (i = 0; i < queries; i++) {
-			int t = (int)(next() % TOPICS);
+			int t = (int)(bench_next() % TOPICS);
 			char q[80];
 
-			word(w, sizeof w, t, (int)(next() % TOPIC_WORDS));
+			word(w, sizeof w, t, (int)(bench_next() % TOPIC_WORDS));
 			snprintf(q, sizeof q, "%s ", w);
-			word(w, sizeof w, t, (int)(next() % TOPIC_WORDS));
+			word(w, sizeof w, t, (int)(bench_next() % TOPIC_WORDS));
 			strncat(q, w, sizeof q - strlen(q) - 1);
 			in = cJSON_CreateObject();
 			cJSON_AddStringToObject(in, "query", q);

@@ -30,26 +30,10 @@
 #include "pake/cli.h"
 #include "pake/maint.h"
 #include "pake/op.h"
+#include "bench.h"
 
 static const char usage[] =
 "usage: versions [-n NOTES] [-e EDITS] [--words K] [--db PATH] [--vault DIR]\n";
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static const char *const words[] = {
 	"the", "of", "and", "note", "vault", "search", "index", "query",
@@ -90,7 +74,7 @@ edit_round(pake_cli *cli, char **ids, char **bodies, int n, int words_n,
     int round, double *lat)
 {
 	char para[65536];
-	double t0 = now(), t;
+	double t0 = bench_now(), t;
 	cJSON *in, *out;
 	size_t len;
 	int i;
@@ -101,15 +85,15 @@ edit_round(pake_cli *cli, char **ids, char **bodies, int n, int words_n,
 		len = strlen(bodies[i]);
 		bodies[i] = realloc(bodies[i], len + strlen(para) + 1);
 		strcpy(bodies[i] + len, para);
-		t = now();
+		t = bench_now();
 		in = cJSON_CreateObject();
 		cJSON_AddStringToObject(in, "pake_id", ids[i]);
 		cJSON_AddStringToObject(in, "content", bodies[i]);
 		out = pake_cli_call(cli, "update_note", in);
 		cJSON_Delete(out);
-		lat[i] = (now() - t) * 1000.0;
+		lat[i] = (bench_now() - t) * 1000.0;
 	}
-	return (double)n / (now() - t0);
+	return (double)n / (bench_now() - t0);
 }
 
 int
@@ -145,7 +129,7 @@ main(int argc, char **argv)
 	all = calloc((size_t)notes * (size_t)edits, sizeof *all);
 	if (!ids || !bodies || !lat || !all)
 		return 1;
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < notes; i++) {
 		paragraph(para, sizeof para, words_n, (unsigned)i);
 		bodies[i] = strdup(para);
@@ -157,13 +141,13 @@ main(int argc, char **argv)
 		    "pake_id")));
 		cJSON_Delete(out);
 	}
-	creates = (double)notes / (now() - t0);
+	creates = (double)notes / (bench_now() - t0);
 	for (r = 0; r < edits; r++) {
 		edits_ps += edit_round(&cli, ids, bodies, notes, words_n, r, lat);
 		memcpy(all + k, lat, (size_t)notes * sizeof *lat);
 		k += notes;
 	}
-	qsort(all, (size_t)k, sizeof *all, cmp_double);
+	qsort(all, (size_t)k, sizeof *all, bench_cmp_double);
 	/* Close to empty the WAL, then measure the file. */
 	pake_auth_close(&cli.ctx);
 	printf("notes=%d edits_per_note=%d words=%d creates_per_s=%.0f "

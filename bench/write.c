@@ -53,6 +53,7 @@
 #include "pake/auth.h"
 #include "pake/cli.h"
 #include "pake/op.h"
+#include "bench.h"
 
 #define MAXWRITERS	1024
 #define MAXNOTES	100000
@@ -90,16 +91,6 @@ static const char *const types[] = {
 	"SourceNote", "InsightNote", "ProjectNote", "DailyNote",
 };
 
-/* Seconds on the monotonic clock. */
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* A small deterministic PRNG (xorshift64*); *s must not be 0. */
 static uint32_t
 rnd(uint64_t *s)
@@ -108,28 +99,6 @@ rnd(uint64_t *s)
 	*s ^= *s << 25;
 	*s ^= *s >> 27;
 	return (uint32_t)((*s * 0x2545F4914F6CDD1DULL) >> 32);
-}
-
-/* qsort comparator for doubles, ascending. */
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The q-quantile (0 < q <= 1) of sorted v[0..n-1], nearest rank. */
-static double
-quantile(const double *v, size_t n, double q)
-{
-	size_t r = (size_t)(q * (double)n + 0.999999);
-
-	if (r < 1)
-		r = 1;
-	if (r > n)
-		r = n;
-	return v[r - 1];
 }
 
 /* write(2) all of buf, retrying short writes; 0 or -1. */
@@ -241,7 +210,7 @@ writer(pake_cli *cli, int w, int n, int nwords, int ntenants, int go, int out)
 		c = 0;
 	close(go);
 	for (i = 0; i < n; i++) {
-		t0 = now();
+		t0 = bench_now();
 		in = make_note(w, i, nwords, body, cap);
 		res = NULL;
 		if (pake_op_call(&cli->ctx, "create_note", in, &res, &e) != 0) {
@@ -252,10 +221,10 @@ writer(pake_cli *cli, int w, int n, int nwords, int ntenants, int go, int out)
 		} else {
 			cJSON_Delete(res);
 			cJSON_Delete(in);
-			lat[r.count++] = (now() - t0) * 1e3;
+			lat[r.count++] = (bench_now() - t0) * 1e3;
 		}
 	}
-	r.end = now();
+	r.end = bench_now();
 	pake_auth_close(&cli->ctx);
 	if (write_all(out, &r, sizeof r) != 0 ||
 	    write_all(out, lat, (size_t)r.count * sizeof *lat) != 0)
@@ -402,7 +371,7 @@ main(int argc, char **argv)
 	/* Give every writer time to open its database, then start them. */
 	close(go[0]);
 	sleep(1);
-	t0 = now();
+	t0 = bench_now();
 	close(go[1]);
 
 	for (i = 0; i < nwriters; i++) {
@@ -457,13 +426,13 @@ main(int argc, char **argv)
 			    cli.ctx.tenant, (long long)got,
 			    (long long)acked[i]);
 	}
-	qsort(lat, total, sizeof *lat, cmp_double);
+	qsort(lat, total, sizeof *lat, bench_cmp_double);
 	printf("writers=%ld per_writer=%ld tenants=%ld ok=%zu errors=%ld "
 	    "failed_children=%d p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
 	    "max_ms=%.3f wall_s=%.3f writes_per_s=%.1f notes=%lld lost=%lld\n",
 	    nwriters, n, ntenants, total, errors, failed,
-	    quantile(lat, total, 0.50), quantile(lat, total, 0.90),
-	    quantile(lat, total, 0.99), lat[total - 1], end - t0,
+	    bench_quantile(lat, total, 0.50), bench_quantile(lat, total, 0.90),
+	    bench_quantile(lat, total, 0.99), lat[total - 1], end - t0,
 	    (double)total / (end - t0), (long long)notes, (long long)lost);
 	free(lat);
 	free(acked);
