@@ -322,14 +322,6 @@ call(pake_cli *cli, const char *op, cJSON *in, const char *const *refs,
 	return out;
 }
 
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-
-	return s ? s : "";
-}
-
 static double
 jnum(const cJSON *o, const char *k)
 {
@@ -340,9 +332,9 @@ jnum(const cJSON *o, const char *k)
 static void
 put_kind(const cJSON *n)
 {
-	const char *type = jstr(n, "type");
+	const char *type = pake_json_str(n, "type");
 
-	if (strcmp(jstr(n, "kind"), "note") == 0)
+	if (strcmp(pake_json_str(n, "kind"), "note") == 0)
 		printf("[note]");
 	else
 		printf("[entity%s%s]", type[0] ? " " : "", type);
@@ -352,7 +344,7 @@ put_kind(const cJSON *n)
 static void
 put_node(const cJSON *n)
 {
-	printf("%s ", jstr(n, "name"));
+	printf("%s ", pake_json_str(n, "name"));
 	put_kind(n);
 }
 
@@ -365,10 +357,10 @@ put_obs(const cJSON *n, const char *indent)
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(n, "observations")) {
 		printf("%s- ", indent);
 		if (cJSON_GetObjectItemCaseSensitive(o, "category"))
-			printf("[%s] ", jstr(o, "category"));
-		printf("%s", jstr(o, "content"));
+			printf("[%s] ", pake_json_str(o, "category"));
+		printf("%s", pake_json_str(o, "content"));
 		if (cJSON_GetObjectItemCaseSensitive(o, "context"))
-			printf(" (%s)", jstr(o, "context"));
+			printf(" (%s)", pake_json_str(o, "context"));
 		putchar('\n');
 	}
 }
@@ -381,17 +373,17 @@ put_link(const cJSON *x, int dir)
 	const char *heading = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(x, "properties"), "heading"));
 
-	printf("%s %s ", jstr(x, "type"), dir == 1 ? "->" : "<-");
+	printf("%s %s ", pake_json_str(x, "type"), dir == 1 ? "->" : "<-");
 	if (!cJSON_IsObject(n))
-		printf("%s (%s)", jstr(x, dir == 1 ? "to" : "from"),
+		printf("%s (%s)", pake_json_str(x, dir == 1 ? "to" : "from"),
 		    dir == 1 ? "names nothing" : "no node");
 	else {
-		printf("%s%s%s ", jstr(n, "name"), dir == 1 && heading ? "#" :
+		printf("%s%s%s ", pake_json_str(n, "name"), dir == 1 && heading ? "#" :
 		    "", dir == 1 && heading ? heading : "");
 		put_kind(n);
 	}
 	if (cJSON_GetObjectItemCaseSensitive(x, "context"))
-		printf(" (%s)", jstr(x, "context"));
+		printf(" (%s)", pake_json_str(x, "context"));
 	putchar('\n');
 }
 
@@ -440,7 +432,7 @@ name_by_id(const cJSON *nodes, const cJSON *id)
 		return NULL;
 	cJSON_ArrayForEach(n, nodes)
 		if (jnum(n, "id") == id->valuedouble)
-			return jstr(n, "name");
+			return pake_json_str(n, "name");
 	return NULL;
 }
 
@@ -474,8 +466,8 @@ cmd_neighbors(pake_cli *cli, int argc, char **argv)
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "edges")) {
 		from = name_by_id(nodes, cJSON_GetObjectItemCaseSensitive(x, "source"));
 		to = name_by_id(nodes, cJSON_GetObjectItemCaseSensitive(x, "target"));
-		printf("%s -%s-> %s%s\n", from ? from : jstr(x, "from"),
-		    jstr(x, "type"), to ? to : jstr(x, "to"),
+		printf("%s -%s-> %s%s\n", from ? from : pake_json_str(x, "from"),
+		    pake_json_str(x, "type"), to ? to : pake_json_str(x, "to"),
 		    cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(x, "target")) ?
 		    " (names nothing)" : "");
 	}
@@ -534,7 +526,7 @@ cmd_context(pake_cli *cli, int argc, char **argv)
 	n = cJSON_GetObjectItemCaseSensitive(out, "node");
 	put_node(n);
 	if (cJSON_GetObjectItemCaseSensitive(n, "pake_id"))
-		printf(" %s", jstr(n, "pake_id"));
+		printf(" %s", pake_json_str(n, "pake_id"));
 	putchar('\n');
 	put_obs(n, "  ");
 	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "links")) > 0)
@@ -599,8 +591,8 @@ cmd_search(pake_cli *cli, int argc, char **argv)
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "entities")) {
 		const cJSON *o;
 
-		printf("%s [entity%s%s]\n", jstr(x, "name"),
-		    jstr(x, "entityType")[0] ? " " : "", jstr(x, "entityType"));
+		printf("%s [entity%s%s]\n", pake_json_str(x, "name"),
+		    pake_json_str(x, "entityType")[0] ? " " : "", pake_json_str(x, "entityType"));
 		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(x, "observations"))
 			printf("  - %s\n", cJSON_GetStringValue(o) ?
 			    cJSON_GetStringValue(o) : "");
@@ -608,8 +600,8 @@ cmd_search(pake_cli *cli, int argc, char **argv)
 	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "relations")) > 0)
 		putchar('\n');
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "relations"))
-		printf("%s -%s-> %s\n", jstr(x, "from"),
-		    jstr(x, "relationType"), jstr(x, "to"));
+		printf("%s -%s-> %s\n", pake_json_str(x, "from"),
+		    pake_json_str(x, "relationType"), pake_json_str(x, "to"));
 	next = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "nextCursor"));
 	if (next) {
 		fputs("more: pake-graph search ", stderr);
@@ -673,7 +665,7 @@ cmd_dangling(pake_cli *cli, int argc, char **argv)
 	else
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out, "links")) {
 			put_node(cJSON_GetObjectItemCaseSensitive(x, "node"));
-			printf(": %s -> %s\n", jstr(x, "type"), jstr(x, "to"));
+			printf(": %s -> %s\n", pake_json_str(x, "type"), pake_json_str(x, "to"));
 		}
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
@@ -752,7 +744,7 @@ cmd_export(pake_cli *cli, int argc, char **argv)
 	parse(cli, argc, argv, 0, 0, 1, "", &a);
 	/* The file's bytes exactly: not tamed. */
 	out = call_raw(cli, "graph_export", cJSON_CreateObject(), NULL, 0);
-	text = jstr(out, "jsonl");
+	text = pake_json_str(out, "jsonl");
 	len = strlen(text);
 	if (a.npos == 0 || strcmp(a.pos[0], "-") == 0) {
 		if (cli->json)

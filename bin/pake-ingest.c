@@ -86,30 +86,24 @@ static const struct option topicopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static const char *
-str(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 /* A record's identifier as people cite it. */
 static void
 ident(const cJSON *r, char *out, size_t n)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "arxiv_version");
 
-	if (str(r, "arxiv_id") && cJSON_IsNumber(v))
-		snprintf(out, n, "arXiv:%sv%d", str(r, "arxiv_id"),
+	if (pake_json_str(r, "arxiv_id") && cJSON_IsNumber(v))
+		snprintf(out, n, "arXiv:%sv%d", pake_json_str(r, "arxiv_id"),
 		    v->valueint);
-	else if (str(r, "arxiv_id"))
-		snprintf(out, n, "arXiv:%s", str(r, "arxiv_id"));
-	else if (str(r, "pmid"))
-		snprintf(out, n, "PMID:%s", str(r, "pmid"));
-	else if (str(r, "doi"))
-		snprintf(out, n, "doi:%s", str(r, "doi"));
+	else if (pake_json_str(r, "arxiv_id"))
+		snprintf(out, n, "arXiv:%s", pake_json_str(r, "arxiv_id"));
+	else if (pake_json_str(r, "pmid"))
+		snprintf(out, n, "PMID:%s", pake_json_str(r, "pmid"));
+	else if (pake_json_str(r, "doi"))
+		snprintf(out, n, "doi:%s", pake_json_str(r, "doi"));
 	else
-		snprintf(out, n, "%s", str(r, "canonical_url") ?
-		    str(r, "canonical_url") : str(r, "url") ? str(r, "url") :
+		snprintf(out, n, "%s", pake_json_str(r, "canonical_url") ?
+		    pake_json_str(r, "canonical_url") : pake_json_str(r, "url") ? pake_json_str(r, "url") :
 		    "-");
 }
 
@@ -118,7 +112,7 @@ static void
 fate(const cJSON *s)
 {
 	if (s)
-		printf("  -> %s (%s)", str(s, "pake_id"),
+		printf("  -> %s (%s)", pake_json_str(s, "pake_id"),
 		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s,
 		    "created")) ? "saved" : "already saved");
 }
@@ -181,8 +175,8 @@ feed_main(pake_cli *cli, int argc, char **argv)
 		return pake_cli_done(cli);
 	}
 	if (strcmp(cmd, "add") == 0) {
-		printf("%s  %s  (%d items now, seen)\n", str(out, "url"),
-		    str(out, "title"), cJSON_GetObjectItemCaseSensitive(out,
+		printf("%s  %s  (%d items now, seen)\n", pake_json_str(out, "url"),
+		    pake_json_str(out, "title"), cJSON_GetObjectItemCaseSensitive(out,
 		    "items")->valueint);
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(out,
 		    "saved")) {
@@ -193,14 +187,14 @@ feed_main(pake_cli *cli, int argc, char **argv)
 	} else if (strcmp(cmd, "list") == 0)
 		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(out,
 		    "feeds")) {
-			printf("%s  %s  %s  seen %d  polled %s", str(f, "url"),
-			    str(f, "title"), cJSON_IsTrue(
+			printf("%s  %s  %s  seen %d  polled %s", pake_json_str(f, "url"),
+			    pake_json_str(f, "title"), cJSON_IsTrue(
 			    cJSON_GetObjectItemCaseSensitive(f, "save")) ?
 			    "save" : "-", cJSON_GetObjectItemCaseSensitive(f,
-			    "items_seen")->valueint, str(f, "polled") ?
-			    str(f, "polled") : "never");
-			if (str(f, "last_error"))
-				printf("  error: %s", str(f, "last_error"));
+			    "items_seen")->valueint, pake_json_str(f, "polled") ?
+			    pake_json_str(f, "polled") : "never");
+			if (pake_json_str(f, "last_error"))
+				printf("  error: %s", pake_json_str(f, "last_error"));
 			putchar('\n');
 		}
 	else if (strcmp(cmd, "poll") == 0)
@@ -210,17 +204,17 @@ feed_main(pake_cli *cli, int argc, char **argv)
 			    f, "saved");
 			int k = 0;
 
-			printf("%s  %s  %d new", str(f, "url"),
-			    str(f, "status"), cJSON_GetObjectItemCaseSensitive(
+			printf("%s  %s  %d new", pake_json_str(f, "url"),
+			    pake_json_str(f, "status"), cJSON_GetObjectItemCaseSensitive(
 			    f, "new_items")->valueint);
-			if (str(f, "error"))
-				printf("  error: %s", str(f, "error"));
+			if (pake_json_str(f, "error"))
+				printf("  error: %s", pake_json_str(f, "error"));
 			putchar('\n');
 			cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(
 			    f, "items")) {
-				printf("  %s  %s", str(x, "published") ?
-				    str(x, "published") : "-",
-				    str(x, "title"));
+				printf("  %s  %s", pake_json_str(x, "published") ?
+				    pake_json_str(x, "published") : "-",
+				    pake_json_str(x, "title"));
 				fate(cJSON_GetArrayItem(saved, k++));
 				putchar('\n');
 			}
@@ -243,14 +237,14 @@ topics_polled(const cJSON *topics)
 	const cJSON *t, *x;
 
 	cJSON_ArrayForEach(t, topics) {
-		printf("%s  %s  %s  %d saved", str(t, "source"),
-		    str(t, "query"), str(t, "status"), num(t, "saved"));
-		if (str(t, "error"))
-			printf("  error: %s", str(t, "error"));
+		printf("%s  %s  %s  %d saved", pake_json_str(t, "source"),
+		    pake_json_str(t, "query"), pake_json_str(t, "status"), num(t, "saved"));
+		if (pake_json_str(t, "error"))
+			printf("  error: %s", pake_json_str(t, "error"));
 		putchar('\n');
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t,
 		    "notes"))
-			printf("  %s  %s\n", str(x, "pake_id"), str(x, "title"));
+			printf("  %s  %s\n", pake_json_str(x, "pake_id"), pake_json_str(x, "title"));
 	}
 }
 
@@ -316,17 +310,17 @@ topic_main(pake_cli *cli, int argc, char **argv)
 	}
 	if (strcmp(cmd, "add") == 0)
 		printf("%d  %s  %s  (max %d)\n", num(out, "id"),
-		    str(out, "source"), str(out, "query"),
+		    pake_json_str(out, "source"), pake_json_str(out, "query"),
 		    num(out, "max_results"));
 	else if (strcmp(cmd, "list") == 0)
 		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(out,
 		    "topics")) {
 			printf("%d  %s  %s  max %d  saved %d  polled %s",
-			    num(t, "id"), str(t, "source"), str(t, "query"),
+			    num(t, "id"), pake_json_str(t, "source"), pake_json_str(t, "query"),
 			    num(t, "max_results"), num(t, "saved"),
-			    str(t, "polled") ? str(t, "polled") : "never");
-			if (str(t, "last_error"))
-				printf("  error: %s", str(t, "last_error"));
+			    pake_json_str(t, "polled") ? pake_json_str(t, "polled") : "never");
+			if (pake_json_str(t, "last_error"))
+				printf("  error: %s", pake_json_str(t, "last_error"));
 			putchar('\n');
 		}
 	else if (strcmp(cmd, "poll") == 0)
@@ -353,10 +347,10 @@ poll_main(pake_cli *cli, int argc, char **argv)
 		return pake_cli_done(cli);
 	}
 	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(out, "feeds")) {
-		printf("%s  %s  %d new", str(f, "url"), str(f, "status"),
+		printf("%s  %s  %d new", pake_json_str(f, "url"), pake_json_str(f, "status"),
 		    num(f, "new_items"));
-		if (str(f, "error"))
-			printf("  error: %s", str(f, "error"));
+		if (pake_json_str(f, "error"))
+			printf("  error: %s", pake_json_str(f, "error"));
 		putchar('\n');
 	}
 	topics_polled(cJSON_GetObjectItemCaseSensitive(out, "topics"));
@@ -460,8 +454,8 @@ main(int argc, char **argv)
 		char id[512];
 
 		ident(r, id, sizeof id);
-		printf("%s  %s  %s", id, str(r, "published") ?
-		    str(r, "published") : "-", str(r, "title"));
+		printf("%s  %s  %s", id, pake_json_str(r, "published") ?
+		    pake_json_str(r, "published") : "-", pake_json_str(r, "title"));
 		fate(s);
 		putchar('\n');
 	}

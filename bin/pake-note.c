@@ -340,14 +340,6 @@ cmd_rm(pake_cli *cli, int argc, char **argv)
 	return pake_cli_done(cli);
 }
 
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-
-	return s ? s : "-";
-}
-
 static int
 cmd_log(pake_cli *cli, int argc, char **argv)
 {
@@ -363,9 +355,9 @@ cmd_log(pake_cli *cli, int argc, char **argv)
 		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(out, "versions"))
 			printf("%-4.0f %s  %-8s %-10s %-11s %s\n",
 			    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it,
-			    "version")), jstr(it, "time"), jstr(it, "op"),
-			    jstr(it, "actor"), jstr(it, "front"),
-			    jstr(it, "title"));
+			    "version")), pake_json_str(it, "time"), pake_json_str(it, "op"),
+			    pake_json_str(it, "actor"), pake_json_str(it, "front"),
+			    pake_json_str(it, "title"));
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
 }
@@ -388,8 +380,8 @@ cmd_diff(pake_cli *cli, int argc, char **argv)
 	if (cli->json)
 		pake_cli_print_json(out);
 	else
-		fputs(jstr(out, "diff")[0] == '-' && jstr(out, "diff")[1] ==
-		    '\0' ? "" : jstr(out, "diff"), stdout);
+		fputs(pake_json_str(out, "diff")[0] == '-' && pake_json_str(out, "diff")[1] ==
+		    '\0' ? "" : pake_json_str(out, "diff"), stdout);
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
 }
@@ -412,7 +404,7 @@ cmd_restore(pake_cli *cli, int argc, char **argv)
 	if (cli->json)
 		pake_cli_print_json(out);
 	else
-		printf("%s version %.0f\n", jstr(out, "pake_id"),
+		printf("%s version %.0f\n", pake_json_str(out, "pake_id"),
 		    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(out, "version")));
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
@@ -442,11 +434,11 @@ list_versions(pake_cli *cli, int argc, char **argv, const char *op,
 		pake_cli_print_json(out);
 	else
 		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(out, key))
-			printf("%s  %s  %-4.0f %s\n", jstr(it, "pake_id"),
-			    jstr(it, "time"), cJSON_GetNumberValue(
+			printf("%s  %s  %-4.0f %s\n", pake_json_str(it, "pake_id"),
+			    pake_json_str(it, "time"), cJSON_GetNumberValue(
 			    cJSON_GetObjectItemCaseSensitive(it, "version")) -
 			    (strcmp(key, "deleted") == 0),
-			    jstr(it, "title"));
+			    pake_json_str(it, "title"));
 	cJSON_Delete(out);
 	return pake_cli_done(cli);
 }

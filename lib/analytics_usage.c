@@ -38,12 +38,6 @@
 #define MAX_POINTS	10000
 #define Z_LIMIT		3.5
 
-static const char *
-arg(const cJSON *in, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in, k));
-}
-
 /* Series */
 
 enum metric { M_SEARCHES, M_ZERO, M_TIME, M_SUCCESS, M_SESSIONS, M_N };
@@ -1152,7 +1146,7 @@ static const char *const DEFAULT_METRICS =
 static int
 bool_arg(const cJSON *in, const char *k, int def, int *v, pake_err *e)
 {
-	const char *s = arg(in, k);
+	const char *s = pake_json_str(in, k);
 
 	if (s == NULL)
 		*v = def;
@@ -1458,7 +1452,7 @@ int
 pake_analytics(pake_ctx *c, int which, const cJSON *in, cJSON **out,
     pake_err *e)
 {
-	const char *range_s = arg(in, "time_range");
+	const char *range_s = pake_json_str(in, "time_range");
 	const char *def = which == PAKE_AN_USAGE || which ==
 	    PAKE_AN_CORRELATIONS || which == PAKE_AN_ACTIVITY ? "7d" : "24h";
 	int64_t range, since, step = HOUR, start = 0;
@@ -1477,7 +1471,7 @@ pake_analytics(pake_ctx *c, int which, const cJSON *in, cJSON **out,
 	if ((rc = an_range(range_s, def, &range, e)) != 0)
 		return rc;
 	if (which == PAKE_AN_INSIGHTS) {
-		const char *p = arg(in, "priority");
+		const char *p = pake_json_str(in, "priority");
 
 		if (p && strcmp(p, "all") && strcmp(p, "critical") &&
 		    strcmp(p, "high") && strcmp(p, "medium") && strcmp(p, "low"))
@@ -1494,10 +1488,10 @@ pake_analytics(pake_ctx *c, int which, const cJSON *in, cJSON **out,
 	    which == PAKE_AN_REPORT)
 		since -= BASELINE_DAYS * DAY + HOUR;
 	if (which == PAKE_AN_SERIES) {
-		const char *ms = arg(in, "metric");
+		const char *ms = pake_json_str(in, "metric");
 
 		if ((rc = metric_of(ms ? ms : "search_queries", &m, e)) != 0 ||
-		    (rc = granularity(arg(in, "granularity"), &step, e)) != 0 ||
+		    (rc = granularity(pake_json_str(in, "granularity"), &step, e)) != 0 ||
 		    (rc = buckets(pake_now_ms(), range, step, &start, &npts,
 		    e)) != 0)
 			return rc;
@@ -1571,8 +1565,8 @@ pake_analytics(pake_ctx *c, int which, const cJSON *in, cJSON **out,
 		break;
 	}
 	case PAKE_AN_CORRELATIONS:
-		if ((inner = correlations(&l, arg(in, "metrics") ?
-		    arg(in, "metrics") : DEFAULT_METRICS, range, e)) == NULL)
+		if ((inner = correlations(&l, pake_json_str(in, "metrics") ?
+		    pake_json_str(in, "metrics") : DEFAULT_METRICS, range, e)) == NULL)
 			break;
 		o = cJSON_CreateObject();
 		cJSON_AddBoolToObject(o, "success", 1);
@@ -1592,7 +1586,7 @@ pake_analytics(pake_ctx *c, int which, const cJSON *in, cJSON **out,
 		o = report(&l, c, range_s, range, preds, recs, e);
 		break;
 	case PAKE_AN_INSIGHTS: {
-		const char *p = arg(in, "priority");
+		const char *p = pake_json_str(in, "priority");
 		cJSON *hl = health(c, l.now), *an = anomalies(&l, range), *all,
 		    *list, *it;
 

@@ -58,12 +58,6 @@ field(pake_buf *b, const char *name, const char *v)
 	put_val(b, v);
 }
 
-static const char *
-str(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 /* "Given Family" -> "Family, Given" into out. */
 static void
 family_first(const char *name, char *out, size_t n)
@@ -93,8 +87,8 @@ pake_bibtex(const cJSON *r)
 {
 	const cJSON *authors = cJSON_GetObjectItemCaseSensitive(r, "authors");
 	const cJSON *a;
-	const char *title = str(r, "title"), *journal = str(r, "journal");
-	const char *published = str(r, "published"), *arxiv = str(r,
+	const char *title = pake_json_str(r, "title"), *journal = pake_json_str(r, "journal");
+	const char *published = pake_json_str(r, "published"), *arxiv = pake_json_str(r,
 	    "arxiv_id"), *first = NULL, *w;
 	char key[96], fam[40], word[40], year[5] = "nd", name[600];
 	pake_buf b = {0}, au = {0};
@@ -145,23 +139,23 @@ pake_bibtex(const cJSON *r)
 	if (strcmp(year, "nd") != 0)
 		field(&b, "year", year);
 	field(&b, "journal", journal);
-	field(&b, "volume", str(r, "volume"));
-	field(&b, "number", str(r, "issue"));
-	field(&b, "pages", str(r, "pages"));
-	field(&b, "doi", str(r, "doi"));
+	field(&b, "volume", pake_json_str(r, "volume"));
+	field(&b, "number", pake_json_str(r, "issue"));
+	field(&b, "pages", pake_json_str(r, "pages"));
+	field(&b, "doi", pake_json_str(r, "doi"));
 	if (arxiv) {
 		field(&b, "eprint", arxiv);
 		field(&b, "archivePrefix", "arXiv");
-		field(&b, "primaryClass", str(r, "primary_category"));
+		field(&b, "primaryClass", pake_json_str(r, "primary_category"));
 	}
-	if (str(r, "pmid")) {
+	if (pake_json_str(r, "pmid")) {
 		char note[64];
 
-		snprintf(note, sizeof note, "PMID: %s", str(r, "pmid"));
+		snprintf(note, sizeof note, "PMID: %s", pake_json_str(r, "pmid"));
 		field(&b, "note", note);
 	}
-	field(&b, "url", str(r, "canonical_url") ? str(r, "canonical_url") :
-	    str(r, "url"));
+	field(&b, "url", pake_json_str(r, "canonical_url") ? pake_json_str(r, "canonical_url") :
+	    pake_json_str(r, "url"));
 	pake_buf_puts(&b, "\n}\n");
 	pake_buf_free(&au);
 	if (b.oom) {

@@ -49,22 +49,16 @@
 			"text/xml;q=0.9, */*;q=0.5"
 #define ERROR_MAX	256
 
-static const char *
-str(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 /* An item's id: guid, else url, else title (NULL: none). */
 static const char *
 item_key(const cJSON *item)
 {
-	const char *k = str(item, "guid");
+	const char *k = pake_json_str(item, "guid");
 
 	if (k == NULL || *k == '\0')
-		k = str(item, "url");
+		k = pake_json_str(item, "url");
 	if (k == NULL || *k == '\0')
-		k = str(item, "title");
+		k = pake_json_str(item, "title");
 	return k && *k ? k : NULL;
 }
 
@@ -198,8 +192,8 @@ pake_feed_add(pake_ctx *c, const char *url, int save, int backfill,
 		}
 	}
 	f.url = url;
-	f.title = str(feed, "title") && *str(feed, "title") ?
-	    str(feed, "title") : url;
+	f.title = pake_json_str(feed, "title") && *pake_json_str(feed, "title") ?
+	    pake_json_str(feed, "title") : url;
 	f.etag = r.etag[0] ? r.etag : NULL;
 	f.last_modified = r.last_modified[0] ? r.last_modified : NULL;
 	f.added_ms = f.polled_ms = f.ok_ms = pake_now_ms();
@@ -236,8 +230,8 @@ pake_feed_add(pake_ctx *c, const char *url, int save, int backfill,
 	*out = cJSON_CreateObject();
 	cJSON_AddStringToObject(*out, "url", url);
 	cJSON_AddStringToObject(*out, "title", f.title);
-	cJSON_AddStringToObject(*out, "format", str(feed, "format") ?
-	    str(feed, "format") : "");
+	cJSON_AddStringToObject(*out, "format", pake_json_str(feed, "format") ?
+	    pake_json_str(feed, "format") : "");
 	cJSON_AddBoolToObject(*out, "save", save);
 	cJSON_AddNumberToObject(*out, "items", (double)seen);
 	if (saved) {
@@ -419,12 +413,12 @@ brief(const cJSON *it, const char *key)
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(o, "guid", key);
-	cJSON_AddStringToObject(o, "title", str(it, "title") ?
-	    str(it, "title") : "");
-	if (str(it, "url"))
-		cJSON_AddStringToObject(o, "url", str(it, "url"));
-	if (str(it, "published"))
-		cJSON_AddStringToObject(o, "published", str(it, "published"));
+	cJSON_AddStringToObject(o, "title", pake_json_str(it, "title") ?
+	    pake_json_str(it, "title") : "");
+	if (pake_json_str(it, "url"))
+		cJSON_AddStringToObject(o, "url", pake_json_str(it, "url"));
+	if (pake_json_str(it, "published"))
+		cJSON_AddStringToObject(o, "published", pake_json_str(it, "published"));
 	return o;
 }
 

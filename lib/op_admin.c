@@ -9,6 +9,7 @@
 #include "pake/admin.h"
 #include "pake/op.h"
 #include "pake/ops.h"
+#include "pake/util.h"
 #include <sodium.h>
 
 #define S_TENANT "{\"type\":\"string\",\"minLength\":1,\"maxLength\":63}"
@@ -20,14 +21,6 @@
 #define S_OBJ	"{\"type\":\"object\"}"
 #define OBJ(props, req) "{\"type\":\"object\",\"additionalProperties\":false," \
 	"\"required\":[" req "],\"properties\":{" props "}}"
-
-static const char *
-str(const cJSON *in, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static void
 add_time(cJSON *o, const char *key, int64_t ms)
@@ -232,8 +225,8 @@ run_tenant_create(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	pake_tenant t;
 	int rc;
 
-	if ((rc = pake_tenant_create(c, str(in, "name"),
-	    str(in, "display_name"), str(in, "plan"), &t, e)) != 0)
+	if ((rc = pake_tenant_create(c, pake_json_str(in, "name"),
+	    pake_json_str(in, "display_name"), pake_json_str(in, "plan"), &t, e)) != 0)
 		return rc;
 	*out = tenant_json(&t);
 	return 0;
@@ -245,7 +238,7 @@ run_tenant_show(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	pake_tenant t;
 	int rc;
 
-	if ((rc = pake_tenant_show(c, str(in, "name"), &t, e)) != 0)
+	if ((rc = pake_tenant_show(c, pake_json_str(in, "name"), &t, e)) != 0)
 		return rc;
 	*out = tenant_json(&t);
 	return 0;
@@ -271,10 +264,10 @@ tenant_status(pake_ctx *c, const cJSON *in, cJSON **out, const char *status,
 {
 	int rc;
 
-	if ((rc = pake_tenant_set_status(c, str(in, "name"), status, e)) != 0)
+	if ((rc = pake_tenant_set_status(c, pake_json_str(in, "name"), status, e)) != 0)
 		return rc;
 	*out = cJSON_CreateObject();
-	cJSON_AddStringToObject(*out, "name", str(in, "name"));
+	cJSON_AddStringToObject(*out, "name", pake_json_str(in, "name"));
 	cJSON_AddStringToObject(*out, "status", status);
 	return 0;
 }
@@ -321,7 +314,7 @@ run_tenant_limits(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	}
 	if (mask == 0)
 		return pake_fail(e, PAKE_EINVAL, NULL, "input: no limit given");
-	if ((rc = pake_tenant_set_limits(c, str(in, "name"), limit, mask, &t,
+	if ((rc = pake_tenant_set_limits(c, pake_json_str(in, "name"), limit, mask, &t,
 	    e)) != 0)
 		return rc;
 	*out = tenant_json(&t);
@@ -388,9 +381,9 @@ run_user_add(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	pake_user u;
 	int rc;
 
-	if ((rc = pake_user_add(c, str(in, "tenant"), str(in, "username"),
-	    str(in, "email"), str(in, "role") ? str(in, "role") : "user",
-	    str(in, "password"), &u, e)) != 0)
+	if ((rc = pake_user_add(c, pake_json_str(in, "tenant"), pake_json_str(in, "username"),
+	    pake_json_str(in, "email"), pake_json_str(in, "role") ? pake_json_str(in, "role") : "user",
+	    pake_json_str(in, "password"), &u, e)) != 0)
 		return rc;
 	*out = user_json(&u);
 	return 0;
@@ -402,7 +395,7 @@ run_user_list(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	struct collect k = {cJSON_CreateArray(), user_any};
 	int rc;
 
-	if ((rc = pake_user_list(c, str(in, "tenant"), collect_user, &k,
+	if ((rc = pake_user_list(c, pake_json_str(in, "tenant"), collect_user, &k,
 	    e)) != 0) {
 		cJSON_Delete(k.arr);
 		return rc;
@@ -413,8 +406,8 @@ run_user_list(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 static int
 run_user_passwd(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	int rc = pake_user_passwd(c, str(in, "tenant"), str(in, "username"),
-	    str(in, "password"), e);
+	int rc = pake_user_passwd(c, pake_json_str(in, "tenant"), pake_json_str(in, "username"),
+	    pake_json_str(in, "password"), e);
 
 	return rc ? rc : ok_out(out);
 }
@@ -422,8 +415,8 @@ run_user_passwd(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 static int
 run_user_role(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	int rc = pake_user_set_role(c, str(in, "tenant"), str(in, "username"),
-	    str(in, "role"), e);
+	int rc = pake_user_set_role(c, pake_json_str(in, "tenant"), pake_json_str(in, "username"),
+	    pake_json_str(in, "role"), e);
 
 	return rc ? rc : ok_out(out);
 }
@@ -431,7 +424,7 @@ run_user_role(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 static int
 run_user_disable(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	int rc = pake_user_set_active(c, str(in, "tenant"), str(in, "username"),
+	int rc = pake_user_set_active(c, pake_json_str(in, "tenant"), pake_json_str(in, "username"),
 	    0, e);
 
 	return rc ? rc : ok_out(out);
@@ -440,7 +433,7 @@ run_user_disable(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 static int
 run_user_enable(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	int rc = pake_user_set_active(c, str(in, "tenant"), str(in, "username"),
+	int rc = pake_user_set_active(c, pake_json_str(in, "tenant"), pake_json_str(in, "username"),
 	    1, e);
 
 	return rc ? rc : ok_out(out);
@@ -450,7 +443,7 @@ static int
 run_user_map_uid(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
 	const cJSON *uid = cJSON_GetObjectItemCaseSensitive(in, "uid");
-	int rc = pake_user_map_uid(c, str(in, "tenant"), str(in, "username"),
+	int rc = pake_user_map_uid(c, pake_json_str(in, "tenant"), pake_json_str(in, "username"),
 	    (int64_t)uid->valuedouble, e);
 
 	return rc ? rc : ok_out(out);
@@ -529,8 +522,8 @@ run_token_create(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 			scopes |= one;
 		}
 	}
-	if ((rc = pake_token_create(c, str(in, "tenant"), str(in, "username"),
-	    scopes, ex ? (int64_t)ex->valuedouble * 1000 : 0, str(in, "label"),
+	if ((rc = pake_token_create(c, pake_json_str(in, "tenant"), pake_json_str(in, "username"),
+	    scopes, ex ? (int64_t)ex->valuedouble * 1000 : 0, pake_json_str(in, "label"),
 	    text, &t, e)) != 0)
 		return rc;
 	*out = token_json(&t);
@@ -545,7 +538,7 @@ run_token_list(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	struct collect k = {cJSON_CreateArray(), token_any};
 	int rc;
 
-	if ((rc = pake_token_list(c, str(in, "tenant"), collect_token, &k,
+	if ((rc = pake_token_list(c, pake_json_str(in, "tenant"), collect_token, &k,
 	    e)) != 0) {
 		cJSON_Delete(k.arr);
 		return rc;
@@ -594,7 +587,7 @@ run_audit(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
 	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(in, "limit");
 	struct collect k = {cJSON_CreateArray(), NULL};
-	const char *since = str(in, "since");
+	const char *since = pake_json_str(in, "since");
 	int64_t since_ms = 0;
 	int rc;
 
@@ -603,7 +596,7 @@ run_audit(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 		return pake_fail(e, PAKE_EINVAL, NULL, "since: not an ISO 8601 "
 		    "time");
 	}
-	if ((rc = pake_audit_list(c, str(in, "tenant"), since_ms,
+	if ((rc = pake_audit_list(c, pake_json_str(in, "tenant"), since_ms,
 	    lim ? (int)lim->valuedouble : 1000, collect_event, &k, e)) != 0) {
 		cJSON_Delete(k.arr);
 		return rc;
@@ -646,8 +639,8 @@ run_login(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	pake_session s;
 	int rc;
 
-	if ((rc = pake_auth_login(c, str(in, "tenant") ? str(in, "tenant") :
-	    "default", str(in, "username"), str(in, "password"), &s, e)) != 0)
+	if ((rc = pake_auth_login(c, pake_json_str(in, "tenant") ? pake_json_str(in, "tenant") :
+	    "default", pake_json_str(in, "username"), pake_json_str(in, "password"), &s, e)) != 0)
 		return rc;
 	return session_out(&s, out);
 }
@@ -658,7 +651,7 @@ run_refresh(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	pake_session s;
 	int rc;
 
-	if ((rc = pake_auth_refresh(c, str(in, "refresh_token"), &s, e)) != 0)
+	if ((rc = pake_auth_refresh(c, pake_json_str(in, "refresh_token"), &s, e)) != 0)
 		return rc;
 	return session_out(&s, out);
 }
@@ -666,7 +659,7 @@ run_refresh(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 static int
 run_logout(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	int rc = pake_auth_logout(c, str(in, "token"), e);
+	int rc = pake_auth_logout(c, pake_json_str(in, "token"), e);
 
 	return rc ? rc : ok_out(out);
 }

@@ -8,19 +8,14 @@
 #include "pake/feeds.h"
 #include "pake/op.h"
 #include "pake/ops.h"
+#include "pake/util.h"
 
 #define S_URL	"{\"type\":\"string\",\"minLength\":8,\"maxLength\":4096}"
-
-static const char *
-str(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
 
 static int
 run_add(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_feed_add(c, str(in, "url"),
+	return pake_feed_add(c, pake_json_str(in, "url"),
 	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "save")),
 	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "backfill")),
 	    out, e);
@@ -48,7 +43,7 @@ const pake_op pake_op_feed_add = {
 static int
 run_remove(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_feed_remove(c, str(in, "url"), out, e);
+	return pake_feed_remove(c, pake_json_str(in, "url"), out, e);
 }
 
 const pake_op pake_op_feed_remove = {
@@ -90,7 +85,7 @@ const pake_op pake_op_feed_list = {
 static int
 run_poll(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_feed_poll(c, str(in, "url"), out, e);
+	return pake_feed_poll(c, pake_json_str(in, "url"), out, e);
 }
 
 const pake_op pake_op_feed_poll = {

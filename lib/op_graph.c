@@ -57,12 +57,6 @@
 
 #define MEMORY_HINTS	(PAKE_OP_MCP)
 
-static const char *
-str_arg(const cJSON *in, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in, k));
-}
-
 static int
 int_arg(const cJSON *in, const char *k)
 {
@@ -346,7 +340,7 @@ const pake_op pake_op_delete_relations = {
 static int
 run_read_graph(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_graph_read(c, int_arg(in, "limit"), str_arg(in, "cursor"),
+	return pake_graph_read(c, int_arg(in, "limit"), pake_json_str(in, "cursor"),
 	    out, e);
 }
 
@@ -363,8 +357,8 @@ const pake_op pake_op_read_graph = {
 static int
 run_search_nodes(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_graph_search(c, str_arg(in, "query"), int_arg(in, "limit"),
-	    str_arg(in, "cursor"), out, e);
+	return pake_graph_search(c, pake_json_str(in, "query"), int_arg(in, "limit"),
+	    pake_json_str(in, "cursor"), out, e);
 }
 
 const pake_op pake_op_search_nodes = {
@@ -400,7 +394,7 @@ const pake_op pake_op_open_nodes = {
 static int
 run_neighbors(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_graph_neighbors(c, str_arg(in, "node"), int_arg(in,
+	return pake_graph_neighbors(c, pake_json_str(in, "node"), int_arg(in,
 	    "depth"), int_arg(in, "max_nodes"), out, e);
 }
 
@@ -424,14 +418,14 @@ const pake_op pake_op_graph_neighbors = {
 static int
 run_links(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	const char *dir = str_arg(in, "direction");
+	const char *dir = pake_json_str(in, "direction");
 	int d = 3;
 
 	if (dir && strcmp(dir, "out") == 0)
 		d = 1;
 	else if (dir && strcmp(dir, "in") == 0)
 		d = 2;
-	return pake_graph_links(c, str_arg(in, "node"), d, out, e);
+	return pake_graph_links(c, pake_json_str(in, "node"), d, out, e);
 }
 
 const pake_op pake_op_graph_links = {
@@ -453,7 +447,7 @@ const pake_op pake_op_graph_links = {
 static int
 run_path(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_graph_path(c, str_arg(in, "from"), str_arg(in, "to"),
+	return pake_graph_path(c, pake_json_str(in, "from"), pake_json_str(in, "to"),
 	    int_arg(in, "max_depth"), out, e);
 }
 
@@ -475,7 +469,7 @@ const pake_op pake_op_graph_path = {
 static int
 run_context(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_graph_context(c, str_arg(in, "node"), int_arg(in,
+	return pake_graph_context(c, pake_json_str(in, "node"), int_arg(in,
 	    "max_related"), out, e);
 }
 
@@ -538,7 +532,7 @@ const pake_op pake_op_graph_dangling = {
 static int
 run_import(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	const char *t = str_arg(in, "jsonl");
+	const char *t = pake_json_str(in, "jsonl");
 
 	return pake_graph_import_jsonl(c, t, strlen(t), out, e);
 }

@@ -14,6 +14,7 @@
 #include "pake/graph.h"
 #include "pake/op.h"
 #include "pake/ops.h"
+#include "pake/util.h"
 
 #define S_ID "{\"type\":\"string\",\"maxLength\":1000,\"description\":" \
 	"\"A node id (decimal)\"}"
@@ -27,12 +28,6 @@
 #define S_STR	"{\"type\":\"string\"}"
 #define S_NUM	"{\"type\":\"number\"}"
 #define READ_HINTS	(PAKE_OP_READONLY | PAKE_OP_IDEMPOTENT)
-
-static const char *
-str_arg(const cJSON *in, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in, k));
-}
 
 static int
 int_arg(const cJSON *in, const char *k)
@@ -61,7 +56,7 @@ id_arg(const cJSON *in, const char *k, char buf[32])
 static int
 run_entity_create(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_graph_py_entity_create(c, str_arg(in, "entity_type"),
+	return pake_graph_py_entity_create(c, pake_json_str(in, "entity_type"),
 	    cJSON_GetObjectItemCaseSensitive(in, "properties"), out, e);
 }
 
@@ -88,7 +83,7 @@ run_relationship_create(pake_ctx *c, const cJSON *in, cJSON **out,
 	char a[32], b[32];
 
 	return pake_graph_py_relationship_create(c, id_arg(in,
-	    "from_entity_id", a), id_arg(in, "to_entity_id", b), str_arg(in,
+	    "from_entity_id", a), id_arg(in, "to_entity_id", b), pake_json_str(in,
 	    "relationship_type"), cJSON_GetObjectItemCaseSensitive(in,
 	    "properties"), out, e);
 }
@@ -112,7 +107,7 @@ const pake_op pake_op_graph_relationship_create = {
 static int
 run_entity_get(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_graph_py_entity_get(c, str_arg(in, "id"), out, e);
+	return pake_graph_py_entity_get(c, pake_json_str(in, "id"), out, e);
 }
 
 const pake_op pake_op_graph_entity_get = {
@@ -130,7 +125,7 @@ static int
 run_entity_relationships(pake_ctx *c, const cJSON *in, cJSON **out,
     pake_err *e)
 {
-	return pake_graph_py_relationships(c, str_arg(in, "id"), out, e);
+	return pake_graph_py_relationships(c, pake_json_str(in, "id"), out, e);
 }
 
 const pake_op pake_op_graph_entity_relationships = {
@@ -148,7 +143,7 @@ const pake_op pake_op_graph_entity_relationships = {
 static int
 run_entity_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_graph_py_search(c, str_arg(in, "q"), str_arg(in,
+	return pake_graph_py_search(c, pake_json_str(in, "q"), pake_json_str(in,
 	    "entity_types"), int_arg(in, "limit"), out, e);
 }
 
@@ -170,7 +165,7 @@ const pake_op pake_op_graph_entity_search = {
 static int
 run_visualize(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_graph_py_visualize(c, str_arg(in, "center_entity_id"),
+	return pake_graph_py_visualize(c, pake_json_str(in, "center_entity_id"),
 	    int_arg(in, "max_nodes"), out, e);
 }
 
@@ -212,7 +207,7 @@ const pake_op pake_op_graph_distribution = {
 static int
 run_insights(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_graph_py_insights(c, str_arg(in, "id"), out, e);
+	return pake_graph_py_insights(c, pake_json_str(in, "id"), out, e);
 }
 
 const pake_op pake_op_graph_insights = {

@@ -146,14 +146,6 @@ note_from_json(const cJSON *in, pake_note *n, unsigned *mask, pake_err *e)
 	return 0;
 }
 
-static const char *
-str_arg(const cJSON *in, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int
 int_arg(const cJSON *in, const char *key, int def)
 {
@@ -182,7 +174,7 @@ run_create(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 
 	pake_note_init(&n);
 	if ((rc = note_from_json(in, &n, &mask, e)) == 0 &&
-	    (rc = pake_store_create(c, &n, str_arg(in, "idempotency_key"),
+	    (rc = pake_store_create(c, &n, pake_json_str(in, "idempotency_key"),
 	    &replayed, e)) == 0 && (rc = note_out(&n, out, e)) == 0 &&
 	    replayed)
 		cJSON_AddBoolToObject(*out, "replayed", 1);
@@ -240,7 +232,7 @@ version_json(const pake_version *v)
 static int
 run_get(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	const char *fmt = str_arg(in, "format");
+	const char *fmt = pake_json_str(in, "format");
 	int64_t version = i64_arg(in, "version");
 	pake_version v;
 	pake_note n;
@@ -249,7 +241,7 @@ run_get(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	int rc;
 
 	if (version > 0) {
-		if ((rc = pake_version_note(c, str_arg(in, "pake_id"), version,
+		if ((rc = pake_version_note(c, pake_json_str(in, "pake_id"), version,
 		    &n, &v, e)) != 0)
 			return rc;
 		if ((rc = note_out(&n, out, e)) == 0)
@@ -257,7 +249,7 @@ run_get(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 			    version_json(&v));
 		pake_version_free(&v);
 	} else {
-		if ((rc = pake_store_get(c, str_arg(in, "pake_id"), &n,
+		if ((rc = pake_store_get(c, pake_json_str(in, "pake_id"), &n,
 		    e)) != 0)
 			return rc;
 		rc = note_out(&n, out, e);
@@ -369,7 +361,7 @@ run_update(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 
 	pake_note_init(&patch);
 	if ((rc = note_from_json(in, &patch, &mask, e)) == 0 &&
-	    (rc = pake_store_update(c, str_arg(in, "pake_id"), &patch, mask,
+	    (rc = pake_store_update(c, pake_json_str(in, "pake_id"), &patch, mask,
 	    i64_arg(in, "expected_version"), &n, e)) == 0) {
 		rc = note_out(&n, out, e);
 		pake_note_free(&n);
@@ -395,7 +387,7 @@ const pake_op pake_op_update_note = {
 static int
 run_delete(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	const char *id = str_arg(in, "pake_id");
+	const char *id = pake_json_str(in, "pake_id");
 	int rc;
 
 	if ((rc = pake_store_delete(c, id, i64_arg(in, "expected_version"),
@@ -474,7 +466,7 @@ run_list(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 
 	if (arr == NULL)
 		return pake_fail(e, PAKE_EINTERNAL, PAKE_MSG_NOMEM, NULL);
-	rc = pake_store_list(c, int_arg(in, "limit", 0), str_arg(in, "cursor"),
+	rc = pake_store_list(c, int_arg(in, "limit", 0), pake_json_str(in, "cursor"),
 	    add_hit, arr, &next, e);
 	if (rc != 0) {
 		cJSON_Delete(arr);
@@ -518,7 +510,7 @@ str_list(const cJSON *v, const char **out, size_t max)
 static int
 time_arg(const cJSON *f, const char *key, int64_t *ms, pake_err *e)
 {
-	const char *s = str_arg(f, key);
+	const char *s = pake_json_str(f, key);
 
 	if (s == NULL)
 		return 0;
@@ -578,7 +570,7 @@ static int
 search_meaning(pake_ctx *c, const cJSON *in, int hybrid, cJSON **out,
     pake_err *e)
 {
-	const char *q = str_arg(in, "query");
+	const char *q = pake_json_str(in, "query");
 	int limit = int_arg(in, "limit", 10), deep = limit * 3 > 100 ? 100 :
 	    limit * 3, rank;
 	struct fused f[200];
@@ -655,7 +647,7 @@ static int
 search_run(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(in, "filters"), *v;
-	const char *mode = str_arg(in, "mode");
+	const char *mode = pake_json_str(in, "mode");
 	const char *any[PAKE_TAGS_MAX], *all[PAKE_TAGS_MAX];
 	cJSON *arr, *applied;
 	pake_search s;
@@ -666,13 +658,13 @@ search_run(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 		return search_meaning(c, in, strcmp(mode, "hybrid") == 0, out,
 		    e);
 	pake_search_init(&s);
-	s.query = str_arg(in, "query");
+	s.query = pake_json_str(in, "query");
 	s.limit = int_arg(in, "limit", 0);
-	s.cursor = str_arg(in, "cursor");
-	s.type = str_arg(f, "pake_type");
+	s.cursor = pake_json_str(in, "cursor");
+	s.type = pake_json_str(f, "pake_type");
 	if (s.type == NULL)
-		s.type = str_arg(f, "type");
-	s.status = str_arg(f, "status");
+		s.type = pake_json_str(f, "type");
+	s.status = pake_json_str(f, "status");
 	s.ntags_any = str_list(cJSON_GetObjectItemCaseSensitive(f, "tags"), any,
 	    PAKE_TAGS_MAX);
 	s.tags_any = any;
@@ -708,16 +700,7 @@ search_run(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 static int
 run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	struct timespec a, b;
-	int rc;
-
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	if ((rc = search_run(c, in, out, e)) == 0) {
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		pake_searchlog_op(c, in, *out, (double)(b.tv_sec - a.tv_sec) *
-		    1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
-	}
-	return rc;
+	return pake_searchlog_run(c, search_run, in, out, e);
 }
 
 const pake_op pake_op_search_notes = {
@@ -820,7 +803,7 @@ add_version(void *arg, const char *pake_id, const pake_version *v)
 static int
 run_history(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	const char *id = str_arg(in, "pake_id");
+	const char *id = pake_json_str(in, "pake_id");
 	struct vlist l = {cJSON_CreateArray()};
 	int rc;
 
@@ -852,7 +835,7 @@ const pake_op pake_op_note_history = {
 static int
 run_diff(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	const char *id = str_arg(in, "pake_id");
+	const char *id = pake_json_str(in, "pake_id");
 	pake_buf b = {0};
 	int rc;
 
@@ -892,7 +875,7 @@ run_restore(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 	pake_note n;
 	int rc;
 
-	if ((rc = pake_store_restore(c, str_arg(in, "pake_id"),
+	if ((rc = pake_store_restore(c, pake_json_str(in, "pake_id"),
 	    i64_arg(in, "version"), i64_arg(in, "expected_version"), &n,
 	    e)) != 0)
 		return rc;

@@ -399,16 +399,7 @@ search_run(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 static int
 run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	struct timespec a, b;
-	int rc;
-
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	if ((rc = search_run(c, in, out, e)) == 0) {
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		pake_searchlog_op(c, in, *out, (double)(b.tv_sec - a.tv_sec) *
-		    1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
-	}
-	return rc;
+	return pake_searchlog_run(c, search_run, in, out, e);
 }
 
 #define S_SOURCE "{\"enum\":[\"vault\",\"web\",\"arxiv\",\"pubmed\"]}"

@@ -9,6 +9,7 @@
 #include "pake/op.h"
 #include "pake/ops.h"
 #include "pake/semantic.h"
+#include "pake/util.h"
 
 #define S_OK	"\"success\":{\"type\":\"boolean\"}"
 #define S_INT	"{\"type\":\"integer\"}"
@@ -38,12 +39,6 @@ num_arg(const cJSON *in, const char *k, double def)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, k);
 
 	return cJSON_IsNumber(v) ? v->valuedouble : def;
-}
-
-static const char *
-str_arg(const cJSON *in, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in, k));
 }
 
 static int
@@ -76,7 +71,7 @@ const pake_op pake_op_semantic_add_documents = {
 static int
 run_search(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_semantic_search(c, str_arg(in, "q"), int_arg(in, "top_k",
+	return pake_semantic_search(c, pake_json_str(in, "q"), int_arg(in, "top_k",
 	    10), num_arg(in, "min_score", 0.1), out, e);
 }
 
@@ -97,7 +92,7 @@ const pake_op pake_op_semantic_search = {
 static int
 run_similar(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_semantic_similar(c, str_arg(in, "document_id"),
+	return pake_semantic_similar(c, pake_json_str(in, "document_id"),
 	    int_arg(in, "top_k", 5), num_arg(in, "min_score", 0.2), out, e);
 }
 

@@ -10,6 +10,7 @@
 #include "pake/op.h"
 #include "pake/ops.h"
 #include "pake/topics.h"
+#include "pake/util.h"
 
 #define S_SOURCE "{\"enum\":[\"arxiv\",\"pubmed\",\"web\"]}"
 #define S_QUERY	"{\"type\":\"string\",\"minLength\":1,\"maxLength\":1000}"
@@ -21,18 +22,12 @@
 	"\"type\":\"integer\"},\"saved\":{\"type\":\"integer\"},\"notes\":{" \
 	"\"type\":\"array\"},\"error\":{\"type\":\"string\"}}}"
 
-static const char *
-str(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 static int
 run_add(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
 	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(in, "max_results");
 
-	return pake_topic_add(c, str(in, "source"), str(in, "query"),
+	return pake_topic_add(c, pake_json_str(in, "source"), pake_json_str(in, "query"),
 	    cJSON_IsNumber(mx) ? mx->valueint : 0, out, e);
 }
 
@@ -56,7 +51,7 @@ const pake_op pake_op_topic_add = {
 static int
 run_remove(pake_ctx *c, const cJSON *in, cJSON **out, pake_err *e)
 {
-	return pake_topic_remove(c, str(in, "source"), str(in, "query"), out,
+	return pake_topic_remove(c, pake_json_str(in, "source"), pake_json_str(in, "query"), out,
 	    e);
 }
 

@@ -43,12 +43,6 @@
 #define TOPICS_MAX	8
 #define HASH_BYTES	1000
 
-static const char *
-str(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 /* "A, B, C" of a list of strings (malloc'd). */
 static char *
 joined(const cJSON *list, const char *sep)
@@ -67,12 +61,12 @@ joined(const cJSON *list, const char *sep)
 cJSON *
 pake_research_item(const cJSON *r)
 {
-	const char *src = str(r, "source"), *title = str(r, "title");
+	const char *src = pake_json_str(r, "source"), *title = pake_json_str(r, "title");
 	const char *type = strcmp(src, "arxiv") == 0 ? "arxiv_enhanced" :
 	    strcmp(src, "pubmed") == 0 ? "pubmed_research" : src;
 	char *authors = joined(cJSON_GetObjectItemCaseSensitive(r, "authors"),
 	    ", ");
-	const char *abs = str(r, "abstract");
+	const char *abs = pake_json_str(r, "abstract");
 	cJSON *it = cJSON_CreateObject(), *tags, *meta;
 	static const char *const facts[] = {"arxiv_id", "arxiv_version",
 	    "pmid", "doi", "journal", "volume", "issue", "pages",
@@ -90,19 +84,19 @@ pake_research_item(const cJSON *r)
 	if (abs) {
 		pake_buf_printf(&c, "%s\n\nAuthors: %s\n\n", title, authors ?
 		    authors : "");
-		if (str(r, "journal"))
+		if (pake_json_str(r, "journal"))
 			pake_buf_printf(&c, "Journal: %s\n\n",
-			    str(r, "journal"));
+			    pake_json_str(r, "journal"));
 		pake_buf_printf(&c, "Abstract:\n%s", abs);
 	} else
-		pake_buf_puts(&c, str(r, "text") ? str(r, "text") :
-		    str(r, "description") ? str(r, "description") : "");
+		pake_buf_puts(&c, pake_json_str(r, "text") ? pake_json_str(r, "text") :
+		    pake_json_str(r, "description") ? pake_json_str(r, "description") : "");
 	cJSON_AddStringToObject(it, "content", c.p ? c.p : "");
 	pake_buf_free(&c);
-	cJSON_AddStringToObject(it, "url", str(r, "url") ? str(r, "url") :
-	    str(r, "canonical_url") ? str(r, "canonical_url") : "");
-	if (str(r, "published"))
-		cJSON_AddStringToObject(it, "published", str(r, "published"));
+	cJSON_AddStringToObject(it, "url", pake_json_str(r, "url") ? pake_json_str(r, "url") :
+	    pake_json_str(r, "canonical_url") ? pake_json_str(r, "canonical_url") : "");
+	if (pake_json_str(r, "published"))
+		cJSON_AddStringToObject(it, "published", pake_json_str(r, "published"));
 	else
 		cJSON_AddNullToObject(it, "published");
 	if (authors)
@@ -152,8 +146,8 @@ pake_research_dedupe(cJSON *items)
 
 		nk[i] = pake_record_keys(cJSON_GetObjectItemCaseSensitive(it,
 		    "record"), keys[i], PAKE_KEYS_MAX);
-		pake_buf_puts(&b, str(it, "title") ? str(it, "title") : "");
-		pake_buf_puts(&b, str(it, "content") ? str(it, "content") : "");
+		pake_buf_puts(&b, pake_json_str(it, "title") ? pake_json_str(it, "title") : "");
+		pake_buf_puts(&b, pake_json_str(it, "content") ? pake_json_str(it, "content") : "");
 		crypto_hash_sha256(h[i], (const unsigned char *)(b.p ? b.p :
 		    ""), b.len < HASH_BYTES ? b.len : HASH_BYTES);
 		pake_buf_free(&b);
@@ -320,8 +314,8 @@ pake_research_rerank(cJSON *items, const char *query)
 	if ((v = calloc((size_t)n + 1, sizeof *v)) == NULL)
 		return;
 	for (i = 0; i < n; i++) {
-		const char *title = str(cJSON_GetArrayItem(items, i), "title");
-		const char *content = str(cJSON_GetArrayItem(items, i),
+		const char *title = pake_json_str(cJSON_GetArrayItem(items, i), "title");
+		const char *content = pake_json_str(cJSON_GetArrayItem(items, i),
 		    "content");
 		pake_buf all = {0};
 		double sem = 0, rel;
@@ -361,7 +355,7 @@ pake_research_rerank(cJSON *items, const char *query)
 			    content[k]))
 				k++;
 		}
-		src = str(it, "source");
+		src = pake_json_str(it, "source");
 		rel = 0.6 * sem + (nq ? 0.2 * intitle / nq : 0) +
 		    (words > 100 ? 0.1 : words < 20 ? -0.1 : 0) +
 		    (src && (strcmp(src, "arxiv") == 0 ||

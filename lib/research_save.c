@@ -31,12 +31,6 @@
 
 #define AUTHORS_LINKED	50	/* authors made entities and linked */
 
-static const char *
-str(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 /* The frontmatter members copied from the record as they are. */
 static const char *const kept[] = {
 	"authors", "published", "doi", "arxiv_id", "arxiv_version", "pmid",
@@ -58,16 +52,16 @@ static char *
 body_of(const cJSON *r)
 {
 	const cJSON *authors = cJSON_GetObjectItemCaseSensitive(r, "authors");
-	const char *text = str(r, "abstract"), *j = str(r, "journal");
-	const char *pub = str(r, "published"), *doi = str(r, "doi");
+	const char *text = pake_json_str(r, "abstract"), *j = pake_json_str(r, "journal");
+	const char *pub = pake_json_str(r, "published"), *doi = pake_json_str(r, "doi");
 	const cJSON *a;
 	pake_buf b = {0};
 	int i = 0, linked = 0;
 
 	if (text == NULL)
-		text = str(r, "text");
+		text = pake_json_str(r, "text");
 	if (text == NULL)
-		text = str(r, "description");
+		text = pake_json_str(r, "description");
 	cJSON_ArrayForEach(a, authors)
 		if (cJSON_IsString(a))
 			pake_buf_printf(&b, "%s%s", i++ ? ", " : "*",
@@ -83,7 +77,7 @@ body_of(const cJSON *r)
 	if (b.len)
 		pake_buf_puts(&b, "\n\n");
 	if (text) {
-		if (str(r, "abstract"))
+		if (pake_json_str(r, "abstract"))
 			pake_buf_puts(&b, "## Abstract\n\n");
 		pake_buf_puts(&b, text);
 		pake_buf_puts(&b, "\n");
@@ -107,7 +101,7 @@ body_of(const cJSON *r)
 static int
 note_of(const cJSON *r, pake_note *n, pake_err *e)
 {
-	const char *title = str(r, "title"), *src = str(r, "source");
+	const char *title = pake_json_str(r, "title"), *src = pake_json_str(r, "source");
 	cJSON *fm = cJSON_CreateObject();
 	char uri[PAKE_FIELD_MAX], *bib;
 	pake_err te = {0};
@@ -132,15 +126,15 @@ note_of(const cJSON *r, pake_note *n, pake_err *e)
 			if (n->title[i] == '/' || n->title[i] == '\\')
 				n->title[i] = ' ';
 	n->type = pake_strdup("SourceNote");
-	if (str(r, "arxiv_id"))
-		snprintf(uri, sizeof uri, "arxiv:%s", str(r, "arxiv_id"));
-	else if (str(r, "pmid"))
-		snprintf(uri, sizeof uri, "pmid:%s", str(r, "pmid"));
-	else if (str(r, "doi"))
-		snprintf(uri, sizeof uri, "doi:%s", str(r, "doi"));
+	if (pake_json_str(r, "arxiv_id"))
+		snprintf(uri, sizeof uri, "arxiv:%s", pake_json_str(r, "arxiv_id"));
+	else if (pake_json_str(r, "pmid"))
+		snprintf(uri, sizeof uri, "pmid:%s", pake_json_str(r, "pmid"));
+	else if (pake_json_str(r, "doi"))
+		snprintf(uri, sizeof uri, "doi:%s", pake_json_str(r, "doi"));
 	else
-		snprintf(uri, sizeof uri, "%s", str(r, "canonical_url") ?
-		    str(r, "canonical_url") : str(r, "url") ? str(r, "url") :
+		snprintf(uri, sizeof uri, "%s", pake_json_str(r, "canonical_url") ?
+		    pake_json_str(r, "canonical_url") : pake_json_str(r, "url") ? pake_json_str(r, "url") :
 		    "");
 	if (uri[0])
 		n->source_uri = pake_strdup(uri);

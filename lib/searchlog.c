@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "pake/searchlog.h"
 #include "pake/util.h"
@@ -279,8 +280,10 @@ pake_searchlog_flush(pake_ctx *c, pake_err *e)
 	return claimed_each(path, fold_one, &fa);
 }
 
-void
-pake_searchlog_op(pake_ctx *c, const cJSON *in, const cJSON *out, double ms)
+/* The event of a search operation: its input (query, filters, mode,
+ * sources) and answer (results), ms taken. */
+static void
+search_event(pake_ctx *c, const cJSON *in, const cJSON *out, double ms)
 {
 	pake_search_event ev = {0};
 
@@ -294,6 +297,22 @@ pake_searchlog_op(pake_ctx *c, const cJSON *in, const cJSON *out, double ms)
 	    "results"));
 	ev.ms = ms;
 	pake_searchlog_add(c, &ev);
+}
+
+int
+pake_searchlog_run(pake_ctx *c, int (*run)(pake_ctx *, const cJSON *,
+    cJSON **, pake_err *), const cJSON *in, cJSON **out, pake_err *e)
+{
+	struct timespec a, b;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if ((rc = run(c, in, out, e)) == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		search_event(c, in, *out, (double)(b.tv_sec - a.tv_sec) *
+		    1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
+	}
+	return rc;
 }
 
 static int

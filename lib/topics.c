@@ -41,12 +41,6 @@
 
 #define ERROR_MAX	256
 
-static const char *
-str(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 static int
 check(const char *source, const char *query, int max, pake_err *e)
 {
@@ -203,8 +197,8 @@ poll_one(pake_ctx *c, pake_db *st, const cJSON *t, cJSON *o)
 	    cJSON_GetObjectItemCaseSensitive(t, "id"));
 	int rc, ok, k = 0, made = 0, results = 0;
 
-	a.source = str(t, "source");
-	a.query = str(t, "query");
+	a.source = pake_json_str(t, "source");
+	a.query = pake_json_str(t, "query");
 	a.max = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(t,
 	    "max_results"));
 	a.save = 1;
@@ -229,10 +223,10 @@ poll_one(pake_ctx *c, pake_db *st, const cJSON *t, cJSON *o)
 			continue;
 		made++;
 		n = cJSON_CreateObject();
-		cJSON_AddStringToObject(n, "pake_id", str(s, "pake_id") ?
-		    str(s, "pake_id") : "");
-		cJSON_AddStringToObject(n, "title", str(rec, "title") ?
-		    str(rec, "title") : "");
+		cJSON_AddStringToObject(n, "pake_id", pake_json_str(s, "pake_id") ?
+		    pake_json_str(s, "pake_id") : "");
+		cJSON_AddStringToObject(n, "title", pake_json_str(rec, "title") ?
+		    pake_json_str(rec, "title") : "");
 		cJSON_AddItemToArray(notes, n);
 	}
 	/* One short write: the topic's state. */

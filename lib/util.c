@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <cjson/cJSON.h>
 #include "pake/util.h"
 
 /* Make room for n more bytes plus the terminating NUL. */
@@ -523,4 +524,10 @@ pake_write_atomic(const char *path, const void *data, size_t len,
 	if (flags & PAKE_WA_SYNC)
 		pake_sync_parent(path);
 	return 0;
+}
+
+const char *
+pake_json_str(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
 }

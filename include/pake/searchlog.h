@@ -21,10 +21,10 @@ typedef struct pake_search_event {
 /* Append the event to the acting tenant's spool (never fails the search:
  * a line not written is logged). */
 void pake_searchlog_add(pake_ctx *c, const pake_search_event *ev);
-/* The event of a search operation: its input (query, filters, mode,
- * sources) and answer (results), ms taken. */
-void pake_searchlog_op(pake_ctx *c, const cJSON *in, const cJSON *out,
-    double ms);
+/* Run a search operation's work and log it (its input, answer and time)
+ * when it succeeds: the one way a search is timed and logged. */
+int pake_searchlog_run(pake_ctx *c, int (*run)(pake_ctx *, const cJSON *,
+    cJSON **, pake_err *), const cJSON *in, cJSON **out, pake_err *e);
 /* Fold the spool into the store (a writer's work). */
 int pake_searchlog_flush(pake_ctx *c, pake_err *e);
 

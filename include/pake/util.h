@@ -81,4 +81,9 @@ int pake_write_atomic(const char *path, const void *data, size_t len,
 /* fsync the folder holding path, so a rename in it lasts. */
 void pake_sync_parent(const char *path);
 
+/* The string member k of JSON object o, or NULL (missing, not a string,
+ * o not an object).  Keys are case-sensitive, as everywhere in pake. */
+struct cJSON;
+const char *pake_json_str(const struct cJSON *o, const char *k);
+
 #endif
