@@ -79,26 +79,25 @@ pake_searchlog_add(pake_ctx *c, const pake_search_event *ev)
 	cJSON_AddNumberToObject(o, "ms", ev->ms);
 	cJSON_AddStringToObject(o, "front", front);
 	cJSON_AddStringToObject(o, "actor", actor);
+	/* A line longer than SPOOL_LINE loses its filters and sources, then
+	 * its query: one write(2) of a bounded line stays whole. */
 	line = cJSON_PrintUnformatted(o);
+	if (line && strlen(line) + 1 > SPOOL_LINE) {
+		free(line);
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "filters");
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "sources");
+		line = cJSON_PrintUnformatted(o);
+	}
+	if (line && strlen(line) + 1 > SPOOL_LINE) {
+		free(line);
+		cJSON_ReplaceItemInObjectCaseSensitive(o, "query",
+		    cJSON_CreateString(""));
+		line = cJSON_PrintUnformatted(o);
+	}
 	cJSON_Delete(o);
 	if (line == NULL)
 		return;
 	len = strlen(line);
-	if (len + 1 > SPOOL_LINE) {	/* a huge filter: the query alone */
-		free(line);
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "t", (double)pake_now_ms());
-		cJSON_AddStringToObject(o, "query", "");
-		cJSON_AddNumberToObject(o, "hits", ev->hits);
-		cJSON_AddNumberToObject(o, "ms", ev->ms);
-		cJSON_AddStringToObject(o, "front", front);
-		cJSON_AddStringToObject(o, "actor", actor);
-		line = cJSON_PrintUnformatted(o);
-		cJSON_Delete(o);
-		if (line == NULL)
-			return;
-		len = strlen(line);
-	}
 	line[len++] = '\n';	/* over the NUL: written by length */
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 	    0600)) >= 0) {

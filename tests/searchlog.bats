@@ -100,3 +100,21 @@ db_sums() {
 	pake-op search_log '{"limit":1000}' | json_check '.total == 160 and
 	    ([.searches[].query] | unique | length) == 160'
 }
+
+@test "a search too long for one spool line keeps what fits: filters go first, then the query; the line stays whole" {
+	local q tags
+	printf 'x\n' | pake-note add --title "Seed" >/dev/null
+	q=$(printf 'word%.0s ' $(seq 600))	# 3,000 bytes
+	tags=$(printf '"%s",' $(for i in $(seq 60); do printf 'tag%040d ' "$i"; done))
+	jq -n --arg q "$q" --argjson t "[${tags%,}]" '{query: $q, filters: {tags: $t}}' |
+	    pake-op search_notes >/dev/null
+	jq -n --arg q "$(printf 'y%.0s' $(seq 5000))" '{query: $q}' | pake-op search_notes >/dev/null
+	# every line is whole JSON
+	while IFS= read -r line; do
+		printf '%s' "$line" | jq -e . >/dev/null || fail "a torn line: $line"
+	done <"$PAKE_DB-stores/default.db.searches"
+	pake-op search_log_flush <<<'{}' >/dev/null
+	pake-op search_log | json_check --arg q "$q" '
+	    (.searches | map(select(.query == $q)) | length == 1 and (.[0] | has("filters") | not)) and
+	    (.searches | map(select(.query == "")) | length) == 1 and .total == 2'
+}
