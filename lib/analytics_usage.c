@@ -897,53 +897,83 @@ usage(const an_log *l, int64_t range)
 	return o;
 }
 
-/* The most frequent queries: {query, count, avg_response_time,
- * zero_results}; only those that found nothing when zero is set. */
+/* A query's searches: a run of equal queries among events sorted by
+ * query (then time). */
+struct qrun {
+	const pake_search_ev *newest;
+	size_t count, zero, first;
+	double ms;
+};
+
+static int
+by_query(const void *x, const void *y)
+{
+	const pake_search_ev *a = *(const pake_search_ev *const *)x;
+	const pake_search_ev *b = *(const pake_search_ev *const *)y;
+	int c = strcmp(a->query, b->query);
+
+	return c ? c : (a->t > b->t) - (a->t < b->t);
+}
+
+static int
+by_count(const void *x, const void *y)
+{
+	const struct qrun *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+/* The most frequent queries, whole: {query, count, avg_response_time,
+ * zero_results}, ties in order of first sight; only searches that found
+ * nothing when zero is set. */
 static cJSON *
 top_queries(const an_log *l, int max, int zero)
 {
-	an_words m = {0};
+	const pake_search_ev **v = malloc((l->n + 1) * sizeof *v);
+	struct qrun *runs = malloc((l->n + 1) * sizeof *runs);
 	cJSON *a = cJSON_CreateArray();
-	size_t i;
+	size_t i, n = 0, nr = 0;
 
-	for (i = 0; i < l->n; i++) {
-		an_word *w;
-		char key[32];
-
-		if (zero && l->ev[i].hits > 0)
-			continue;
-		/* Counted by the query's first 31 bytes: the key of the
-		 * map; the text shown is the newest search's whole. */
-		pake_strlcpy(key, l->ev[i].query, sizeof key);
-		if ((w = an_words_get(&m, key)) != NULL) {
-			w->n++;
-			w->found += l->ev[i].hits == 0;
-			w->last = (int64_t)i;
-		}
+	if (v == NULL || runs == NULL) {
+		free(v);
+		free(runs);
+		return a;
 	}
-	an_words_sort(&m);
-	for (i = 0; i < m.n && (int)i < max; i++) {
-		const pake_search_ev *x = &l->ev[m.v[i].last];
-		cJSON *o = cJSON_CreateObject();
-		double sum = 0;
-		size_t j, n = 0;
+	for (i = 0; i < l->n; i++)
+		if (!zero || l->ev[i].hits == 0)
+			v[n++] = &l->ev[i];
+	qsort(v, n, sizeof *v, by_query);
+	for (i = 0; i < n; i++) {
+		struct qrun *r = &runs[nr];
 
-		for (j = 0; j < l->n; j++)
-			if (strncmp(l->ev[j].query, m.v[i].w, 31) == 0 &&
-			    strlen(l->ev[j].query) >= strlen(m.v[i].w) &&
-			    (!zero || l->ev[j].hits == 0)) {
-				sum += l->ev[j].ms;
-				n++;
-			}
-		cJSON_AddStringToObject(o, "query", x->query);
-		cJSON_AddNumberToObject(o, "count", (double)m.v[i].n);
-		cJSON_AddNumberToObject(o, "avg_response_time", n ?
-		    an_round(sum / (double)n, 1) : 0);
+		if (i == 0 || strcmp(v[i]->query, v[i - 1]->query) != 0) {
+			memset(r, 0, sizeof *r);
+			r->first = (size_t)(v[i] - l->ev);
+			nr++;
+		} else {
+			r = &runs[nr - 1];
+		}
+		r->count++;
+		r->zero += v[i]->hits == 0;
+		r->ms += v[i]->ms;
+		r->newest = v[i];
+	}
+	qsort(runs, nr, sizeof *runs, by_count);
+	for (i = 0; i < nr && (int)i < max; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "query", runs[i].newest->query);
+		cJSON_AddNumberToObject(o, "count", (double)runs[i].count);
+		cJSON_AddNumberToObject(o, "avg_response_time",
+		    an_round(runs[i].ms / (double)runs[i].count, 1));
 		cJSON_AddNumberToObject(o, "zero_results",
-		    (double)m.v[i].found);
+		    (double)runs[i].zero);
 		cJSON_AddItemToArray(a, o);
 	}
-	an_words_free(&m);
+	free(v);
+	free(runs);
 	return a;
 }
 

@@ -237,4 +237,17 @@ script_day() {
 	    .metrics.trending_topics == [["mine", 1]]'
 	pake-op analytics_activity <<<'{}' | json_check '[.activity[].query] == ["mine"]'
 	pake-op --tenant other analytics_activity <<<'{}' | json_check '(.activity | length) == 3'
+	# Queries are counted whole: two that share their first 40 bytes
+	# are two queries.
+	for q in "the routing of packets across the backbone, first" \
+	    "the routing of packets across the backbone, second" \
+	    "the routing of packets across the backbone, second"; do
+		pake-search --ids "$q" >/dev/null || true
+	done
+	pake-op analytics_dashboard <<<'{}' | json_check '.dashboard_data.top_queries[0:2] == [
+	    {"query": "the routing of packets across the backbone, second", "count": 2,
+	     "zero_results": 2, "avg_response_time": .dashboard_data.top_queries[0].avg_response_time},
+	    {"query": "mine", "count": 1, "zero_results": 0,
+	     "avg_response_time": .dashboard_data.top_queries[1].avg_response_time}] and
+	    (.dashboard_data.top_queries | map(select(.query | endswith("first"))) | .[0].count) == 1'
 }
